@@ -1,0 +1,85 @@
+# dualpipe: plain Makefile. `make` builds build/dualpipe and build/libdualpipe.{a,so};
+# `make check` runs every test (normal build, then ASan+UBSan build); `make bench` measures.
+CC       ?= cc
+BUILD    ?= build
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+SANITIZE ?= 0
+
+WARN     := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
+            -Wmissing-prototypes -Wno-unused-parameter
+HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIC
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu11 $(WARN) $(HARDEN) -Iinclude -Irunner -I$(BUILD)
+LDLIBS   := -lseccomp -lcap -lpthread
+ifeq ($(SANITIZE),1)
+CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS  += -fsanitize=address,undefined
+endif
+
+CLI_SRC  := runner/main.c $(wildcard runner/cli_*.c)
+LIB_SRC  := $(filter-out $(CLI_SRC),$(wildcard runner/*.c))
+LIB_OBJ  := $(patsubst runner/%.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/policies_embedded.o
+CLI_OBJ  := $(patsubst runner/%.c,$(BUILD)/obj/%.o,$(CLI_SRC))
+POLICIES := $(wildcard policies/*.policy)
+TEST_SRC := $(wildcard tests/test_*.c)
+TEST_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+HELPERS  := $(patsubst tests/progs/%.c,$(BUILD)/progs/%,$(wildcard tests/progs/*.c))
+ATTACKS  := $(patsubst tests/attacks/%.c,$(BUILD)/attacks/%,$(wildcard tests/attacks/*.c))
+
+.PHONY: all check check-normal check-sanitize test deps demo bench install clean fuzz
+all: $(BUILD)/dualpipe $(BUILD)/libdualpipe.a $(BUILD)/libdualpipe.so
+
+$(BUILD)/obj/%.o: runner/%.c $(wildcard runner/*.h) include/dualpipe.h | $(BUILD)/obj
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+# Shipped policies are compiled into the library so `--policy=NAME` works wherever it is installed.
+$(BUILD)/policies_embedded.c: $(POLICIES) tools/embed_policies.sh | $(BUILD)/obj
+	sh tools/embed_policies.sh $(POLICIES) > $@
+$(BUILD)/obj/policies_embedded.o: $(BUILD)/policies_embedded.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libdualpipe.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+$(BUILD)/libdualpipe.so: $(LIB_OBJ)
+	$(CC) $(LDFLAGS) -shared -o $@ $^ $(LDLIBS)
+$(BUILD)/dualpipe: $(CLI_OBJ) $(BUILD)/libdualpipe.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libdualpipe.a $(LDLIBS)
+
+$(BUILD)/obj $(BUILD)/tests $(BUILD)/progs $(BUILD)/attacks:
+	mkdir -p $@
+
+# Test programs run under the sandbox: plain builds, no sanitizer (they are the untrusted side).
+$(BUILD)/progs/%: tests/progs/%.c | $(BUILD)/progs
+	gcc -O1 -o $@ $< -lpthread
+$(BUILD)/attacks/%: tests/attacks/%.c | $(BUILD)/attacks
+	gcc -O1 -o $@ $< -lpthread
+$(BUILD)/tests/%: tests/%.c tests/testutil.h $(BUILD)/libdualpipe.a $(CLI_OBJ) | $(BUILD)/tests
+	$(CC) $(CFLAGS) $(LDFLAGS) -Itests -o $@ $< $(filter-out $(BUILD)/obj/main.o,$(CLI_OBJ)) $(BUILD)/libdualpipe.a $(LDLIBS) -lcriterion
+
+test: all $(TEST_BIN) $(HELPERS) $(ATTACKS)
+	@set -e; for t in $(TEST_BIN); do echo "== $$t"; \
+	  DP_BUILD=$(BUILD) $$t --jobs=1 --short-filename; done
+
+# Debian build dependencies; installed only when root and missing.
+deps:
+	@sh tools/install_deps.sh
+
+check: deps
+	$(MAKE) test BUILD=build
+	$(MAKE) test BUILD=build-asan SANITIZE=1 CFLAGS="-O1 -g"
+
+demo: deps all
+	sh examples/demo.sh
+
+bench: deps all
+	sh bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include
+	install -m 755 $(BUILD)/dualpipe $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(BUILD)/libdualpipe.a $(BUILD)/libdualpipe.so $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 include/dualpipe.h $(DESTDIR)$(PREFIX)/include/
+
+clean:
+	rm -rf build build-asan build-*

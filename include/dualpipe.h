@@ -1,0 +1,204 @@
+/* dualpipe: run untrusted code in a sandbox and talk to it over pipes.
+ *
+ * Lifecycle: fill a struct dp_options (dp_options_init gives the defaults),
+ * dp_spawn() it, talk to the child with dp_write/dp_read/dp_readline/dp_pump,
+ * then dp_close() (closes stdin, drains, reaps, fills a struct dp_result) and
+ * dp_destroy().  dp_run() does all of that for a program whose streams are
+ * files or relayed fds.  Every function returns 0 (or a count) on success and
+ * a negative errno on failure; the library never prints and never exits.
+ * Handles are independent: many children may run at once, from many threads,
+ * as long as one handle is used by one thread at a time.
+ */
+#ifndef DUALPIPE_H
+#define DUALPIPE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Verdict of a run, in the order of RUN.md. */
+enum dp_status {
+	DP_OK = 0,  /* exited 0 within every limit */
+	DP_RE,      /* other exit code, or a signal not caused by a limit */
+	DP_TLE,     /* CPU or wall limit (see dp_result.limit) */
+	DP_MLE,     /* memory limit */
+	DP_OLE,     /* output cap or file size limit */
+	DP_SV,      /* forbidden syscall (see dp_result.syscall) */
+	DP_XX,      /* the sandbox itself failed (see dp_result.message) */
+};
+
+/* Which limit ended the run. */
+enum dp_limit {
+	DP_LIMIT_NONE = 0,
+	DP_LIMIT_CPU,
+	DP_LIMIT_WALL,
+	DP_LIMIT_MEMORY,
+	DP_LIMIT_OUTPUT,
+	DP_LIMIT_FSIZE,
+};
+
+/* The child's standard streams. */
+enum dp_stream { DP_STDIN = 0, DP_STDOUT = 1, DP_STDERR = 2 };
+
+/* How one standard stream of the child is connected. */
+enum dp_stream_mode {
+	DP_PIPE = 0, /* a pipe to the caller: dp_write / dp_read / dp_readline / dp_pump */
+	DP_RELAY,    /* a pipe the library pumps to/from .fd (stdout/stderr capped by limits.output) */
+	DP_FD,       /* .fd itself becomes the child's stream (no cap, no copy) */
+	DP_NULL,     /* /dev/null */
+};
+
+struct dp_stream_spec {
+	enum dp_stream_mode mode;
+	int fd; /* for DP_RELAY and DP_FD; the library never closes it */
+};
+
+/* Isolation levels, from least to most.  DP_ISOLATE_AUTO picks the most this
+ * process may use (full as root or with unprivileged user namespaces). */
+enum dp_isolation {
+	DP_ISOLATE_AUTO = 0,
+	DP_ISOLATE_NONE,   /* rlimits, uid, capabilities, seccomp only ("core mode") */
+	DP_ISOLATE_FULL,   /* + PID/mount/IPC/UTS/net namespaces and a private filesystem view */
+};
+
+/* One extra path in the sandbox's filesystem view (bubblewrap-style). */
+struct dp_mount {
+	const char *source;  /* host path; NULL for a tmpfs */
+	const char *target;  /* path inside the sandbox */
+	int writable;        /* 0: read-only bind */
+	uint64_t tmpfs_size; /* size of a tmpfs, bytes (0: 64 MiB) */
+};
+
+/* Limits; a zero field means "the documented default" (DP_DEFAULT_*). */
+struct dp_limits {
+	double cpu;        /* seconds of CPU, whole tree */
+	double wall;       /* seconds from exec to exit */
+	uint64_t memory;   /* peak bytes, whole tree */
+	uint64_t fsize;    /* largest file written, bytes */
+	uint64_t output;   /* bytes kept of each of stdout and stderr */
+	uint64_t stack;    /* stack size, bytes */
+	int procs;         /* processes + threads alive at once */
+	int nofile;        /* open file descriptors per process */
+};
+
+#define DP_DEFAULT_CPU     10.0
+#define DP_DEFAULT_WALL_FACTOR 2.0   /* wall default: 2 x cpu + 1 s */
+#define DP_DEFAULT_MEMORY  (512ull << 20)
+#define DP_DEFAULT_FSIZE   (64ull << 20)
+#define DP_DEFAULT_OUTPUT  (64ull << 20)
+#define DP_DEFAULT_STACK   (64ull << 20)
+#define DP_DEFAULT_PROCS   64
+#define DP_DEFAULT_NOFILE  256
+#define DP_DEFAULT_UID     60000 /* first uid of the box range used when run as root */
+#define DP_DEFAULT_GID     60000
+
+struct dp_policy; /* a parsed seccomp policy (dp_policy_load) */
+
+struct dp_options {
+	/* What to run: a program (argv[0] looked up in PATH when it has no
+	 * slash), or a callback run in the sandboxed child instead of exec. */
+	const char *const *argv;
+	const char *const *envp;     /* NULL: only PATH=/usr/local/bin:/usr/bin:/bin */
+	int (*fn)(void *arg);        /* callback mode when non-NULL; its return is the exit code */
+	void *fn_arg;
+
+	struct dp_limits limits;
+	struct dp_stream_spec stdio[3];
+	const struct dp_policy *policy; /* NULL: no seccomp filter */
+	enum dp_isolation isolation;
+	int net;                     /* keep the host network namespace */
+	const char *workdir;         /* the program's working directory (writable) */
+	const struct dp_mount *mounts; /* extra paths in the filesystem view */
+	size_t n_mounts;
+	uid_t uid;                   /* as root: uid/gid to run as (0: allocate a box uid) */
+	gid_t gid;
+	int no_cgroup;               /* do not use a cgroup even when one is available */
+};
+
+struct dp_result {
+	enum dp_status status;
+	enum dp_limit limit;     /* with TLE/MLE/OLE */
+	int exited;              /* 1 when the program exited (exit_code valid) */
+	int exit_code;
+	int signal;              /* signal that ended it, 0 when none */
+	double cpu_time;         /* seconds, whole tree */
+	double wall_time;        /* seconds, exec to exit */
+	uint64_t memory;         /* peak bytes */
+	uint64_t output[3];      /* bytes the child wrote to stdout/stderr (index 1, 2) */
+	int cgroup;              /* 1 when limits and figures came from a cgroup */
+	int isolated;            /* 1 when namespaces and the private root were used */
+	char syscall[64];        /* with SV: the forbidden syscall's name */
+	char message[512];       /* one human sentence */
+};
+
+struct dp_proc; /* a running (or finished) sandboxed child */
+
+/* Growable byte buffer filled by dp_pump; free with dp_buffer_free. */
+struct dp_buffer {
+	char *data;
+	size_t len, cap;
+};
+
+/* Fills *opt with defaults: every stream DP_PIPE, auto isolation, no policy. */
+void dp_options_init(struct dp_options *opt);
+/* Resolves zero limits to their defaults into *out. */
+void dp_limits_resolve(const struct dp_limits *in, struct dp_limits *out);
+
+/* Starts the child; 0 and *out on success (a child whose set-up or exec failed
+ * still gives a handle whose result is DP_XX), -errno when nothing started. */
+int dp_spawn(const struct dp_options *opt, struct dp_proc **out);
+/* Writes all of buf to the child's stdin; returns bytes written (less than len
+ * only on timeout or when the child closed its stdin), or -errno. timeout_ms < 0: no timeout. */
+ssize_t dp_write(struct dp_proc *p, const void *buf, size_t len, int timeout_ms);
+/* Reads up to size bytes of stdout/stderr; 0 at end of stream, -ETIMEDOUT on timeout. */
+ssize_t dp_read(struct dp_proc *p, enum dp_stream s, void *buf, size_t size, int timeout_ms);
+/* Reads one line (with its '\n') into buf, NUL-terminated; at most size-1 bytes; a
+ * partial line only at end of stream or when buf is full; -ETIMEDOUT on timeout. */
+ssize_t dp_readline(struct dp_proc *p, enum dp_stream s, char *buf, size_t size, int timeout_ms);
+/* Feeds in[0..inlen) to stdin (then closes stdin) while appending stdout and
+ * stderr to out/err (either may be NULL: discarded) until both end or timeout. */
+int dp_pump(struct dp_proc *p, const void *in, size_t inlen, struct dp_buffer *out,
+	    struct dp_buffer *err, int timeout_ms);
+/* Closes the child's stdin. */
+int dp_close_stdin(struct dp_proc *p);
+/* Closes stdin, drains output, enforces limits until the child exits, reaps
+ * the whole tree and fills *res. */
+int dp_close(struct dp_proc *p, struct dp_result *res);
+/* Kills the whole process tree of the run now (SIGKILL). */
+int dp_kill(struct dp_proc *p);
+/* The caller's end of a DP_PIPE stream (nonblocking, close-on-exec), or -1. */
+int dp_fd(const struct dp_proc *p, enum dp_stream s);
+/* The child's pid as seen by the caller. */
+pid_t dp_pid(const struct dp_proc *p);
+/* Kills what is left, releases everything; accepts NULL. */
+void dp_destroy(struct dp_proc *p);
+void dp_buffer_free(struct dp_buffer *b);
+
+/* Spawn + close + destroy: the whole supervised run. 0, or -errno when nothing ran. */
+int dp_run(const struct dp_options *opt, struct dp_result *res);
+
+/* Loads a policy: a shipped name ("none", "default", "strict") or a file path.
+ * On a syntax error returns -EINVAL with "file:line: message" in err. */
+int dp_policy_load(const char *name_or_path, struct dp_policy **out, char *err, size_t errlen);
+void dp_policy_free(struct dp_policy *pol);
+
+/* "OK", "RE", ... */
+const char *dp_status_name(enum dp_status s);
+/* "cpu", "wall", "memory", "output", "fsize", or "" */
+const char *dp_limit_name(enum dp_limit l);
+/* Writes the result as one JSON object (RUN.md) to fd; 0 or -errno. */
+int dp_result_write_json(const struct dp_result *res, int fd);
+
+/* Parses "1.5" seconds (>0, finite) into *out; 0 or -EINVAL. */
+int dp_parse_seconds(const char *s, double *out);
+/* Parses "64M", "1G", "4096" (K/M/G/T powers of 1024) into *out; 0 or -EINVAL/-ERANGE. */
+int dp_parse_size(const char *s, uint64_t *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,16 @@
+#!/bin/sh
+# Installs the Debian build dependencies that are missing, when run as root; otherwise says what is missing.
+pkgs="gcc make pkg-config libseccomp-dev libcap-dev libcriterion-dev python3"
+missing=""
+for p in $pkgs; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = 0 ]; then
+  echo "installing:$missing"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq $missing >/dev/null
+else
+  echo "missing Debian packages:$missing (run as root or: sudo apt-get install$missing)" >&2
+  exit 1
+fi
