@@ -62,7 +62,7 @@ enum dp_action_kind {
 	DP_ACT_INITIAL_EXEC,  /* execve/execveat: only the runner's own exec of the program */
 };
 
-/* Embedded copies of policies/*.policy (generated at build time). */
+/* Embedded copies of the shipped policies files (generated at build time). */
 struct dp_embedded_policy {
 	const char *name;
 	const char *text;
@@ -130,9 +130,114 @@ int dp_ns_parent_setup(const struct dp_ns_plan *plan, pid_t child);
 int dp_ns_child_setup(const struct dp_ns_plan *plan, int *step, int *extra);
 /* Removes temporary directories; accepts NULL. */
 void dp_ns_plan_destroy(struct dp_ns_plan *plan);
+/* What step `extra` of dp_ns_child_setup was ("read-only bind of /usr", ...), for messages. */
+const char *dp_ns_plan_describe(const struct dp_ns_plan *plan, int extra);
+/* Absolute path to execve() in the box (argv[0] resolved through PATH); NULL in callback mode. */
+const char *dp_ns_plan_exec_path(const struct dp_ns_plan *plan);
+/* Directory the program starts in, inside the box (the workdir, or /tmp). */
+const char *dp_ns_plan_cwd(const struct dp_ns_plan *plan);
 
-/* ---- time_util.c ---- */
+/* The plan's layout, shared by ns_plan.c (builds it) and ns_child.c (runs it). */
+enum dp_ns_op_kind { DP_NS_BIND, DP_NS_TMPFS, DP_NS_PROC, DP_NS_SYMLINK, DP_NS_SETATTR };
+struct dp_ns_op {
+	enum dp_ns_op_kind kind;
+	char *src;               /* bind: "/.oldroot" + host path; symlink: link text; tmpfs: mount data */
+	char *dst;               /* absolute path in the new root (mount point made if missing) */
+	char *what;              /* for error messages */
+	unsigned long mflags;    /* mount(2) flags of the mount call itself */
+	uint64_t attr;           /* MOUNT_ATTR_* added afterwards with mount_setattr (0: none) */
+	bool recursive;          /* attr applies to submounts too */
+	bool file;               /* the mount point is a regular file */
+	unsigned long remount;   /* MS_* for a bind-remount when mount_setattr is missing (keeps locked flags) */
+};
+/* Special values of *extra for steps that are not ops[] entries. */
+enum { DP_NS_X_PRIVATE = -1, DP_NS_X_ROOT = -2, DP_NS_X_PIVOT = -3, DP_NS_X_DETACH = -4,
+       DP_NS_X_ROOT_RO = -5, DP_NS_X_CHDIR = -6, DP_NS_X_LO = -7, DP_NS_X_HOSTNAME = -8 };
+struct dp_ns_plan {
+	unsigned long clone_flags;
+	bool userns;             /* CLONE_NEWUSER: parent writes "uid uid 1" / "gid gid 1" maps */
+	uid_t uid;
+	gid_t gid;
+	bool loopback;           /* new network namespace: bring lo up */
+	char *base;              /* existing host dir the root tmpfs is mounted on (private mount ns) */
+	char *root_data;         /* tmpfs options of the new root */
+	char *cwd;
+	char *exec_path;
+	struct dp_ns_op *ops;
+	size_t n_ops, cap_ops;
+};
+
+/* ---- options.c ---- */
 /* Monotonic clock in nanoseconds. */
 uint64_t dp_now_ns(void);
+
+/* ---- json.c: JSON output helpers (strings escaped per RFC 8259) ---- */
+#include <stdio.h>
+/* Writes s as a quoted JSON string: quotes, backslashes and control characters
+ * escaped, invalid UTF-8 bytes replaced by U+FFFD. */
+void dp_json_string(FILE *f, const char *s);
+/* Writes a finite double with enough digits ("null" for NaN/inf). */
+void dp_json_number(FILE *f, double v);
+
+/* ---- cg_v1.c, cg_v2.c: the two backends behind cg.c (cg*.c and tests only) ---- */
+#define DP_CG_MAX_DIRS 4
+#define DP_CG_PATH 4096
+enum { DP_CG_MEMORY = 1u, DP_CG_PIDS = 2u, DP_CG_CPUACCT = 4u, DP_CG_FREEZER = 8u };
+
+/* Where run cgroups go: one parent directory per hierarchy used. */
+struct dp_cg_layout {
+	int n;
+	unsigned ctrls[DP_CG_MAX_DIRS];  /* DP_CG_* handled by each hierarchy */
+	char parent[DP_CG_MAX_DIRS][DP_CG_PATH];
+};
+struct dp_cg_dir {
+	char path[DP_CG_PATH];
+	unsigned ctrls;
+	int join_fd;                     /* cgroup.procs, O_WRONLY|O_CLOEXEC, or -1 */
+};
+struct dp_cgroup_ops;
+struct dp_cgroup {
+	const struct dp_cgroup_ops *ops;
+	int n;
+	struct dp_cg_dir dir[DP_CG_MAX_DIRS];
+	uint64_t peak_sample;            /* v2 without memory.peak: largest memory.current seen */
+};
+struct dp_cgroup_ops {
+	int version;
+	/* Parents for a new run (cfg) or every parent a run may live in (cfg NULL, for
+	 * cleanup: must not change anything); -errno when no usable hierarchy. */
+	int (*layout)(const struct dp_cgroup_config *cfg, struct dp_cg_layout *lay);
+	/* After mkdir of the parent (v2: enables controllers in its subtree_control). */
+	int (*prepare_parent)(const char *parent, const struct dp_cgroup_config *cfg);
+	int (*configure)(struct dp_cgroup *cg, const struct dp_cgroup_config *cfg);
+	int (*cpu_ns)(struct dp_cgroup *cg, uint64_t *ns);
+	int (*memory_peak)(struct dp_cgroup *cg, uint64_t *bytes);
+	int (*oom_kills)(struct dp_cgroup *cg, uint64_t *count);
+	int (*kill)(struct dp_cgroup *cg);   /* kill everything, wait until empty */
+};
+extern const struct dp_cgroup_ops dp_cg_v1_ops, dp_cg_v2_ops;
+
+/* Helpers in cg.c: 0 / count, or -errno. */
+int dp_cg_write(const char *dir, const char *file, const char *val);
+int dp_cg_read(const char *dir, const char *file, char *buf, size_t size);
+int dp_cg_read_u64(const char *dir, const char *file, uint64_t *v);   /* "max" -> UINT64_MAX */
+int dp_cg_read_key(const char *dir, const char *file, const char *key, uint64_t *v);
+bool dp_cg_exists(const char *dir, const char *file);
+/* This process's own cgroup directory in the hierarchy of ctrl (NULL: cgroup2). */
+int dp_cg_self_dir(const char *ctrl, char *dir, size_t size);
+/* Sends sig (0: none) to every pid in dir/cgroup.procs; returns how many were listed. */
+int dp_cg_signal_procs(const char *dir, int sig);
+void dp_cg_sleep_ms(int ms);
+/* "run-<owner pid>-<pid ns inode>-<counter>-<random>": the owner is in the name for cleanup. */
+int dp_cg_run_name(pid_t owner, char *buf, size_t size);
+
+/* ---- box.c: box ids for concurrent runs (uid = DP_DEFAULT_UID + id) ---- */
+struct dp_box { int id; int lock_fd; };
+/* Takes the lowest free box id in [0, max) with an flock()ed lock file under
+ * dp_box_dir() (created 0700); -EAGAIN when all are busy. */
+int dp_box_acquire(int max, struct dp_box *out);
+void dp_box_release(struct dp_box *box);
+/* /run/dualpipe when writable, else $XDG_RUNTIME_DIR/dualpipe or /tmp/dualpipe-<uid>. */
+const char *dp_box_dir(void);
 
 #endif

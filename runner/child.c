@@ -1,0 +1,229 @@
+/* The forked side of a run.
+ *
+ * Theory of operation.  Everything here runs between clone() and execve() in a
+ * copy of a possibly multi-threaded parent, so it is async-signal-safe: raw
+ * syscalls on memory the parent prepared (struct dp_child_plan), no malloc,
+ * no stdio, no locks, and it always ends in execve() or _exit().  A failure
+ * is sent to the parent as {step, errno} over the channel (fd 3, close-on-exec:
+ * EOF means the exec worked).
+ *
+ * Order, fixed:
+ *   1. join the run's cgroup (first: later steps may lose the right to);
+ *   2. wait for the parent to write uid/gid maps (user namespace only);
+ *   3. arrange fds: stdio on 0/1/2, channel on 3, status on 4, all else closed;
+ *   4. isolated mode: this process is PID 1 of a new PID namespace ("init"):
+ *      build the filesystem view, fork the program as PID 2, then only reap
+ *      zombies and report the program's wait status; its exit kills the rest;
+ *   5. the program: own session, rlimits, bounding set dropped, uid/gid
+ *      switched, parent-death signal, capabilities cleared, no_new_privs,
+ *      seccomp filter (the listener fd is sent to the parent), execve.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "proc.h"
+
+static void send_msg(int fd, int kind, int step, int err, int extra)
+{
+	struct dp_child_msg m = { kind, step, err, extra };
+	while (send(fd, &m, sizeof m, MSG_NOSIGNAL) < 0 && errno == EINTR)
+		;
+}
+
+static _Noreturn void die_step(int step, int err, int extra)
+{
+	send_msg(DP_CHILD_CHAN_FD, DP_MSG_ERROR, step, err, extra);
+	_exit(127);
+}
+
+/* Before fds are arranged the channel is still at its original number. */
+static _Noreturn void die_early(const struct dp_child_plan *pl, int step, int err)
+{
+	send_msg(pl->chan_fd, DP_MSG_ERROR, step, err, 0);
+	_exit(127);
+}
+
+/* Puts the stdio sources on 0..2 and the channel/status/sync fds on 3..5,
+ * then closes everything else.  Sources are first copied above every target
+ * so a source that already sits on 0..5 is not clobbered. */
+static int arrange_fds(const struct dp_child_plan *pl)
+{
+	int src[6] = { pl->stdio_fds[0], pl->stdio_fds[1], pl->stdio_fds[2],
+		       pl->chan_fd, pl->status_fd, pl->sync_fd };
+	int tmp[6];
+	for (int i = 0; i < 6; i++) {
+		tmp[i] = -1;
+		if (src[i] < 0)
+			continue;
+		tmp[i] = fcntl(src[i], F_DUPFD_CLOEXEC, 16);
+		if (tmp[i] < 0)
+			return -errno;
+	}
+	for (int i = 0; i < 6; i++) {
+		if (tmp[i] < 0) {
+			close(i);
+			continue;
+		}
+		/* stdio loses close-on-exec, the rest keeps it */
+		if (dup3(tmp[i], i, i < 3 ? 0 : O_CLOEXEC) < 0)
+			return -errno;
+	}
+	if (syscall(SYS_close_range, 6, ~0U, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+static void apply_rlimits(const struct dp_child_plan *pl)
+{
+	for (int r = 0; r < RLIM_NLIMITS; r++) {
+		if (pl->rlim_set[r] && setrlimit(r, &pl->rlim[r]) < 0)
+			die_step(DP_STEP_RLIMIT, errno, r);
+	}
+}
+
+/* The bounding set can only shrink while we still hold CAP_SETPCAP, i.e.
+ * before the uid switch clears the permitted set. */
+static void drop_bounding_set(void)
+{
+	for (int c = 0; c <= CAP_LAST_CAP; c++) {
+		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
+			die_step(DP_STEP_CAPS, errno, c);
+	}
+}
+
+static void switch_uid(const struct dp_child_plan *pl)
+{
+	if (setgroups(0, NULL) < 0)
+		die_step(DP_STEP_SETGROUPS, errno, 0);
+	if (setresgid(pl->gid, pl->gid, pl->gid) < 0)
+		die_step(DP_STEP_SETGID, errno, (int)pl->gid);
+	if (setresuid(pl->uid, pl->uid, pl->uid) < 0)
+		die_step(DP_STEP_SETUID, errno, (int)pl->uid);
+}
+
+static _Noreturn void program_main(const struct dp_child_plan *pl, pid_t parent)
+{
+	if (setsid() < 0)
+		die_step(DP_STEP_SETSID, errno, 0);
+	/* init's status fd and the sync fd are not the program's business */
+	if (syscall(SYS_close_range, DP_CHILD_STATUS_FD, ~0U, 0) < 0)
+		die_step(DP_STEP_CLOSE_FDS, errno, 0);
+	if (!pl->ns && pl->workdir && chdir(pl->workdir) < 0)
+		die_step(DP_STEP_CHDIR, errno, 0);
+	apply_rlimits(pl);
+	drop_bounding_set();
+	if (pl->switch_uid)
+		switch_uid(pl);
+	/* set after the uid switch, which clears it; then close the race with a parent that already died */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		die_step(DP_STEP_PDEATHSIG, errno, 0);
+	if (getppid() != parent)
+		_exit(127);
+	if (cap_set_proc(pl->empty_caps) < 0)
+		die_step(DP_STEP_CAPS, errno, -1);
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		die_step(DP_STEP_CAPS, errno, -2);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		die_step(DP_STEP_NO_NEW_PRIVS, errno, 0);
+	if (pl->filter.len) {
+		/* the filter is the last thing before execve(): from here on every
+		 * syscall we make must be one the policy (or the implicit sendmsg rule) allows */
+		int lfd = dp_seccomp_install(&pl->filter, pl->notify);
+		if (lfd < 0)
+			die_step(DP_STEP_SECCOMP, -lfd, 0);
+		if (pl->notify) {
+			struct dp_child_msg m = { DP_MSG_LISTENER, 0, 0, 0 };
+			char cbuf[CMSG_SPACE(sizeof(int))];
+			struct iovec iov = { &m, sizeof m };
+			struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+					     .msg_control = cbuf, .msg_controllen = sizeof cbuf };
+			memset(cbuf, 0, sizeof cbuf);
+			struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+			cm->cmsg_level = SOL_SOCKET;
+			cm->cmsg_type = SCM_RIGHTS;
+			cm->cmsg_len = CMSG_LEN(sizeof(int));
+			memcpy(CMSG_DATA(cm), &lfd, sizeof(int));
+			if (sendmsg(DP_CHILD_CHAN_FD, &mh, MSG_NOSIGNAL) < 0)
+				die_step(DP_STEP_SEND_LISTENER, errno, 0);
+			/* the listener is close-on-exec: the program never holds it */
+		}
+	}
+	if (pl->fn) {
+		/* callback mode: no exec, so close the channel ourselves to report success */
+		close(DP_CHILD_CHAN_FD);
+		_exit(pl->fn(pl->fn_arg) & 0xff);
+	}
+	execve(pl->exec_path, pl->argv, pl->envp);
+	die_step(DP_STEP_EXEC, errno, 0);
+}
+
+static pid_t raw_fork(void)
+{
+	return (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+}
+
+/* PID 1 of the run's PID namespace: reaps everything, reports the program's
+ * status, and by exiting makes the kernel kill whatever is left. */
+static _Noreturn void init_main(const struct dp_child_plan *pl)
+{
+	int step = 0, extra = 0;
+	int r = dp_ns_child_setup(pl->ns, &step, &extra);
+	if (r < 0)
+		die_step(step ? step : DP_STEP_MOUNT, -r, extra);
+	pid_t prog = raw_fork();
+	if (prog < 0)
+		die_step(DP_STEP_FORK, errno, 0);
+	if (prog == 0)
+		program_main(pl, 1);
+	/* only the program may hold the channel, or EOF would not mean "exec'd" */
+	close(DP_CHILD_CHAN_FD);
+	close(0);
+	close(1);
+	close(2);
+	for (;;) {
+		int st;
+		pid_t w = wait4(-1, &st, __WALL, NULL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			_exit(0);
+		if (w == prog) {
+			while (write(DP_CHILD_STATUS_FD, &st, sizeof st) < 0 && errno == EINTR)
+				;
+			_exit(0);
+		}
+	}
+}
+
+_Noreturn void dp_child_main(const struct dp_child_plan *pl)
+{
+	pid_t parent = getppid();
+	if (pl->n_cg_fds && dp_cgroup_join_self(pl->cg_fds, pl->n_cg_fds) < 0)
+		die_early(pl, DP_STEP_CGROUP, errno);
+	if (pl->ns && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		die_early(pl, DP_STEP_PDEATHSIG, errno);
+	if (pl->wait_sync) {
+		char c;
+		ssize_t n;
+		while ((n = read(pl->sync_fd, &c, 1)) < 0 && errno == EINTR)
+			;
+		if (n != 1)
+			_exit(127); /* the parent gave up on us */
+	}
+	int r = arrange_fds(pl);
+	if (r < 0)
+		die_early(pl, DP_STEP_DUP2, -r);
+	if (pl->ns)
+		init_main(pl);
+	program_main(pl, parent);
+}

@@ -1,0 +1,126 @@
+/* struct dp_proc and the functions shared by spawn.c, child.c, proc_io.c and supervise.c. */
+#ifndef DP_PROC_H
+#define DP_PROC_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <sys/resource.h>
+#include <sys/capability.h>
+#include "internal.h"
+
+struct dp_box;
+
+#define DP_BOX_MAX 1000 /* box ids (uids DP_DEFAULT_UID + id) handed out when root */
+
+/* The fixed fd numbers the forked side uses once its fds are arranged. */
+#define DP_CHILD_CHAN_FD   3  /* channel to the parent (close-on-exec) */
+#define DP_CHILD_STATUS_FD 4  /* init -> parent: the program's wait status */
+#define DP_CHILD_SYNC_FD   5  /* parent -> child: "uid maps written, go on" */
+
+/* One standard stream as the parent sees it. */
+struct dp_stream_state {
+	enum dp_stream_mode mode;
+	int fd;             /* parent's end of the pipe; -1 when none or closed */
+	int relay_fd;       /* DP_RELAY: copy to (stdout/err) or from (stdin) this fd */
+	int child_fd;       /* the fd that becomes the child's stream (closed after spawn) */
+	bool eof;           /* stdout/err: pipe reached EOF; stdin: closed */
+	bool relay_failed;  /* writing to the relay target failed (disk full, closed) */
+	int relay_errno;
+	char *buf;          /* DP_PIPE output not yet returned to the caller / stdin relay chunk */
+	size_t start, len, cap;
+	uint64_t total;     /* bytes that passed through */
+};
+
+/* Everything the forked side needs, prepared before fork (no malloc after). */
+struct dp_child_plan {
+	const char *exec_path;       /* resolved absolute path; its pointer is in the seccomp filter */
+	char *const *argv;
+	char *const *envp;
+	int (*fn)(void *);
+	void *fn_arg;
+	const char *workdir;         /* core mode chdir (isolated mode: ns setup does it) */
+	struct rlimit rlim[RLIM_NLIMITS];
+	bool rlim_set[RLIM_NLIMITS];
+	bool switch_uid;
+	uid_t uid;
+	gid_t gid;
+	cap_t empty_caps;
+	struct sock_fprog filter;    /* filter.len == 0: no filter */
+	bool notify;
+	int stdio_fds[3];            /* fds that become 0, 1, 2 */
+	int cg_fds[8];
+	int n_cg_fds;
+	bool wait_sync;              /* wait for the parent before set-up (user namespace maps) */
+	const struct dp_ns_plan *ns; /* NULL: core mode, no init process */
+	int chan_fd, status_fd, sync_fd;
+};
+
+struct dp_proc {
+	pid_t pid;                  /* init (isolated) or the program (core mode) */
+	int pidfd;
+	int chan_fd;                /* -1 once the child exec'd or failed */
+	int status_fd;              /* init reports the program's wait status here */
+	int listener_fd;            /* seccomp notifications; -1 when none */
+	struct dp_cgroup *cg;
+	struct dp_ns_plan *ns;
+	struct dp_box *box;          /* box id lock when running as root; NULL otherwise */
+	struct dp_limits lim;
+	struct dp_stream_state io[3];
+	int ncpu;
+
+	uint64_t t_start, t_wall_deadline;
+	uint64_t t_next_cpu_check;
+	uint64_t cpu_ns_last;       /* last sampled CPU of the tree */
+
+	bool failed_setup;          /* child reported a set-up/exec error */
+	bool draining;              /* dp_close/dp_pump: read outputs without back-pressure */
+	bool exited;                /* init/program reaped */
+	bool killed;                /* we sent the kill */
+	int wait_status;
+	struct rusage ru;
+	int prog_status;            /* the program's status as init reported it */
+	bool have_prog_status;
+
+	enum dp_status verdict;     /* decided by a limit or a violation, DP_OK while none */
+	enum dp_limit limit;
+	char syscall[64];
+	char message[512];
+
+	struct dp_child_plan plan;
+	char *exec_path;
+	char **argv_copy;
+	char **envp_copy;
+	uid_t workdir_uid;          /* owner restored after the run when we chowned the workdir */
+	gid_t workdir_gid;
+	int workdir_chowned;
+};
+
+/* spawn.c */
+void dp_proc_fail(struct dp_proc *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* child.c: the forked side; never returns. */
+_Noreturn void dp_child_main(const struct dp_child_plan *plan);
+
+/* supervise.c */
+/* One turn of the event loop: waits up to timeout_ms (-1: until the next
+ * limit check) for any event, services the child, the limits, the listener and
+ * the relays.  want_fd/want_events: an extra caller fd (stdin pipe for writes). */
+int dp_step(struct dp_proc *p, int timeout_ms, int want_fd, short want_events);
+/* Kills the whole tree once; records nothing. */
+void dp_kill_tree(struct dp_proc *p);
+/* Decides the verdict once exited and fills res. */
+void dp_finish(struct dp_proc *p, struct dp_result *res);
+/* Records a limit verdict and kills the tree (first one wins). */
+void dp_hit_limit(struct dp_proc *p, enum dp_status st, enum dp_limit lim, const char *msg);
+
+/* proc_io.c */
+/* Reads what is available from an output pipe into its buffer or relay. */
+void dp_io_drain(struct dp_proc *p, enum dp_stream s);
+/* Moves stdin relay data into the pipe. */
+void dp_io_feed_stdin(struct dp_proc *p);
+void dp_io_close(struct dp_stream_state *st);
+
+/* proc_tree.c: CPU time of a process tree without a cgroup (clock ticks). */
+uint64_t dp_tree_cpu_ns(pid_t root);
+
+#endif

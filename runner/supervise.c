@@ -1,0 +1,296 @@
+/* The supervisor: one poll loop per run over the output pipes, the stdin relay,
+ * the seccomp listener, the init status pipe and the pidfd.  No timer thread:
+ * poll's timeout is the time to the next limit check.  CPU is sampled at an
+ * adaptive period, remaining CPU / number of CPUs (the fastest the tree can
+ * burn it), clamped to [1 ms, 50 ms], so TLE lands within a few ms of the limit. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "proc.h"
+
+#define CPU_CHECK_MIN_NS 1000000ull
+#define CPU_CHECK_MAX_NS 50000000ull
+
+void dp_kill_tree(struct dp_proc *p)
+{
+	if (p->pid <= 0 || p->exited)
+		return;
+	p->killed = true;
+	/* isolated: killing init makes the kernel kill its whole PID namespace */
+	if (p->pidfd >= 0)
+		syscall(SYS_pidfd_send_signal, p->pidfd, SIGKILL, NULL, 0);
+	else
+		kill(p->pid, SIGKILL);
+	if (!p->ns)
+		kill(-p->pid, SIGKILL); /* core mode: the program's session/process group */
+	if (p->cg)
+		dp_cgroup_kill(p->cg); /* catches setsid and double-forked escapees */
+}
+
+void dp_hit_limit(struct dp_proc *p, enum dp_status st, enum dp_limit lim, const char *msg)
+{
+	if (p->verdict != DP_OK || p->exited)
+		return;
+	p->verdict = st;
+	p->limit = lim;
+	snprintf(p->message, sizeof p->message, "%s", msg);
+	dp_kill_tree(p);
+}
+
+static uint64_t tree_cpu(struct dp_proc *p)
+{
+	uint64_t ns = 0;
+	if (p->cg && dp_cgroup_cpu_ns(p->cg, &ns) == 0)
+		return ns;
+	return dp_tree_cpu_ns(p->pid);
+}
+
+static void check_limits(struct dp_proc *p, uint64_t now)
+{
+	if (p->exited || p->verdict != DP_OK)
+		return;
+	if (now >= p->t_wall_deadline) {
+		char m[128];
+		snprintf(m, sizeof m, "wall-clock limit of %.3g s exceeded", p->lim.wall);
+		dp_hit_limit(p, DP_TLE, DP_LIMIT_WALL, m);
+		return;
+	}
+	if (now < p->t_next_cpu_check)
+		return;
+	uint64_t used = tree_cpu(p), limit = (uint64_t)(p->lim.cpu * 1e9);
+	p->cpu_ns_last = used;
+	if (used >= limit) {
+		char m[128];
+		snprintf(m, sizeof m, "CPU time limit of %.3g s exceeded", p->lim.cpu);
+		dp_hit_limit(p, DP_TLE, DP_LIMIT_CPU, m);
+		return;
+	}
+	uint64_t gap = (limit - used) / (uint64_t)p->ncpu;
+	gap = gap < CPU_CHECK_MIN_NS ? CPU_CHECK_MIN_NS : gap > CPU_CHECK_MAX_NS ? CPU_CHECK_MAX_NS : gap;
+	p->t_next_cpu_check = now + gap;
+	uint64_t ooms = 0;
+	if (p->cg && dp_cgroup_oom_kills(p->cg, &ooms) == 0 && ooms > 0) {
+		char m[128];
+		snprintf(m, sizeof m, "memory limit of %llu bytes exceeded (out-of-memory kill in the run's cgroup)",
+			 (unsigned long long)p->lim.memory);
+		dp_hit_limit(p, DP_MLE, DP_LIMIT_MEMORY, m);
+	}
+}
+
+/* A forbidden syscall: name it, and kill before it can complete (it stays
+ * blocked in the kernel until we answer, and we never do). */
+static void handle_notification(struct dp_proc *p)
+{
+	struct seccomp_notif req;
+	memset(&req, 0, sizeof req);
+	if (ioctl(p->listener_fd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
+		if (errno != EINTR && errno != ENOENT) {
+			close(p->listener_fd);
+			p->listener_fd = -1;
+		}
+		return;
+	}
+	if (p->verdict != DP_OK)
+		return;
+	dp_syscall_name(req.data.nr, req.data.arch, p->syscall, sizeof p->syscall);
+	char m[160];
+	snprintf(m, sizeof m, "forbidden syscall %s (policy violation)", p->syscall);
+	dp_hit_limit(p, DP_SV, DP_LIMIT_NONE, m);
+}
+
+static void reap(struct dp_proc *p)
+{
+	if (p->exited)
+		return;
+	int st;
+	pid_t w;
+	while ((w = wait4(p->pid, &st, WNOHANG | __WALL, &p->ru)) < 0 && errno == EINTR)
+		;
+	if (w != p->pid)
+		return;
+	p->wait_status = st;
+	p->exited = true;
+	/* core mode: whatever the program left behind goes now */
+	if (!p->ns) {
+		kill(-p->pid, SIGKILL);
+		if (p->cg)
+			dp_cgroup_kill(p->cg);
+	}
+}
+
+static void read_status(struct dp_proc *p)
+{
+	int st;
+	ssize_t n = read(p->status_fd, &st, sizeof st);
+	if (n == (ssize_t)sizeof st) {
+		p->prog_status = st;
+		p->have_prog_status = true;
+	}
+	if (n <= 0 && !(n < 0 && (errno == EAGAIN || errno == EINTR))) {
+		close(p->status_fd);
+		p->status_fd = -1;
+	}
+}
+
+/* Output streams are read when relayed, when the caller drains, or while the
+ * caller's buffer is short, so a caller that stops reading applies back-pressure. */
+static bool wants_output(const struct dp_proc *p, const struct dp_stream_state *st)
+{
+	if (st->fd < 0 || st->eof)
+		return false;
+	return st->mode == DP_RELAY || p->exited || st->len < (64u << 10) || p->draining;
+}
+
+int dp_step(struct dp_proc *p, int timeout_ms, int want_fd, short want_events)
+{
+	struct pollfd pf[8];
+	int idx[8], n = 0;
+	enum { K_PID, K_STATUS, K_LISTEN, K_OUT1, K_OUT2, K_IN, K_WANT };
+#define ADD(fd_, ev_, k_) do { pf[n].fd = (fd_); pf[n].events = (ev_); pf[n].revents = 0; idx[n++] = (k_); } while (0)
+	if (!p->exited && p->pidfd >= 0)
+		ADD(p->pidfd, POLLIN, K_PID);
+	if (p->status_fd >= 0)
+		ADD(p->status_fd, POLLIN, K_STATUS);
+	if (p->listener_fd >= 0)
+		ADD(p->listener_fd, POLLIN, K_LISTEN);
+	if (wants_output(p, &p->io[1]))
+		ADD(p->io[1].fd, POLLIN, K_OUT1);
+	if (wants_output(p, &p->io[2]))
+		ADD(p->io[2].fd, POLLIN, K_OUT2);
+	if (p->io[0].mode == DP_RELAY && p->io[0].fd >= 0)
+		ADD(p->io[0].fd, POLLOUT, K_IN);
+	if (want_fd >= 0)
+		ADD(want_fd, want_events, K_WANT);
+#undef ADD
+
+	uint64_t now = dp_now_ns();
+	check_limits(p, now);
+	int wait_ms = timeout_ms;
+	if (!p->exited && p->verdict == DP_OK) {
+		uint64_t next = p->t_next_cpu_check < p->t_wall_deadline ? p->t_next_cpu_check : p->t_wall_deadline;
+		int lim_ms = next > now ? (int)((next - now + 999999) / 1000000) : 0;
+		if (wait_ms < 0 || lim_ms < wait_ms)
+			wait_ms = lim_ms;
+	}
+	int r = poll(pf, (nfds_t)n, wait_ms);
+	if (r < 0 && errno != EINTR)
+		return -errno;
+	for (int i = 0; r > 0 && i < n; i++) {
+		if (!pf[i].revents)
+			continue;
+		switch (idx[i]) {
+		case K_PID: reap(p); break;
+		case K_STATUS: read_status(p); break;
+		case K_LISTEN:
+			if (pf[i].revents & POLLIN)
+				handle_notification(p);
+			else if (p->listener_fd >= 0) { /* every filter user is gone */
+				close(p->listener_fd);
+				p->listener_fd = -1;
+			}
+			break;
+		case K_OUT1: dp_io_drain(p, DP_STDOUT); break;
+		case K_OUT2: dp_io_drain(p, DP_STDERR); break;
+		case K_IN: dp_io_feed_stdin(p); break;
+		default: break;
+		}
+	}
+	check_limits(p, dp_now_ns());
+	return r > 0 ? r : 0;
+}
+
+static double tv_sec(const struct timeval *tv)
+{
+	return (double)tv->tv_sec + (double)tv->tv_usec / 1e6;
+}
+
+void dp_finish(struct dp_proc *p, struct dp_result *res)
+{
+	memset(res, 0, sizeof *res);
+	res->cgroup = p->cg != NULL;
+	res->isolated = p->ns != NULL;
+	res->output[1] = p->io[1].total;
+	res->output[2] = p->io[2].total;
+	res->wall_time = (double)(dp_now_ns() - p->t_start) / 1e9;
+	if (p->failed_setup) {
+		res->status = DP_XX;
+		snprintf(res->message, sizeof res->message, "%s", p->message);
+		return;
+	}
+	uint64_t cpu_ns = 0;
+	if (p->cg && dp_cgroup_cpu_ns(p->cg, &cpu_ns) == 0)
+		res->cpu_time = (double)cpu_ns / 1e9;
+	else
+		res->cpu_time = tv_sec(&p->ru.ru_utime) + tv_sec(&p->ru.ru_stime);
+	uint64_t peak = 0;
+	if (p->cg && dp_cgroup_memory_peak(p->cg, &peak) == 0)
+		res->memory = peak;
+	else
+		res->memory = (uint64_t)p->ru.ru_maxrss * 1024;
+
+	/* the program's own status: from init when isolated, else from wait4 */
+	int st = p->ns ? p->prog_status : p->wait_status;
+	bool have = p->ns ? p->have_prog_status : true;
+	if (have && WIFEXITED(st)) {
+		res->exited = 1;
+		res->exit_code = WEXITSTATUS(st);
+	} else if (have && WIFSIGNALED(st)) {
+		res->signal = WTERMSIG(st);
+	} else if (p->killed) {
+		res->signal = SIGKILL;
+	}
+
+	enum dp_status v = p->verdict;
+	enum dp_limit lim = p->limit;
+	const char *msg = p->message;
+	char m[256] = "";
+	uint64_t ooms = 0;
+	if (v == DP_OK && p->cg && dp_cgroup_oom_kills(p->cg, &ooms) == 0 && ooms > 0) {
+		v = DP_MLE, lim = DP_LIMIT_MEMORY;
+		snprintf(m, sizeof m, "memory limit of %llu bytes exceeded (out-of-memory kill)",
+			 (unsigned long long)p->lim.memory);
+	} else if (v == DP_OK && res->signal == SIGXCPU) {
+		v = DP_TLE, lim = DP_LIMIT_CPU;
+		snprintf(m, sizeof m, "CPU time limit exceeded (RLIMIT_CPU)");
+	} else if (v == DP_OK && res->cpu_time > p->lim.cpu) {
+		v = DP_TLE, lim = DP_LIMIT_CPU;
+		snprintf(m, sizeof m, "CPU time limit of %.3g s exceeded (%.3f s used)", p->lim.cpu, res->cpu_time);
+	} else if (v == DP_OK && res->signal == SIGXFSZ) {
+		v = DP_OLE, lim = DP_LIMIT_FSIZE;
+		snprintf(m, sizeof m, "file size limit of %llu bytes exceeded", (unsigned long long)p->lim.fsize);
+	} else if (v == DP_OK && !p->cg && res->memory >= p->lim.memory * 9 / 10 &&
+		   !(res->exited && res->exit_code == 0)) {
+		/* no cgroup: RLIMIT_AS made an allocation fail near the limit */
+		v = DP_MLE, lim = DP_LIMIT_MEMORY;
+		snprintf(m, sizeof m, "memory limit of %llu bytes reached (address-space limit, no cgroup)",
+			 (unsigned long long)p->lim.memory);
+	} else if (v == DP_OK && (p->io[1].relay_failed || p->io[2].relay_failed)) {
+		v = DP_XX;
+		snprintf(m, sizeof m, "writing the program's output failed: %s",
+			 strerror(p->io[1].relay_failed ? p->io[1].relay_errno : p->io[2].relay_errno));
+	} else if (v == DP_OK && res->exited && res->exit_code == 0) {
+		snprintf(m, sizeof m, "exited normally");
+	} else if (v == DP_OK && res->exited) {
+		v = DP_RE;
+		snprintf(m, sizeof m, "exited with code %d", res->exit_code);
+	} else if (v == DP_OK && res->signal) {
+		v = DP_RE;
+		snprintf(m, sizeof m, "killed by signal %d (%s)", res->signal, strsignal(res->signal));
+	} else if (v == DP_OK) {
+		v = DP_XX;
+		snprintf(m, sizeof m, "the sandbox lost track of the program (no exit status)");
+	}
+	res->status = v;
+	res->limit = lim;
+	snprintf(res->message, sizeof res->message, "%s", m[0] ? m : msg);
+	if (v == DP_SV)
+		snprintf(res->syscall, sizeof res->syscall, "%s", p->syscall);
+}
