@@ -21,7 +21,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
@@ -101,13 +100,16 @@ static void drop_bounding_set(void)
 	}
 }
 
+/* Raw syscalls, not the glibc wrappers: those broadcast the change to every
+ * thread glibc believes exists, and after a raw clone() of a multi-threaded
+ * parent those threads are not here, so the wrapper would wait forever. */
 static void switch_uid(const struct dp_child_plan *pl)
 {
-	if (setgroups(0, NULL) < 0)
+	if (syscall(SYS_setgroups, 0, NULL) < 0)
 		die_step(DP_STEP_SETGROUPS, errno, 0);
-	if (setresgid(pl->gid, pl->gid, pl->gid) < 0)
+	if (syscall(SYS_setresgid, pl->gid, pl->gid, pl->gid) < 0)
 		die_step(DP_STEP_SETGID, errno, (int)pl->gid);
-	if (setresuid(pl->uid, pl->uid, pl->uid) < 0)
+	if (syscall(SYS_setresuid, pl->uid, pl->uid, pl->uid) < 0)
 		die_step(DP_STEP_SETUID, errno, (int)pl->uid);
 }
 

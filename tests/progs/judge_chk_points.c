@@ -1,0 +1,7 @@
+/* judge tests: a checker giving half the points (testlib quitp). */
+#include <stdio.h>
+int main(void)
+{
+	fprintf(stderr, "points 0.5 half right\n");
+	return 7;
+}

@@ -1,0 +1,188 @@
+/* Helpers shared by the Criterion suites: where the build is, running the CLI,
+ * reading fields of its JSON result, counting fds and processes. */
+#ifndef DP_TESTUTIL_H
+#define DP_TESTUTIL_H
+
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static inline const char *tu_build(void)
+{
+	const char *b = getenv("DP_BUILD");
+	return b && *b ? b : "build";
+}
+
+/* Path of a compiled test program: $DP_BUILD/progs/NAME (or attacks/NAME). */
+static inline const char *tu_prog(const char *name)
+{
+	static char buf[8][512];
+	static int k;
+	char *p = buf[k++ & 7];
+	snprintf(p, 512, "%s/progs/%s", tu_build(), name);
+	if (access(p, X_OK) != 0) {
+		snprintf(p, 512, "%s/attacks/%s", tu_build(), name);
+	}
+	/* the sandbox's private view shows the program at its absolute path */
+	static char abs_[8][1024];
+	char *a = abs_[(k - 1) & 7];
+	if (p[0] == '/')
+		return p;
+	char cwd[512];
+	if (!getcwd(cwd, sizeof cwd))
+		return p;
+	snprintf(a, 1024, "%s/%s", cwd, p);
+	return a;
+}
+
+static inline double tu_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+struct tu_run {
+	int rc;             /* exit status of `dualpipe run` */
+	double elapsed;     /* seconds the runner took */
+	char json[8192];    /* the --result object */
+	char out[65536];    /* the runner's stdout (the program's, relayed) */
+	char err[8192];     /* the runner's stderr */
+};
+
+static inline void tu_slurp(const char *path, char *buf, size_t len)
+{
+	buf[0] = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	ssize_t n = read(fd, buf, len - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = 0;
+}
+
+/* Runs: build/dualpipe SUBCMD --result=TMP ARGS...  (args NULL-terminated). */
+static inline int tu_cli(struct tu_run *r, const char *subcmd, const char *const *args)
+{
+	char dir[] = "/tmp/dptest.XXXXXX";
+	if (!mkdtemp(dir))
+		return -1;
+	char res[64], out[64], err[64], bin[512];
+	snprintf(res, sizeof res, "%s/r.json", dir);
+	snprintf(out, sizeof out, "%s/out", dir);
+	snprintf(err, sizeof err, "%s/err", dir);
+	snprintf(bin, sizeof bin, "%s/dualpipe", tu_build());
+	const char *argv[64];
+	int n = 0;
+	static char resopt[128];
+	snprintf(resopt, sizeof resopt, "--result=%s", res);
+	argv[n++] = bin;
+	argv[n++] = subcmd;
+	argv[n++] = resopt;
+	for (int i = 0; args[i] && n < 62; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	posix_spawn_file_actions_addopen(&fa, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	pid_t pid;
+	double t0 = tu_now();
+	int e = posix_spawn(&pid, bin, &fa, NULL, (char *const *)argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (e)
+		return -1;
+	int st;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	r->elapsed = tu_now() - t0;
+	r->rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	tu_slurp(res, r->json, sizeof r->json);
+	tu_slurp(out, r->out, sizeof r->out);
+	tu_slurp(err, r->err, sizeof r->err);
+	unlink(res);
+	unlink(out);
+	unlink(err);
+	rmdir(dir);
+	return 0;
+}
+
+/* Value of "key" in a flat JSON object as text: strings without quotes, or
+ * the raw number / null / true / false.  "" when absent. */
+static inline const char *tu_field(const char *json, const char *key)
+{
+	static char val[8][512];
+	static int k;
+	char *v = val[k++ & 7];
+	char pat[128];
+	snprintf(pat, sizeof pat, "\"%s\": ", key);
+	const char *p = strstr(json, pat);
+	v[0] = 0;
+	if (!p)
+		return v;
+	p += strlen(pat);
+	size_t i = 0;
+	if (*p == '"') {
+		for (p++; *p && *p != '"' && i < 511; p++)
+			v[i++] = *p == '\\' && p[1] ? *++p : *p;
+	} else {
+		while (*p && *p != ',' && *p != '}' && i < 511)
+			v[i++] = *p++;
+	}
+	v[i] = 0;
+	return v;
+}
+
+static inline double tu_num(const char *json, const char *key)
+{
+	return atof(tu_field(json, key));
+}
+
+/* Open fds of this process. */
+static inline int tu_count_fds(void)
+{
+	int n = 0;
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] != '.')
+			n++;
+	if (d)
+		closedir(d);
+	return n - 1; /* the DIR's own fd */
+}
+
+/* Processes whose command line contains needle (excluding us). */
+static inline int tu_count_procs(const char *needle)
+{
+	int n = 0;
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] < '0' || e->d_name[0] > '9' || atoi(e->d_name) == getpid())
+			continue;
+		char p[64], cmd[1024];
+		snprintf(p, sizeof p, "/proc/%s/cmdline", e->d_name);
+		tu_slurp(p, cmd, sizeof cmd);
+		if (strstr(cmd, needle))
+			n++;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+#endif
