@@ -37,8 +37,19 @@ void dp_proc_fail(struct dp_proc *p, const char *fmt, ...)
 /* PATH lookup like execvp, done in the parent so the child only calls execve. */
 static char *resolve_program(const char *name, const char *const *envp)
 {
-	if (strchr(name, '/'))
+	if (name[0] == '/')
 		return strdup(name);
+	if (strchr(name, '/')) {
+		/* relative to our cwd, which the program does not share when isolated */
+		char cwd[PATH_MAX];
+		if (!getcwd(cwd, sizeof cwd))
+			return strdup(name);
+		size_t n = strlen(cwd) + strlen(name) + 2;
+		char *abs_path = malloc(n);
+		if (abs_path)
+			snprintf(abs_path, n, "%s/%s", cwd, name);
+		return abs_path;
+	}
 	const char *path = DEFAULT_PATH;
 	for (const char *const *e = envp; e && *e; e++)
 		if (!strncmp(*e, "PATH=", 5))

@@ -230,6 +230,9 @@ void dp_finish(struct dp_proc *p, struct dp_result *res)
 		res->cpu_time = (double)cpu_ns / 1e9;
 	else
 		res->cpu_time = tv_sec(&p->ru.ru_utime) + tv_sec(&p->ru.ru_stime);
+	/* killed orphans are never reaped by us: the last sample of the tree may be larger */
+	if (res->cpu_time < (double)p->cpu_ns_last / 1e9)
+		res->cpu_time = (double)p->cpu_ns_last / 1e9;
 	uint64_t peak = 0;
 	if (p->cg && dp_cgroup_memory_peak(p->cg, &peak) == 0)
 		res->memory = peak;

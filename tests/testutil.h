@@ -174,7 +174,7 @@ static inline int tu_count_procs(const char *needle)
 	while (d && (e = readdir(d))) {
 		if (e->d_name[0] < '0' || e->d_name[0] > '9' || atoi(e->d_name) == getpid())
 			continue;
-		char p[64], cmd[1024];
+		char p[300], cmd[1024];
 		snprintf(p, sizeof p, "/proc/%s/cmdline", e->d_name);
 		tu_slurp(p, cmd, sizeof cmd);
 		if (strstr(cmd, needle))

@@ -1,0 +1,637 @@
+/* cg.c: one cgroup per run, for limits and figures that count every process.
+ *
+ * Theory of operation
+ * - Backend: cgroup v2 when the cgroup2 mount offers the memory controller
+ *   (cg_v2.c), else the v1 memory/cpuacct/pids/freezer hierarchies of a hybrid
+ *   host (cg_v1.c).  Neither: -ENOTSUP, and the runner falls back to rlimits.
+ * - Place: "<the runner's own cgroup>/dualpipe/<run>" in every hierarchy used,
+ *   so a run stays inside whatever limits the runner itself is under.  The
+ *   "dualpipe" parent is removed again when the last run of it goes away.
+ * - Name: run-<owner pid>-<pid ns inode>-<counter>-<random>.  mkdir() is the
+ *   lock: EEXIST means someone else has that name, so we pick another.  The
+ *   owner in the name lets dp_cgroup_cleanup_stale() remove the cgroups of
+ *   runners that died (only of our own pid namespace: pids of another mean
+ *   nothing here).
+ * - Races with a concurrent destroy removing the shared parent show up as
+ *   ENOENT (mkdir of the run, or a control file missing because the parent was
+ *   recreated before its controllers were enabled): we undo and retry.
+ * - Joining: cgroup.procs of every directory is opened O_WRONLY|O_CLOEXEC here;
+ *   the child writes "0" (itself) as its first step, while it is still root.
+ * - Destroy: kill what is left, then rmdir; rmdir retries EBUSY for a while
+ *   because a killed task leaves the cgroup only once it has fully exited.
+ *   The caller should reap its own child before destroy.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define CG_CREATE_TRIES 32
+#define CG_RMDIR_WAIT_MS 2000
+
+/* ---- small file helpers ---- */
+
+static int cg_path(char *buf, size_t size, const char *dir, const char *file)
+{
+	int n = snprintf(buf, size, "%s/%s", dir, file);
+
+	return (n < 0 || (size_t)n >= size) ? -ENAMETOOLONG : 0;
+}
+
+int dp_cg_write(const char *dir, const char *file, const char *val)
+{
+	char path[DP_CG_PATH];
+	size_t len = strlen(val);
+	ssize_t w;
+	int fd, r = cg_path(path, sizeof(path), dir, file);
+
+	if (r < 0)
+		return r;
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	do
+		w = write(fd, val, len);
+	while (w < 0 && errno == EINTR);
+	r = w < 0 ? -errno : ((size_t)w == len ? 0 : -EIO);
+	close(fd);
+	return r;
+}
+
+int dp_cg_read(const char *dir, const char *file, char *buf, size_t size)
+{
+	char path[DP_CG_PATH];
+	size_t len = 0;
+	int fd, r = cg_path(path, sizeof(path), dir, file);
+
+	if (r < 0)
+		return r;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while (len + 1 < size) {
+		ssize_t n = read(fd, buf + len, size - 1 - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = -errno;
+			close(fd);
+			return r;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	return (int)len;
+}
+
+int dp_cg_read_u64(const char *dir, const char *file, uint64_t *v)
+{
+	char buf[64], *end;
+	int r = dp_cg_read(dir, file, buf, sizeof(buf));
+
+	if (r < 0)
+		return r;
+	if (strncmp(buf, "max", 3) == 0) {
+		*v = UINT64_MAX;
+		return 0;
+	}
+	errno = 0;
+	*v = strtoull(buf, &end, 10);
+	return (errno || end == buf) ? -EINVAL : 0;
+}
+
+/* Flat keyed files: "key value" lines (memory.events, cpu.stat, memory.oom_control). */
+int dp_cg_read_key(const char *dir, const char *file, const char *key, uint64_t *v)
+{
+	char buf[4096];
+	size_t klen = strlen(key);
+	int r = dp_cg_read(dir, file, buf, sizeof(buf));
+
+	if (r < 0)
+		return r;
+	for (char *line = buf; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		if (strncmp(line, key, klen) == 0 && line[klen] == ' ') {
+			*v = strtoull(line + klen + 1, NULL, 10);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+bool dp_cg_exists(const char *dir, const char *file)
+{
+	char path[DP_CG_PATH];
+
+	return cg_path(path, sizeof(path), dir, file) == 0 && access(path, F_OK) == 0;
+}
+
+void dp_cg_sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* Parses dir/cgroup.procs in chunks (it can be long) and signals each pid. */
+int dp_cg_signal_procs(const char *dir, int sig)
+{
+	char path[DP_CG_PATH], buf[4096];
+	long pid = 0;
+	bool digits = false;
+	int fd, count = 0, r = cg_path(path, sizeof(path), dir, "cgroup.procs");
+
+	if (r < 0)
+		return r;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = -errno;
+			close(fd);
+			return r;
+		}
+		if (n == 0)
+			break;
+		/* A pid may straddle two reads: digits carry over. */
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] >= '0' && buf[i] <= '9') {
+				pid = pid * 10 + (buf[i] - '0');
+				digits = true;
+				continue;
+			}
+			if (digits && pid > 0) {
+				count++;
+				if (sig)
+					kill((pid_t)pid, sig);
+			}
+			pid = 0;
+			digits = false;
+		}
+	}
+	if (digits && pid > 0) {
+		count++;
+		if (sig)
+			kill((pid_t)pid, sig);
+	}
+	close(fd);
+	return count;
+}
+
+/* ---- where this process is ---- */
+
+/* Mount point and mount root of the hierarchy of ctrl (NULL: cgroup2), from
+ * /proc/self/mountinfo: "id parent dev ROOT MOUNTPOINT opts... - FSTYPE src SUPEROPTS". */
+static int cg_find_mount(const char *ctrl, char *mnt, size_t mntsz, char *root, size_t rootsz)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char *line = NULL;
+	size_t cap = 0;
+	int r = -ENOENT;
+
+	if (!f)
+		return -errno;
+	while (r == -ENOENT && getline(&line, &cap, f) > 0) {
+		char mroot[DP_CG_PATH], mpoint[DP_CG_PATH], fstype[32], opts[512];
+		char *sep = strstr(line, " - ");
+
+		if (!sep || sscanf(line, "%*s %*s %*s %4095s %4095s", mroot, mpoint) != 2 ||
+		    sscanf(sep + 3, "%31s %*s %511s", fstype, opts) != 2)
+			continue;
+		if (ctrl) {
+			bool found = false;
+
+			if (strcmp(fstype, "cgroup") != 0)
+				continue;
+			for (char *save = NULL, *tok = strtok_r(opts, ",", &save); tok;
+			     tok = strtok_r(NULL, ",", &save))
+				found = found || strcmp(tok, ctrl) == 0;
+			if (!found)
+				continue;
+		} else if (strcmp(fstype, "cgroup2") != 0) {
+			continue;
+		}
+		if (strlen(mpoint) >= mntsz || strlen(mroot) >= rootsz)
+			r = -ENAMETOOLONG;
+		else {
+			strcpy(mnt, mpoint);
+			strcpy(root, mroot);
+			r = 0;
+		}
+	}
+	free(line);
+	fclose(f);
+	return r;
+}
+
+/* Our cgroup path in the hierarchy of ctrl, from /proc/self/cgroup
+ * ("hierarchy-id:controllers:path"; cgroup2 is "0::path"). */
+static int cg_own_path(const char *ctrl, char *buf, size_t size)
+{
+	FILE *f = fopen("/proc/self/cgroup", "re");
+	char *line = NULL;
+	size_t cap = 0;
+	int r = -ENOENT;
+
+	if (!f)
+		return -errno;
+	while (r == -ENOENT && getline(&line, &cap, f) > 0) {
+		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		bool found = false;
+
+		if (!c2)
+			continue;
+		*c1 = '\0';
+		*c2 = '\0';
+		c2[1 + strcspn(c2 + 1, "\n")] = '\0';
+		if (!ctrl)
+			found = strcmp(line, "0") == 0 && c1[1] == '\0';
+		else
+			for (char *save = NULL, *tok = strtok_r(c1 + 1, ",", &save); tok;
+			     tok = strtok_r(NULL, ",", &save))
+				found = found || strcmp(tok, ctrl) == 0;
+		if (!found)
+			continue;
+		if (strlen(c2 + 1) >= size)
+			r = -ENAMETOOLONG;
+		else {
+			strcpy(buf, c2 + 1);
+			r = 0;
+		}
+	}
+	free(line);
+	fclose(f);
+	return r;
+}
+
+int dp_cg_self_dir(const char *ctrl, char *dir, size_t size)
+{
+	char mnt[DP_CG_PATH], root[DP_CG_PATH], own[DP_CG_PATH];
+	const char *rel = own;
+	int n, r = cg_find_mount(ctrl, mnt, sizeof(mnt), root, sizeof(root));
+
+	if (r == 0)
+		r = cg_own_path(ctrl, own, sizeof(own));
+	if (r < 0)
+		return r;
+	/* A mount of a sub-tree (container without a cgroup namespace): our path
+	 * must lie inside it, and is relative to its root. */
+	if (strcmp(root, "/") != 0) {
+		size_t rl = strlen(root);
+
+		if (strncmp(own, root, rl) != 0 || (own[rl] != '/' && own[rl] != '\0'))
+			return -ENOENT;
+		rel = own + rl;
+	}
+	if (strcmp(rel, "/") == 0)
+		rel = "";
+	n = snprintf(dir, size, "%s%s", mnt, rel);
+	return (n < 0 || (size_t)n >= size) ? -ENAMETOOLONG : 0;
+}
+
+/* ---- names ---- */
+
+static unsigned long cg_pidns(void)
+{
+	struct stat st;
+
+	return stat("/proc/self/ns/pid", &st) == 0 ? (unsigned long)st.st_ino : 0;
+}
+
+int dp_cg_run_name(pid_t owner, char *buf, size_t size)
+{
+	static unsigned counter;
+	unsigned c = __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED);
+	uint32_t rnd;
+	int n;
+
+	if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t)sizeof(rnd))
+		rnd = ((uint32_t)time(NULL) * 2654435761u) ^ (uint32_t)getpid() ^ c;
+	n = snprintf(buf, size, "run-%d-%lx-%u-%08" PRIx32, (int)owner, cg_pidns(), c, rnd);
+	return (n < 0 || (size_t)n >= size) ? -ENAMETOOLONG : 0;
+}
+
+/* True when name is a run whose owner, in our pid namespace, is gone. */
+static bool cg_is_stale(const char *name)
+{
+	int pid;
+	unsigned long ns;
+
+	if (sscanf(name, "run-%d-%lx-", &pid, &ns) != 2 || pid <= 0)
+		return false;
+	if (ns != cg_pidns() || pid == getpid())
+		return false;
+	return kill(pid, 0) < 0 && errno == ESRCH;
+}
+
+/* ---- create / destroy ---- */
+
+static const struct dp_cgroup_ops *cg_pick(void)
+{
+	char dir[DP_CG_PATH], ctrls[512];
+	char mnt[DP_CG_PATH], root[DP_CG_PATH];
+
+	/* v2 is usable when its root offers memory (on hybrid hosts it is empty). */
+	if (cg_find_mount(NULL, mnt, sizeof(mnt), root, sizeof(root)) == 0 &&
+	    dp_cg_read(mnt, "cgroup.controllers", ctrls, sizeof(ctrls)) >= 0) {
+		for (char *save = NULL, *tok = strtok_r(ctrls, " \n", &save); tok;
+		     tok = strtok_r(NULL, " \n", &save))
+			if (strcmp(tok, "memory") == 0)
+				return &dp_cg_v2_ops;
+	}
+	if (dp_cg_self_dir("memory", dir, sizeof(dir)) == 0)
+		return &dp_cg_v1_ops;
+	return NULL;
+}
+
+/* Removes the run's directories (retrying EBUSY while killed tasks finish
+ * exiting), then the shared parents when they became empty. */
+static int cg_remove_dirs(struct dp_cgroup *cg)
+{
+	int err = 0;
+
+	for (int i = cg->n - 1; i >= 0; i--) {
+		char *slash;
+		int waited = 0, delay = 1;
+
+		while (rmdir(cg->dir[i].path) < 0) {
+			if (errno == ENOENT)
+				break;
+			if (errno != EBUSY || waited >= CG_RMDIR_WAIT_MS) {
+				err = err ? err : -errno;
+				break;
+			}
+			if (dp_cg_signal_procs(cg->dir[i].path, 0) > 0 && cg->ops)
+				cg->ops->kill(cg);
+			dp_cg_sleep_ms(delay);
+			waited += delay;
+			delay = delay < 32 ? delay * 2 : delay;
+		}
+		/* The parent: fails (ENOTEMPTY/EBUSY) while other runs use it. */
+		slash = strrchr(cg->dir[i].path, '/');
+		if (slash) {
+			*slash = '\0';
+			rmdir(cg->dir[i].path);
+			*slash = '/';
+		}
+	}
+	return err;
+}
+
+static void cg_close_fds(struct dp_cgroup *cg)
+{
+	for (int i = 0; i < cg->n; i++) {
+		if (cg->dir[i].join_fd >= 0)
+			close(cg->dir[i].join_fd);
+		cg->dir[i].join_fd = -1;
+	}
+}
+
+/* mkdir of parents and of the run in each hierarchy; undoes itself on failure. */
+static int cg_make_dirs(struct dp_cgroup *cg, const struct dp_cg_layout *lay, const char *name,
+			const struct dp_cgroup_config *cfg)
+{
+	int r = 0;
+
+	cg->n = 0;
+	for (int i = 0; i < lay->n; i++) {
+		struct dp_cg_dir *d = &cg->dir[cg->n];
+
+		if (mkdir(lay->parent[i], 0755) < 0 && errno != EEXIST) {
+			r = -errno;
+			break;
+		}
+		r = cg->ops->prepare_parent(lay->parent[i], cfg);
+		if (r < 0)
+			break;
+		r = cg_path(d->path, sizeof(d->path), lay->parent[i], name);
+		if (r < 0)
+			break;
+		if (mkdir(d->path, 0755) < 0) {
+			r = -errno;
+			break;
+		}
+		d->ctrls = lay->ctrls[i];
+		d->join_fd = -1;
+		cg->n++;
+	}
+	if (r < 0) {
+		/* The parent we failed in may be one we just made: remove it if empty. */
+		if (cg->n < lay->n)
+			rmdir(lay->parent[cg->n]);
+		cg_remove_dirs(cg);
+	}
+	return r;
+}
+
+static int cg_open_join_fds(struct dp_cgroup *cg)
+{
+	for (int i = 0; i < cg->n; i++) {
+		char path[DP_CG_PATH];
+		int r = cg_path(path, sizeof(path), cg->dir[i].path, "cgroup.procs");
+
+		if (r < 0)
+			return r;
+		cg->dir[i].join_fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (cg->dir[i].join_fd < 0)
+			return -errno;
+	}
+	return 0;
+}
+
+int dp_cgroup_create(const struct dp_cgroup_config *cfg, struct dp_cgroup **out)
+{
+	const struct dp_cgroup_ops *ops = cg_pick();
+	struct dp_cg_layout lay;
+	struct dp_cgroup *cg;
+	int r = -EAGAIN;
+
+	*out = NULL;
+	if (!ops)
+		return -ENOTSUP;
+	memset(&lay, 0, sizeof(lay));
+	r = ops->layout(cfg, &lay);
+	if (r < 0)
+		return r;
+	cg = calloc(1, sizeof(*cg));
+	if (!cg)
+		return -ENOMEM;
+	cg->ops = ops;
+	for (int attempt = 0; attempt < CG_CREATE_TRIES; attempt++) {
+		char name[96];
+
+		r = dp_cg_run_name(getpid(), name, sizeof(name));
+		if (r < 0)
+			break;
+		r = cg_make_dirs(cg, &lay, name, cfg);
+		if (r == -EEXIST || r == -ENOENT)
+			continue; /* name taken, or parent removed under us */
+		if (r < 0)
+			break;
+		r = ops->configure(cg, cfg);
+		if (r == 0)
+			r = cg_open_join_fds(cg);
+		if (r == 0) {
+			*out = cg;
+			return 0;
+		}
+		cg_close_fds(cg);
+		cg_remove_dirs(cg);
+		if (r != -ENOENT)
+			break;
+	}
+	free(cg);
+	return r;
+}
+
+int dp_cgroup_join_fds(const struct dp_cgroup *cg, int *fds, int max)
+{
+	if (!cg)
+		return 0;
+	if (max < cg->n)
+		return -ENOSPC;
+	for (int i = 0; i < cg->n; i++)
+		fds[i] = cg->dir[i].join_fd;
+	return cg->n;
+}
+
+/* Child side: only write(), so it is safe between fork and exec. */
+int dp_cgroup_join_self(const int *fds, int n)
+{
+	for (int i = 0; i < n; i++) {
+		ssize_t w;
+
+		do
+			w = write(fds[i], "0", 1);
+		while (w < 0 && errno == EINTR);
+		if (w < 0)
+			return -errno;
+	}
+	return 0;
+}
+
+int dp_cgroup_cpu_ns(struct dp_cgroup *cg, uint64_t *ns)
+{
+	return cg ? cg->ops->cpu_ns(cg, ns) : -EINVAL;
+}
+
+int dp_cgroup_memory_peak(struct dp_cgroup *cg, uint64_t *bytes)
+{
+	return cg ? cg->ops->memory_peak(cg, bytes) : -EINVAL;
+}
+
+int dp_cgroup_oom_kills(struct dp_cgroup *cg, uint64_t *count)
+{
+	return cg ? cg->ops->oom_kills(cg, count) : -EINVAL;
+}
+
+int dp_cgroup_kill(struct dp_cgroup *cg)
+{
+	return cg ? cg->ops->kill(cg) : 0;
+}
+
+void dp_cgroup_destroy(struct dp_cgroup *cg)
+{
+	bool busy = false;
+
+	if (!cg)
+		return;
+	cg_close_fds(cg);
+	for (int i = 0; i < cg->n; i++)
+		busy = busy || dp_cg_signal_procs(cg->dir[i].path, 0) > 0;
+	if (busy)
+		cg->ops->kill(cg);
+	cg_remove_dirs(cg);
+	free(cg);
+}
+
+/* ---- stale runs ---- */
+
+/* Kills and removes run `name` in every parent of lay; 0 or -errno. */
+static int cg_remove_stale(const struct dp_cgroup_ops *ops, const struct dp_cg_layout *lay,
+			   const char *name)
+{
+	struct dp_cgroup cg;
+
+	memset(&cg, 0, sizeof(cg));
+	cg.ops = ops;
+	for (int i = 0; i < lay->n; i++) {
+		struct dp_cg_dir *d = &cg.dir[cg.n];
+
+		if (cg_path(d->path, sizeof(d->path), lay->parent[i], name) < 0 ||
+		    access(d->path, F_OK) < 0)
+			continue;
+		d->ctrls = lay->ctrls[i];
+		d->join_fd = -1;
+		cg.n++;
+	}
+	if (cg.n == 0)
+		return -ENOENT;
+	ops->kill(&cg);
+	return cg_remove_dirs(&cg);
+}
+
+int dp_cgroup_cleanup_stale(void)
+{
+	const struct dp_cgroup_ops *ops = cg_pick();
+	struct dp_cg_layout lay;
+	int removed = 0, err = 0, r;
+
+	if (!ops)
+		return 0;
+	memset(&lay, 0, sizeof(lay));
+	r = ops->layout(NULL, &lay);
+	if (r < 0)
+		return r;
+	for (int i = 0; i < lay.n; i++) {
+		DIR *d = opendir(lay.parent[i]);
+		char (*names)[96] = NULL;
+		size_t n = 0, cap = 0;
+		struct dirent *e;
+
+		if (!d)
+			continue;
+		/* Collect first: we remove entries of this directory while going. */
+		while ((e = readdir(d))) {
+			if (e->d_type != DT_DIR || strlen(e->d_name) >= 96 || !cg_is_stale(e->d_name))
+				continue;
+			if (n == cap) {
+				void *p = realloc(names, (cap = cap ? cap * 2 : 8) * sizeof(*names));
+
+				if (!p)
+					break;
+				names = p;
+			}
+			strcpy(names[n++], e->d_name);
+		}
+		closedir(d);
+		for (size_t k = 0; k < n; k++) {
+			r = cg_remove_stale(ops, &lay, names[k]);
+			if (r == 0)
+				removed++;
+			else if (r != -ENOENT && !err)
+				err = r;
+		}
+		free(names);
+	}
+	return removed || !err ? removed : err;
+}

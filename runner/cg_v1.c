@@ -1,0 +1,234 @@
+/* cg_v1.c: the cgroup v1 backend (hybrid hosts: controllers on v1 mounts).
+ *
+ * A run gets one directory in each of the memory, cpuacct, pids (only when a
+ * pids limit is asked for) and freezer (optional) hierarchies, deduplicated
+ * when controllers are co-mounted ("cpu,cpuacct").  memory and cpuacct are
+ * required: without them the figures would not cover the whole tree.
+ *
+ * Limits: memory.limit_in_bytes = the configured memory exactly, and the same
+ * for memory.memsw.limit_in_bytes when swap accounting exists (so swap cannot
+ * stretch the limit); without memsw, swappiness 0 keeps the run out of swap.
+ * oom_kill_disable is forced to 0 (it is inherited from the parent) so the
+ * kernel OOM killer ends the run inside the group: that is the MLE mechanism.
+ * OOM kills come from the "oom_kill N" line of memory.oom_control (4.13+);
+ * older kernels fall back to memory.failcnt, which counts every time the
+ * limit was reached (also reclaim that succeeded), so there it only means MLE
+ * together with a SIGKILL death.
+ *
+ * Kill: v1 has no cgroup.kill.  With a freezer we freeze (FROZEN, polled until
+ * the state says so), SIGKILL every pid listed, thaw (frozen tasks only die
+ * once thawed), and repeat until cgroup.procs is empty everywhere: a frozen
+ * group cannot fork, so no task escapes between listing and killing, and no
+ * listed pid can exit and be reused.  Without a freezer the same loop runs
+ * unfrozen; the pids limit bounds what can still be forked.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define V1_KILL_WAIT_MS 5000
+#define V1_FREEZE_WAIT_MS 200
+
+static const struct { const char *name; unsigned bit; } v1_ctrls[] = {
+	{ "memory", DP_CG_MEMORY },
+	{ "cpuacct", DP_CG_CPUACCT },
+	{ "pids", DP_CG_PIDS },
+	{ "freezer", DP_CG_FREEZER },
+};
+
+static int v1_layout(const struct dp_cgroup_config *cfg, struct dp_cg_layout *lay)
+{
+	unsigned required = DP_CG_MEMORY | DP_CG_CPUACCT;
+
+	if (cfg && cfg->pids > 0)
+		required |= DP_CG_PIDS;
+	lay->n = 0;
+	for (size_t i = 0; i < DP_ARRAY_SIZE(v1_ctrls); i++) {
+		char dir[DP_CG_PATH], parent[DP_CG_PATH];
+		unsigned bit = v1_ctrls[i].bit;
+		int k, n, r = dp_cg_self_dir(v1_ctrls[i].name, dir, sizeof(dir));
+
+		if (bit == DP_CG_PIDS && cfg && cfg->pids <= 0)
+			continue;
+		if (r < 0) {
+			if (required & bit)
+				return r == -ENOENT ? -ENOTSUP : r;
+			continue;
+		}
+		n = snprintf(parent, sizeof(parent), "%s/dualpipe", dir);
+		if (n < 0 || (size_t)n >= sizeof(parent))
+			return -ENAMETOOLONG;
+		for (k = 0; k < lay->n && strcmp(lay->parent[k], parent) != 0; k++)
+			;
+		if (k == lay->n) {
+			if (lay->n == DP_CG_MAX_DIRS)
+				return -E2BIG;
+			strcpy(lay->parent[lay->n++], parent);
+		}
+		lay->ctrls[k] |= bit;
+	}
+	return 0;
+}
+
+static int v1_prepare_parent(const char *parent, const struct dp_cgroup_config *cfg)
+{
+	return 0;
+}
+
+static int v1_set_u64(const char *dir, const char *file, uint64_t v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%" PRIu64, v);
+	return dp_cg_write(dir, file, buf);
+}
+
+static int v1_configure_memory(const char *dir, const struct dp_cgroup_config *cfg)
+{
+	uint64_t v;
+	bool memsw = dp_cg_exists(dir, "memory.memsw.limit_in_bytes");
+	int r;
+
+	/* Always 1 on recent kernels; on old ones it only matters for children. */
+	if (dp_cg_read_u64(dir, "memory.use_hierarchy", &v) == 0 && v == 0)
+		dp_cg_write(dir, "memory.use_hierarchy", "1");
+	if (cfg->memory) {
+		/* memory first: memsw may never be below it. */
+		r = v1_set_u64(dir, "memory.limit_in_bytes", cfg->memory);
+		if (r == 0 && memsw)
+			r = v1_set_u64(dir, "memory.memsw.limit_in_bytes", cfg->memory);
+		if (r < 0)
+			return r;
+	}
+	if (!memsw)
+		dp_cg_write(dir, "memory.swappiness", "0");
+	r = dp_cg_write(dir, "memory.oom_control", "0");
+	if (r < 0)
+		return r;
+	if (dp_cg_read_key(dir, "memory.oom_control", "oom_kill_disable", &v) == 0 && v != 0)
+		return -EPERM;
+	return 0;
+}
+
+static int v1_configure(struct dp_cgroup *cg, const struct dp_cgroup_config *cfg)
+{
+	for (int i = 0; i < cg->n; i++) {
+		const char *dir = cg->dir[i].path;
+		int r = 0;
+
+		if (cg->dir[i].ctrls & DP_CG_MEMORY)
+			r = v1_configure_memory(dir, cfg);
+		if (r == 0 && (cg->dir[i].ctrls & DP_CG_PIDS) && cfg->pids > 0)
+			r = v1_set_u64(dir, "pids.max", (uint64_t)cfg->pids);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static const char *v1_dir(const struct dp_cgroup *cg, unsigned bit)
+{
+	for (int i = 0; i < cg->n; i++)
+		if (cg->dir[i].ctrls & bit)
+			return cg->dir[i].path;
+	return NULL;
+}
+
+static int v1_cpu_ns(struct dp_cgroup *cg, uint64_t *ns)
+{
+	const char *dir = v1_dir(cg, DP_CG_CPUACCT);
+
+	return dir ? dp_cg_read_u64(dir, "cpuacct.usage", ns) : -ENOTSUP;
+}
+
+static int v1_memory_peak(struct dp_cgroup *cg, uint64_t *bytes)
+{
+	const char *dir = v1_dir(cg, DP_CG_MEMORY);
+
+	if (!dir)
+		return -ENOTSUP;
+	/* memory+swap when swap is accounted: that is what the limit covers. */
+	if (dp_cg_read_u64(dir, "memory.memsw.max_usage_in_bytes", bytes) == 0)
+		return 0;
+	return dp_cg_read_u64(dir, "memory.max_usage_in_bytes", bytes);
+}
+
+static int v1_oom_kills(struct dp_cgroup *cg, uint64_t *count)
+{
+	const char *dir = v1_dir(cg, DP_CG_MEMORY);
+	int r;
+
+	if (!dir)
+		return -ENOTSUP;
+	r = dp_cg_read_key(dir, "memory.oom_control", "oom_kill", count);
+	if (r == -ENOENT)
+		r = dp_cg_read_u64(dir, "memory.failcnt", count);
+	return r;
+}
+
+static int v1_count(const struct dp_cgroup *cg)
+{
+	int total = 0;
+
+	for (int i = 0; i < cg->n; i++) {
+		int n = dp_cg_signal_procs(cg->dir[i].path, 0);
+
+		total += n > 0 ? n : 0;
+	}
+	return total;
+}
+
+/* Freezes and waits (bounded: a task in uninterruptible sleep can hold it in
+ * FREEZING) until the state reads FROZEN; returns the milliseconds waited. */
+static int v1_freeze(const char *dir)
+{
+	char state[32];
+	int waited = 0;
+
+	if (dp_cg_write(dir, "freezer.state", "FROZEN") < 0)
+		return 0;
+	for (; waited < V1_FREEZE_WAIT_MS; waited++) {
+		if (dp_cg_read(dir, "freezer.state", state, sizeof(state)) < 0 ||
+		    strncmp(state, "FROZEN", 6) == 0)
+			break;
+		dp_cg_sleep_ms(1);
+	}
+	return waited;
+}
+
+static int v1_kill(struct dp_cgroup *cg)
+{
+	const char *freezer = v1_dir(cg, DP_CG_FREEZER);
+	int waited = 0;
+
+	while (v1_count(cg) > 0) {
+		if (waited >= V1_KILL_WAIT_MS)
+			return -ETIMEDOUT;
+		if (freezer)
+			waited += v1_freeze(freezer);
+		for (int i = 0; i < cg->n; i++)
+			dp_cg_signal_procs(cg->dir[i].path, SIGKILL);
+		if (freezer)
+			dp_cg_write(freezer, "freezer.state", "THAWED");
+		/* Give the killed tasks a moment to exit before the next round. */
+		for (int k = 0; k < 20 && v1_count(cg) > 0; k++, waited++)
+			dp_cg_sleep_ms(1);
+		waited++;
+	}
+	return 0;
+}
+
+const struct dp_cgroup_ops dp_cg_v1_ops = {
+	.version = 1,
+	.layout = v1_layout,
+	.prepare_parent = v1_prepare_parent,
+	.configure = v1_configure,
+	.cpu_ns = v1_cpu_ns,
+	.memory_peak = v1_memory_peak,
+	.oom_kills = v1_oom_kills,
+	.kill = v1_kill,
+};

@@ -1,0 +1,186 @@
+/* Judge mode (JUDGE.md): grade a program against a directory of tests.
+ * Private to runner/, one section per judge_*.c file.  Like the rest of the
+ * library, these functions return 0 / -errno with a message in a caller's
+ * buffer and never exit; only the report writers print, and only to the
+ * FILE the caller hands them. */
+#ifndef DP_JUDGE_H
+#define DP_JUDGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "dualpipe.h"
+
+/* Per-test and overall verdicts, in the order JUDGE.md lists them. */
+enum judge_verdict {
+	JV_AC = 0,
+	JV_WA,
+	JV_PE,
+	JV_TLE,
+	JV_MLE,
+	JV_OLE,
+	JV_RE,
+	JV_SV,
+	JV_XX,
+	JV_CE,    /* overall only: the compile step failed */
+	JV__COUNT,
+};
+
+/* "AC", "WA", ... */
+const char *judge_verdict_name(enum judge_verdict v);
+/* The test verdict of a solution run that did not end DP_OK (DP_OK gives JV_AC). */
+enum judge_verdict judge_verdict_of_status(enum dp_status s);
+
+/* snprintf that reports truncation (-ENAMETOOLONG) instead of warning about it
+ * at compile time: messages and paths are cut short on purpose. */
+int judge_fmt(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* ---- judge_tests.c: test discovery ---- */
+struct judge_test {
+	char *name;    /* NAME of NAME.in */
+	char *input;   /* absolute path of NAME.in */
+	char *answer;  /* absolute path of NAME.out, else NAME.ans */
+};
+
+struct judge_testset {
+	char *dir;     /* absolute path of the tests directory */
+	struct judge_test *tests;
+	size_t n;
+};
+
+/* Natural order: digit runs compare as numbers ("2" < "10"), the rest bytewise;
+ * ties (e.g. "01" vs "1") fall back to strcmp so the order is total. */
+int judge_natural_cmp(const char *a, const char *b);
+/* Finds every NAME.in in dir with its answer, sorted naturally.  -ENOENT /
+ * -ENOTDIR / -EINVAL (no tests, missing answer) with a one-line message. */
+int judge_tests_load(const char *dir, struct judge_testset *set, char *err, size_t errlen);
+void judge_tests_free(struct judge_testset *set);
+
+/* ---- judge_compare.c: built-in comparators ---- */
+enum judge_cmp_mode {
+	JUDGE_CMP_TOKENS = 0, /* whitespace-separated tokens, compared bytewise */
+	JUDGE_CMP_EXACT,      /* byte for byte */
+	JUDGE_CMP_FLOAT,      /* tokens; numeric pairs within eps (absolute or relative) */
+};
+
+struct judge_cmp {
+	enum judge_cmp_mode mode;
+	double eps;
+};
+
+/* "exact", "tokens", "float:1e-6" (also "float" = float:1e-6). */
+int judge_cmp_parse(const char *spec, struct judge_cmp *out, char *err, size_t errlen);
+/* 1 when out matches ans, 0 when not (msg says where they first differ). */
+int judge_compare(const struct judge_cmp *cmp, const char *out, size_t outlen,
+		  const char *ans, size_t anslen, char *msg, size_t msglen);
+/* s[0..len) quoted for a message: "..." with C escapes, cut to max bytes + "...". */
+void judge_quote(const char *s, size_t len, size_t max, char *buf, size_t buflen);
+
+/* ---- judge_checker.c: testlib-style checkers ---- */
+/* What a checker (or interactor) decided about one test. */
+struct judge_outcome {
+	enum judge_verdict verdict;
+	double score;          /* 0..1: 1 for AC, the points for exit 7, else 0 */
+	char message[512];
+};
+
+/* Maps how a checker/interactor ended (r) and what it printed (text) to an
+ * outcome: exit 0 AC, 1 WA, 2 PE, 3 XX, 7 points ("[points] X" with 0 <= X <= 1
+ * as the first number it printed), anything else XX.  who: "checker". */
+void judge_helper_verdict(const struct dp_result *r, const char *text, size_t len,
+			  const char *who, struct judge_outcome *out);
+
+struct judge_config;
+/* Runs cfg->checker as `PROG input output answer` in its own sandbox with the
+ * directory holding the three files bound read-only; fills *out. */
+int judge_checker_run(const struct judge_config *cfg, const char *dir, const char *input,
+		      const char *output, const char *answer, struct judge_outcome *out);
+
+/* ---- judge_run.c: orchestration ---- */
+struct judge_test_result {
+	const char *name;
+	enum judge_verdict verdict;
+	double score;
+	double cpu_time, wall_time;
+	uint64_t memory;
+	int exit_code;     /* -1 when it did not exit */
+	int signal;
+	char message[512];
+};
+
+struct judge_report {
+	enum judge_verdict verdict;
+	size_t passed, total;
+	double score;            /* sum of the tests' scores */
+	long first_failing;      /* index of the first non-AC test, -1 when none */
+	double max_time, max_wall_time;
+	uint64_t max_memory;
+	struct judge_test_result *tests;
+	size_t n_tests;          /* 0 with CE */
+	int compiled;            /* a compile step ran */
+	double compile_time;
+	char *compile_message;   /* the compiler's output (CE) or NULL */
+};
+
+struct judge_progress {
+	size_t done, total;
+	const struct judge_test_result *last;
+};
+
+struct judge_config {
+	/* The solution: argv, envp, limits, policy, isolation, net, workdir and
+	 * mounts as `dualpipe run` options set them; stdio is set per test. */
+	struct dp_options run;
+	struct judge_cmp cmp;
+	const char *checker;           /* absolute path, or NULL */
+	const char *interactor;        /* absolute path, or NULL */
+	int interactor_testlib;        /* run it as PROG input output answer */
+	const struct dp_policy *helper_policy; /* checker / interactor / compiler policy */
+	int jobs;                      /* worker threads, >= 1 */
+	const char *compile;           /* "gcc -O2 -o {out} {src}" or NULL */
+	const char *source;            /* with compile: the source file */
+	const char *tmpdir;            /* base for the scratch directory (NULL: $TMPDIR or /tmp) */
+	/* Called (serialised) after each test; may be NULL. */
+	void (*progress)(void *arg, const struct judge_progress *p);
+	void *progress_arg;
+};
+
+/* Grades every test of set; fills *rep (free with judge_report_free).
+ * -errno with a message only when grading could not start (scratch dir). */
+int judge_run(const struct judge_config *cfg, const struct judge_testset *set,
+	      struct judge_report *rep, char *err, size_t errlen);
+void judge_report_free(struct judge_report *rep);
+/* Splits a --compile command into words (blanks separate; '...', "..." and
+ * backslash quote); *argv is NULL-terminated, free with judge_free_argv. */
+int judge_split_command(const char *cmd, char ***argv);
+void judge_free_argv(char **argv);
+/* s with every {src} and {out} replaced (malloc'd); NULL when out of memory. */
+char *judge_substitute(const char *s, const char *src, const char *out);
+/* Copies src to dst (mode 0644); 0 or -errno.  Used to give helpers readable copies. */
+int judge_copy_file(const char *src, const char *dst);
+/* Reads a whole file (at most max bytes; more is -EFBIG); 0 or -errno. */
+int judge_read_file(const char *path, size_t max, char **data, size_t *len);
+/* Reads what a memfd/file holds from offset 0, at most max bytes (the rest is
+ * dropped); *data is NUL-terminated.  0 or -errno. */
+int judge_read_fd(int fd, size_t max, char **data, size_t *len);
+/* Removes a directory tree (no symlinks followed); 0 or -errno. */
+int judge_remove_tree(const char *path);
+
+/* ---- judge_interact.c: interactive problems ---- */
+/* Runs the solution (run: cfg->run with the judge's mounts) and cfg->interactor
+ * wired to each other for test t, scratch being the test's own directory; fills res. */
+int judge_interact_run(const struct judge_config *cfg, const struct dp_options *run,
+		       const struct judge_test *t, const char *scratch, struct judge_test_result *res);
+
+/* ---- judge_report.c: JSON and the human table ---- */
+/* Fills verdict, passed, score, first_failing, max_* from rep->tests. */
+void judge_report_summarize(struct judge_report *rep);
+/* s as a JSON string literal (quotes, backslashes, control chars as \u00XX,
+ * invalid UTF-8 bytes as U+FFFD). */
+void judge_json_string(FILE *f, const char *s);
+/* The report as one JSON object (JUDGE.md plus extras), with a final newline. */
+int judge_report_write_json(const struct judge_report *rep, FILE *f);
+/* One line per test and a summary line. */
+void judge_report_write_table(const struct judge_report *rep, FILE *f);
+
+#endif

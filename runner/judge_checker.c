@@ -1,0 +1,167 @@
+/* testlib-style checkers: `PROG input output answer`, the exit code is the
+ * verdict (0 AC, 1 WA, 2 PE, 3 checker failure, 7 points).  The checker is
+ * trusted more than the solution but still runs in its own sandbox: it sees
+ * the three files through one read-only bind of the test's scratch
+ * directory (copies made by the judge, so their permissions always let the
+ * sandbox uid read them), and nothing else of the host's data.  A checker
+ * that crashes, times out or exits with anything else is a judge failure
+ * (XX), never a wrong answer. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "judge.h"
+
+#define HELPER_CPU    10.0
+#define HELPER_WALL   30.0
+#define HELPER_OUTPUT (1ull << 20)
+#define HELPER_TEXT   (64u << 10) /* bytes of a helper's output we look at */
+
+/* The helper's output squeezed on one line: whitespace runs become one space. */
+static void one_line(const char *text, size_t len, char *buf, size_t buflen)
+{
+	size_t o = 0;
+	int space = 0;
+
+	for (size_t i = 0; i < len && o + 1 < buflen; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c == '\0')
+			break;
+		if (c <= ' ' || c == 0x7f) {
+			space = o > 0;
+			continue;
+		}
+		if (space && o + 2 < buflen)
+			buf[o++] = ' ';
+		space = 0;
+		buf[o++] = (char)c;
+	}
+	if (buflen)
+		buf[o < buflen ? o : buflen - 1] = '\0';
+}
+
+/* testlib's quitp() prints "points 0.5 message"; a bare "0.5 ..." is accepted too. */
+static int parse_points(const char *text, double *score)
+{
+	const char *p = text;
+	char *end;
+
+	while (*p == ' ')
+		p++;
+	if (strncmp(p, "points", 6) == 0)
+		p += 6;
+	errno = 0;
+	*score = strtod(p, &end);
+	if (end == p || errno || !isfinite(*score))
+		return -EINVAL;
+	return 0;
+}
+
+void judge_helper_verdict(const struct dp_result *r, const char *text, size_t len,
+			  const char *who, struct judge_outcome *out)
+{
+	char said[300];
+
+	one_line(text ? text : "", text ? len : 0, said, sizeof(said));
+	out->score = 0;
+	out->verdict = JV_XX;
+	if (r->status == DP_XX) {
+		judge_fmt(out->message, sizeof(out->message), "%s could not run: %s", who, r->message);
+		return;
+	}
+	if (r->status != DP_OK && r->status != DP_RE) {
+		judge_fmt(out->message, sizeof(out->message), "%s failed with %s: %s", who,
+			 dp_status_name(r->status), r->message);
+		return;
+	}
+	if (!r->exited) {
+		judge_fmt(out->message, sizeof(out->message), "%s was killed by signal %d (%s)%s%s", who,
+			 r->signal, strsignal(r->signal), *said ? ": " : "", said);
+		return;
+	}
+	switch (r->exit_code) {
+	case 0:
+		out->verdict = JV_AC;
+		out->score = 1;
+		judge_fmt(out->message, sizeof(out->message), "%s", said);
+		return;
+	case 1:
+		out->verdict = JV_WA;
+		judge_fmt(out->message, sizeof(out->message), "%s", *said ? said : "wrong answer");
+		return;
+	case 2:
+		out->verdict = JV_PE;
+		judge_fmt(out->message, sizeof(out->message), "%s", *said ? said : "presentation error (wrong output format)");
+		return;
+	case 3:
+		judge_fmt(out->message, sizeof(out->message), "%s failed (exit 3)%s%s", who,
+			 *said ? ": " : "", said);
+		return;
+	case 7: {
+		double s;
+		if (parse_points(said, &s) < 0 || s < 0 || s > 1) {
+			judge_fmt(out->message, sizeof(out->message),
+				 "%s exited 7 (points) without a score between 0 and 1 first in its output: \"%.200s\"",
+				 who, said);
+			return;
+		}
+		out->score = s;
+		out->verdict = s >= 1 ? JV_AC : JV_WA;
+		judge_fmt(out->message, sizeof(out->message), "partial score %g: %s", s, said);
+		return;
+	}
+	default:
+		judge_fmt(out->message, sizeof(out->message), "%s exited with %d, which is not a verdict (0 AC, 1 WA, 2 PE, 3 fail, 7 points)%s%s",
+			 who, r->exit_code, *said ? ": " : "", said);
+	}
+}
+
+int judge_checker_run(const struct judge_config *cfg, const char *dir, const char *input,
+		      const char *output, const char *answer, struct judge_outcome *out)
+{
+	struct dp_options opt;
+	struct dp_result r;
+	struct dp_mount mnt = { .source = dir, .target = dir, .writable = 0 };
+	const char *argv[] = { cfg->checker, input, output, answer, NULL };
+	char *text = NULL;
+	size_t len = 0;
+	int fd, ret;
+
+	memset(out, 0, sizeof(*out));
+	fd = memfd_create("dualpipe-checker", MFD_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		out->verdict = JV_XX;
+		judge_fmt(out->message, sizeof(out->message), "checker: memfd_create: %s", strerror(errno));
+		return ret;
+	}
+	dp_options_init(&opt);
+	opt.argv = argv;
+	opt.policy = cfg->helper_policy;
+	opt.isolation = cfg->run.isolation;
+	opt.limits.cpu = HELPER_CPU;
+	opt.limits.wall = HELPER_WALL;
+	opt.limits.output = HELPER_OUTPUT;
+	opt.mounts = &mnt;
+	opt.n_mounts = 1;
+	opt.stdio[DP_STDIN].mode = DP_NULL;
+	opt.stdio[DP_STDOUT] = (struct dp_stream_spec){ DP_RELAY, fd };
+	opt.stdio[DP_STDERR] = (struct dp_stream_spec){ DP_RELAY, fd };
+	ret = dp_run(&opt, &r);
+	if (ret < 0) {
+		out->verdict = JV_XX;
+		judge_fmt(out->message, sizeof(out->message), "checker could not start: %s", strerror(-ret));
+		close(fd);
+		return ret;
+	}
+	judge_read_fd(fd, HELPER_TEXT, &text, &len);
+	close(fd);
+	judge_helper_verdict(&r, text, len, "checker", out);
+	free(text);
+	return 0;
+}

@@ -1,0 +1,222 @@
+/* The judge's report: the overall verdict from the per-test ones, the JSON
+ * object of JUDGE.md (plus extras), and the human table.  Everything a test
+ * or a checker printed ends up in JSON strings, so the string writer escapes
+ * every control byte and replaces invalid UTF-8: the report always parses. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "judge.h"
+
+static const char *const verdict_names[JV__COUNT] = {
+	[JV_AC] = "AC", [JV_WA] = "WA", [JV_PE] = "PE", [JV_TLE] = "TLE", [JV_MLE] = "MLE",
+	[JV_OLE] = "OLE", [JV_RE] = "RE", [JV_SV] = "SV", [JV_XX] = "XX", [JV_CE] = "CE",
+};
+
+const char *judge_verdict_name(enum judge_verdict v)
+{
+	return (unsigned)v < JV__COUNT ? verdict_names[v] : "XX";
+}
+
+int judge_fmt(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	return n < 0 ? -EINVAL : (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+enum judge_verdict judge_verdict_of_status(enum dp_status s)
+{
+	switch (s) {
+	case DP_OK: return JV_AC;
+	case DP_RE: return JV_RE;
+	case DP_TLE: return JV_TLE;
+	case DP_MLE: return JV_MLE;
+	case DP_OLE: return JV_OLE;
+	case DP_SV: return JV_SV;
+	case DP_XX: return JV_XX;
+	}
+	return JV_XX;
+}
+
+void judge_report_summarize(struct judge_report *rep)
+{
+	rep->passed = 0;
+	rep->score = 0;
+	rep->first_failing = -1;
+	rep->max_time = rep->max_wall_time = 0;
+	rep->max_memory = 0;
+	if (rep->verdict == JV_CE)
+		return;
+	rep->verdict = JV_AC;
+	for (size_t i = 0; i < rep->n_tests; i++) {
+		const struct judge_test_result *t = &rep->tests[i];
+		if (t->verdict == JV_AC)
+			rep->passed++;
+		else if (rep->first_failing < 0) {
+			rep->first_failing = (long)i;
+			rep->verdict = t->verdict;
+		}
+		rep->score += t->score;
+		if (t->cpu_time > rep->max_time)
+			rep->max_time = t->cpu_time;
+		if (t->wall_time > rep->max_wall_time)
+			rep->max_wall_time = t->wall_time;
+		if (t->memory > rep->max_memory)
+			rep->max_memory = t->memory;
+	}
+}
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 when it is not one
+ * (overlong forms, surrogates and code points past U+10FFFF are invalid). */
+static size_t utf8_len(const unsigned char *s)
+{
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		return (s[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		unsigned lo = s[0] == 0xe0 ? 0xa0 : 0x80, hi = s[0] == 0xed ? 0x9f : 0xbf;
+		return s[1] >= lo && s[1] <= hi && (s[2] & 0xc0) == 0x80 ? 3 : 0;
+	}
+	if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		unsigned lo = s[0] == 0xf0 ? 0x90 : 0x80, hi = s[0] == 0xf4 ? 0x8f : 0xbf;
+		return s[1] >= lo && s[1] <= hi && (s[2] & 0xc0) == 0x80 && (s[3] & 0xc0) == 0x80 ? 4 : 0;
+	}
+	return 0;
+}
+
+void judge_json_string(FILE *f, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)(str ? str : "");
+
+	fputc('"', f);
+	while (*s) {
+		if (*s == '"' || *s == '\\') {
+			fputc('\\', f);
+			fputc(*s++, f);
+		} else if (*s < 0x20 || *s == 0x7f) {
+			fprintf(f, "\\u%04x", *s++);
+		} else {
+			/* A truncated sequence stops at the NUL, which the continuation
+			 * test rejects, so this never reads past the string. */
+			size_t n = utf8_len(s);
+			if (n == 0) {
+				fputs("\\ufffd", f);
+				s++;
+			} else {
+				fwrite(s, 1, n, f);
+				s += n;
+			}
+		}
+	}
+	fputc('"', f);
+}
+
+static void json_int_or_null(FILE *f, const char *key, int present, long v)
+{
+	fprintf(f, ", \"%s\": ", key);
+	if (present)
+		fprintf(f, "%ld", v);
+	else
+		fputs("null", f);
+}
+
+int judge_report_write_json(const struct judge_report *rep, FILE *f)
+{
+	fprintf(f, "{\"verdict\": \"%s\", \"passed\": %zu, \"total\": %zu, \"score\": %.6g",
+		judge_verdict_name(rep->verdict), rep->passed, rep->total, rep->score);
+	fputs(", \"first_failing\": ", f);
+	if (rep->first_failing >= 0)
+		judge_json_string(f, rep->tests[rep->first_failing].name);
+	else
+		fputs("null", f);
+	fprintf(f, ", \"max_time\": %.3f, \"max_wall_time\": %.3f, \"max_memory\": %llu",
+		rep->max_time, rep->max_wall_time, (unsigned long long)rep->max_memory);
+	if (rep->compiled) {
+		fprintf(f, ", \"compile\": {\"verdict\": \"%s\", \"time\": %.3f, \"message\": ",
+			rep->verdict == JV_CE ? "CE" : "OK", rep->compile_time);
+		judge_json_string(f, rep->compile_message ? rep->compile_message : "");
+		fputc('}', f);
+	}
+	if (rep->verdict == JV_CE) {
+		fputs(", \"message\": ", f);
+		judge_json_string(f, rep->compile_message ? rep->compile_message : "compilation failed");
+	}
+	fputs(",\n \"tests\": [", f);
+	for (size_t i = 0; i < rep->n_tests; i++) {
+		const struct judge_test_result *t = &rep->tests[i];
+		fputs(i ? ",\n  {\"name\": " : "\n  {\"name\": ", f);
+		judge_json_string(f, t->name);
+		fprintf(f, ", \"verdict\": \"%s\", \"cpu_time\": %.3f, \"wall_time\": %.3f, \"memory\": %llu, \"score\": %.6g",
+			judge_verdict_name(t->verdict), t->cpu_time, t->wall_time,
+			(unsigned long long)t->memory, t->score);
+		json_int_or_null(f, "exit_code", t->exit_code >= 0, t->exit_code);
+		json_int_or_null(f, "signal", t->signal > 0, t->signal);
+		fputs(", \"message\": ", f);
+		judge_json_string(f, t->message);
+		fputc('}', f);
+	}
+	fputs(rep->n_tests ? "\n ]}\n" : "]}\n", f);
+	fflush(f);
+	return ferror(f) ? -EIO : 0;
+}
+
+static void human_size(uint64_t b, char *buf, size_t len)
+{
+	if (b >= (1ull << 30))
+		snprintf(buf, len, "%.1f GiB", (double)b / (1ull << 30));
+	else if (b >= (1ull << 20))
+		snprintf(buf, len, "%.1f MiB", (double)b / (1ull << 20));
+	else if (b >= 1024)
+		snprintf(buf, len, "%.1f KiB", (double)b / 1024);
+	else
+		snprintf(buf, len, "%llu B", (unsigned long long)b);
+}
+
+/* A message on one line: control bytes become spaces. */
+static void flat(const char *s, char *buf, size_t len)
+{
+	size_t i = 0;
+	for (; s && s[i] && i + 1 < len; i++)
+		buf[i] = (unsigned char)s[i] < 0x20 ? ' ' : s[i];
+	buf[i] = '\0';
+}
+
+void judge_report_write_table(const struct judge_report *rep, FILE *f)
+{
+	size_t w = 4;
+	char mem[32], msg[200];
+
+	for (size_t i = 0; i < rep->n_tests; i++) {
+		size_t l = strlen(rep->tests[i].name);
+		if (l > w)
+			w = l < 32 ? l : 32;
+	}
+	if (rep->n_tests)
+		fprintf(f, "%-*s  %-7s %8s %8s %10s  %s\n", (int)w, "test", "verdict", "cpu", "wall",
+			"memory", "message");
+	for (size_t i = 0; i < rep->n_tests; i++) {
+		const struct judge_test_result *t = &rep->tests[i];
+		human_size(t->memory, mem, sizeof(mem));
+		flat(t->message, msg, sizeof(msg));
+		fprintf(f, "%-*s  %-7s %7.3fs %7.3fs %10s  %s\n", (int)w, t->name,
+			judge_verdict_name(t->verdict), t->cpu_time, t->wall_time, mem, msg);
+	}
+	if (rep->verdict == JV_CE) {
+		fprintf(f, "verdict: CE (compilation failed)\n%s%s", rep->compile_message ? rep->compile_message : "",
+			rep->compile_message && *rep->compile_message &&
+				rep->compile_message[strlen(rep->compile_message) - 1] != '\n' ? "\n" : "");
+		return;
+	}
+	human_size(rep->max_memory, mem, sizeof(mem));
+	fprintf(f, "verdict: %s (%zu/%zu passed", judge_verdict_name(rep->verdict), rep->passed, rep->total);
+	if (rep->first_failing >= 0)
+		fprintf(f, ", first failing: %s", rep->tests[rep->first_failing].name);
+	fprintf(f, "), score %.6g, max cpu %.3fs, max memory %s\n", rep->score, rep->max_time, mem);
+}

@@ -1,0 +1,211 @@
+/* Namespaces and the private filesystem view: the child (init) side.
+ *
+ * Theory of operation.  This runs in the box's init (PID 1 of the new PID
+ * namespace) right after clone() and, with a user namespace, after the
+ * parent wrote the uid/gid maps.  It is async-signal-safe: only syscalls on
+ * the strings ns_plan.c prepared, and path copies on the stack.
+ *
+ * Order, fixed:
+ *   1. make every mount private (MS_REC|MS_PRIVATE on /): nothing we mount
+ *      propagates to the host, and pivot_root refuses shared mounts;
+ *   2. mount the root tmpfs on plan->base (an existing host directory; only
+ *      this mount namespace sees it);
+ *   3. pivot_root(base, base/.oldroot): the tmpfs becomes /, the host's
+ *      tree stays reachable under /.oldroot (including what base covered,
+ *      e.g. the host's /tmp, so a program in /tmp/x can still be bound);
+ *   4. run plan->ops in order: each makes its mount point (parents as empty
+ *      directories in whatever is writable), mounts, then adds attributes
+ *      with one recursive mount_setattr() (read-only, nosuid, nodev) --
+ *      adding flags never trips over flags locked by a user namespace;
+ *      kernels without mount_setattr get a bind-remount that repeats the
+ *      source's (locked) flags found by statvfs in the parent;
+ *   5. detach /.oldroot (MNT_DETACH: the host tree leaves the namespace);
+ *   6. make the root tmpfs read-only, chdir to the working directory;
+ *   7. bring lo up (new network namespace) and set the hostname.
+ * The mount namespace, and with it every mount above, dies with the box.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "internal.h"
+
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+#ifndef MOUNT_ATTR_RDONLY
+#define MOUNT_ATTR_RDONLY 0x1
+#endif
+
+#define NS_OLDROOT "/.oldroot"
+#define NS_OLDROOT_REL ".oldroot" /* the same, relative to the new root before pivoting */
+#define NS_HOSTNAME "dualpipe"
+
+/* struct mount_attr of the kernel ABI, spelled out so <linux/mount.h> is not needed. */
+struct ns_mount_attr {
+	uint64_t attr_set, attr_clr, propagation, userns_fd;
+};
+
+/* Adds attr to the mount at path (and its submounts when recursive).
+ * *have_setattr goes to 0 once the kernel says it lacks mount_setattr;
+ * then a bind-remount with `remount` (which already holds the flags the
+ * kernel may have locked) does it for the top mount. */
+static int add_attr(const char *path, uint64_t attr, bool recursive, unsigned long remount,
+		    int *have_setattr)
+{
+	if (*have_setattr) {
+		struct ns_mount_attr a = { attr, 0, 0, 0 };
+		if (syscall(SYS_mount_setattr, AT_FDCWD, path, recursive ? AT_RECURSIVE : 0, &a,
+			    sizeof a) == 0)
+			return 0;
+		if (errno != ENOSYS)
+			return -errno;
+		*have_setattr = 0;
+	}
+	if (mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | remount, NULL) < 0)
+		return -errno;
+	return 0;
+}
+
+enum mp_kind { MP_DIR, MP_FILE, MP_SYMLINK };
+
+static int make_one(const char *path, enum mp_kind kind, const char *link)
+{
+	switch (kind) {
+	case MP_DIR: return mkdir(path, 0755);
+	case MP_FILE: return mknod(path, S_IFREG | 0644, 0);
+	case MP_SYMLINK: return symlink(link, path);
+	}
+	return -1;
+}
+
+/* Creates path as a directory, an empty file or a symlink, first making
+ * its missing parents as directories (only when the first try says
+ * ENOENT: the common case is one syscall).  EEXIST is success, except for
+ * a symlink: the kernel reports it before EROFS, so a mount point that
+ * already exists inside a read-only bind (a workdir under /usr) is fine. */
+static int make_mount_point(const char *path, enum mp_kind kind, const char *link)
+{
+	if (make_one(path, kind, link) == 0 || (errno == EEXIST && kind != MP_SYMLINK))
+		return 0;
+	if (errno != ENOENT)
+		return -errno;
+	char buf[PATH_MAX];
+	size_t len = strlen(path);
+	if (len >= sizeof buf)
+		return -ENAMETOOLONG;
+	memcpy(buf, path, len + 1);
+	for (size_t i = 1; i < len; i++) {
+		if (buf[i] != '/')
+			continue;
+		buf[i] = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		buf[i] = '/';
+	}
+	if (make_one(path, kind, link) < 0 && (errno != EEXIST || kind == MP_SYMLINK))
+		return -errno;
+	return 0;
+}
+
+static int run_op(const struct dp_ns_op *op, int *have_setattr)
+{
+	int r;
+	switch (op->kind) {
+	case DP_NS_SYMLINK:
+		return make_mount_point(op->dst, MP_SYMLINK, op->src);
+	case DP_NS_SETATTR:
+		return add_attr(op->dst, op->attr, op->recursive, op->remount, have_setattr);
+	case DP_NS_PROC:
+		if ((r = make_mount_point(op->dst, MP_DIR, NULL)) < 0)
+			return r;
+		if (mount("proc", op->dst, "proc", op->mflags, NULL) < 0)
+			return -errno;
+		return 0;
+	case DP_NS_TMPFS:
+		if ((r = make_mount_point(op->dst, MP_DIR, NULL)) < 0)
+			return r;
+		if (mount("tmpfs", op->dst, "tmpfs", op->mflags, op->src) < 0)
+			return -errno;
+		return 0;
+	case DP_NS_BIND:
+		if ((r = make_mount_point(op->dst, op->file ? MP_FILE : MP_DIR, NULL)) < 0)
+			return r;
+		if (mount(op->src, op->dst, NULL, op->mflags, NULL) < 0)
+			return -errno;
+		if (op->attr)
+			return add_attr(op->dst, op->attr, op->recursive, op->remount, have_setattr);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* ioctl(SIOCSIFFLAGS) on "lo": no netlink, no allocation. */
+static int loopback_up(void)
+{
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return -errno;
+	struct ifreq ifr;
+	memset(&ifr, 0, sizeof ifr);
+	memcpy(ifr.ifr_name, "lo", 3);
+	int r = 0;
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0) {
+		r = -errno;
+	} else {
+		ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+		if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+			r = -errno;
+	}
+	close(s);
+	return r;
+}
+
+#define FAIL(st, ex, err) do { *step = (st); *extra = (ex); return (err); } while (0)
+
+int dp_ns_child_setup(const struct dp_ns_plan *plan, int *step, int *extra)
+{
+	int have_setattr = 1;
+	int r;
+
+	*step = DP_STEP_NONE;
+	*extra = 0;
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		FAIL(DP_STEP_MOUNT, DP_NS_X_PRIVATE, -errno);
+	if (mount("tmpfs", plan->base, "tmpfs", MS_NOSUID | MS_NODEV, plan->root_data) < 0)
+		FAIL(DP_STEP_MOUNT, DP_NS_X_ROOT, -errno);
+	if (chdir(plan->base) < 0 || mkdir(NS_OLDROOT_REL, 0700) < 0)
+		FAIL(DP_STEP_PIVOT, DP_NS_X_PIVOT, -errno);
+	if (syscall(SYS_pivot_root, ".", NS_OLDROOT_REL) < 0)
+		FAIL(DP_STEP_PIVOT, DP_NS_X_PIVOT, -errno);
+	if (chdir("/") < 0)
+		FAIL(DP_STEP_PIVOT, DP_NS_X_PIVOT, -errno);
+
+	for (size_t i = 0; i < plan->n_ops; i++) {
+		if ((r = run_op(&plan->ops[i], &have_setattr)) < 0)
+			FAIL(DP_STEP_MOUNT, (int)i, r);
+	}
+
+	if (umount2(NS_OLDROOT, MNT_DETACH) < 0 || rmdir(NS_OLDROOT) < 0)
+		FAIL(DP_STEP_PIVOT, DP_NS_X_DETACH, -errno);
+	if ((r = add_attr("/", MOUNT_ATTR_RDONLY, false, MS_RDONLY | MS_NOSUID | MS_NODEV,
+			  &have_setattr)) < 0)
+		FAIL(DP_STEP_MOUNT, DP_NS_X_ROOT_RO, r);
+	if (chdir(plan->cwd) < 0)
+		FAIL(DP_STEP_CHDIR, DP_NS_X_CHDIR, -errno);
+	if (plan->loopback && (r = loopback_up()) < 0)
+		FAIL(DP_STEP_NET, DP_NS_X_LO, r);
+	if (sethostname(NS_HOSTNAME, sizeof NS_HOSTNAME - 1) < 0)
+		FAIL(DP_STEP_HOSTNAME, DP_NS_X_HOSTNAME, -errno);
+	return 0;
+}

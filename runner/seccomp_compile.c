@@ -1,0 +1,187 @@
+/* seccomp_compile.c: a parsed policy -> a classic BPF program, in the parent.
+ *
+ * libseccomp builds the filter here, before fork: it allocates, so the child
+ * must not call it.  The program is exported with seccomp_export_bpf() into a
+ * memfd and read back into a plain struct sock_fprog; the child then installs
+ * it with one raw seccomp(2) call (dp_seccomp_install).
+ *
+ * Fixed choices, whatever the policy says:
+ *  - wrong architecture (i386 via int 0x80, and x32 numbers, which libseccomp
+ *    sends to the bad-arch action on x86-64) kills the process, so 32-bit
+ *    entry points cannot bypass the x86-64 rules;
+ *  - "kill" is SCMP_ACT_NOTIFY when the supervisor listens (it records the
+ *    syscall name, then kills the run: the call never completes), otherwise
+ *    SCMP_ACT_KILL_PROCESS (the program dies of SIGSYS);
+ *  - sendmsg(listener_send_fd, ...) is allowed first, so the child can ship
+ *    the listener fd even under a policy that kills sendmsg;
+ *  - initial-exec allows execve only with the runner's own path pointer.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <linux/seccomp.h>
+
+#include "internal.h"
+#include "policy_rules.h"
+
+struct emit_ctx {
+	scmp_filter_ctx ctx;
+	uint32_t kill;
+	char *err;
+	size_t errlen;
+};
+
+static uint32_t action_of(enum dp_action_kind act, int err, uint32_t kill)
+{
+	switch (act) {
+	case DP_ACT_ALLOW: return SCMP_ACT_ALLOW;
+	case DP_ACT_ERRNO: return SCMP_ACT_ERRNO((uint32_t)err);
+	default: return kill;
+	}
+}
+
+static int emit_rule(void *c, int nr, enum dp_action_kind act, int err,
+		     const struct scmp_arg_cmp *cmp, unsigned n)
+{
+	struct emit_ctx *e = c;
+	int r = seccomp_rule_add_array(e->ctx, action_of(act, err, e->kill), nr, n, cmp);
+
+	if (r < 0) {
+		char name[64];
+		dp_syscall_name(nr, 0, name, sizeof(name));
+		snprintf(e->err, e->errlen, "seccomp_rule_add(%s, %u comparisons): %s", name, n,
+			 strerror(-r));
+	}
+	return r;
+}
+
+/* Reads the exported program back from fd. */
+static int read_prog(int fd, struct sock_fprog *prog, char *err, size_t errlen)
+{
+	struct stat st;
+	size_t got = 0, size;
+	struct sock_filter *f;
+
+	if (fstat(fd, &st) < 0) {
+		snprintf(err, errlen, "fstat(seccomp memfd): %s", strerror(errno));
+		return -errno;
+	}
+	size = (size_t)st.st_size;
+	if (size == 0 || size % sizeof(struct sock_filter) ||
+	    size / sizeof(struct sock_filter) > BPF_MAXINSNS) {
+		snprintf(err, errlen, "seccomp filter has a bad size (%zu bytes; the limit is %d "
+			 "instructions): simplify the policy", size, BPF_MAXINSNS);
+		return -E2BIG;
+	}
+	if (!(f = malloc(size))) {
+		snprintf(err, errlen, "out of memory for the seccomp filter");
+		return -ENOMEM;
+	}
+	while (got < size) {
+		ssize_t n = pread(fd, (char *)f + got, size - got, (off_t)got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int e = n < 0 ? errno : EIO;
+			snprintf(err, errlen, "read(seccomp memfd): %s", strerror(e));
+			free(f);
+			return -e;
+		}
+		got += (size_t)n;
+	}
+	prog->len = (unsigned short)(size / sizeof(struct sock_filter));
+	prog->filter = f;
+	return 0;
+}
+
+int dp_seccomp_compile(const struct dp_policy *pol, const struct dp_seccomp_params *params,
+		       struct sock_fprog *prog, char *err, size_t errlen)
+{
+	struct dp_flatten_params fp = { .send_fd = params->listener_send_fd };
+	struct emit_ctx e = { .err = err, .errlen = errlen };
+	enum dp_action_kind def;
+	int def_err, fd = -1, r;
+
+	prog->len = 0;
+	prog->filter = NULL;
+	if (dp_policy_is_none(pol)) {
+		snprintf(err, errlen, "policy 'none' has no filter to compile");
+		return -EINVAL;
+	}
+	e.kill = params->notify ? SCMP_ACT_NOTIFY : SCMP_ACT_KILL_PROCESS;
+	fp.has_exec = params->exec_path != NULL;
+	fp.exec_ptr = (uint64_t)(uintptr_t)params->exec_path;
+	dp_policy_default(pol, &def, &def_err);
+
+	if (!(e.ctx = seccomp_init(action_of(def, def_err, e.kill)))) {
+		snprintf(err, errlen, "seccomp_init: failed (out of memory or bad default action)");
+		return -ENOMEM;
+	}
+	r = seccomp_attr_set(e.ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+	if (r < 0) {
+		snprintf(err, errlen, "seccomp_attr_set(ACT_BADARCH): %s", strerror(-r));
+		goto out;
+	}
+	/* A binary search over syscall numbers instead of a linear chain: the
+	 * default policy lists ~70 syscalls and every syscall pays for it. */
+	r = seccomp_attr_set(e.ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	if (r < 0) {
+		snprintf(err, errlen, "seccomp_attr_set(CTL_OPTIMIZE): %s", strerror(-r));
+		goto out;
+	}
+	if ((r = dp_policy_flatten(pol, &fp, emit_rule, &e, err, errlen)) < 0)
+		goto out;
+	if ((fd = memfd_create("dualpipe-seccomp", MFD_CLOEXEC)) < 0) {
+		r = -errno;
+		snprintf(err, errlen, "memfd_create: %s", strerror(errno));
+		goto out;
+	}
+	if ((r = seccomp_export_bpf(e.ctx, fd)) < 0) {
+		snprintf(err, errlen, "seccomp_export_bpf: %s", strerror(-r));
+		goto out;
+	}
+	r = read_prog(fd, prog, err, errlen);
+out:
+	if (fd >= 0)
+		close(fd);
+	seccomp_release(e.ctx);
+	return r;
+}
+
+void dp_seccomp_free(struct sock_fprog *prog)
+{
+	if (!prog)
+		return;
+	free(prog->filter);
+	prog->filter = NULL;
+	prog->len = 0;
+}
+
+int dp_seccomp_install(const struct sock_fprog *prog, bool notify)
+{
+	/* Raw syscall: no libseccomp, no allocation (we are in the forked child).
+	 * No TSYNC: the child is single-threaded, and TSYNC with NEW_LISTENER
+	 * would need TSYNC_ESRCH.  The listener fd comes back close-on-exec. */
+	long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			 notify ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0, prog);
+	if (r < 0)
+		return -errno;
+	return notify ? (int)r : 0;
+}
+
+void dp_syscall_name(int nr, uint32_t arch, char *buf, size_t len)
+{
+	char *name = seccomp_syscall_resolve_num_arch(arch ? arch : SCMP_ARCH_NATIVE, nr);
+
+	if (name && *name)
+		snprintf(buf, len, "%s", name);
+	else
+		snprintf(buf, len, "#%d", nr);
+	free(name);
+}

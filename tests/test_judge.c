@@ -1,0 +1,457 @@
+/* Unit tests of judge mode's parts that run nothing: comparators, test
+ * discovery and natural order, checker exit-code mapping, the report's JSON
+ * (escaping) and the --compile word splitter. */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "judge.h"
+
+static char msg[512];
+
+static int cmp_mode(const char *spec, const char *out, const char *ans)
+{
+	struct judge_cmp c;
+	char err[256];
+	cr_assert_eq(judge_cmp_parse(spec, &c, err, sizeof(err)), 0, "%s: %s", spec, err);
+	return judge_compare(&c, out, strlen(out), ans, strlen(ans), msg, sizeof(msg));
+}
+
+/* ---- comparator parsing ---- */
+
+Test(judge_cmp, parse_specs)
+{
+	struct judge_cmp c;
+	char err[256];
+
+	cr_assert_eq(judge_cmp_parse("tokens", &c, err, sizeof(err)), 0);
+	cr_assert_eq(c.mode, JUDGE_CMP_TOKENS);
+	cr_assert_eq(judge_cmp_parse("exact", &c, err, sizeof(err)), 0);
+	cr_assert_eq(c.mode, JUDGE_CMP_EXACT);
+	cr_assert_eq(judge_cmp_parse("float:1e-4", &c, err, sizeof(err)), 0);
+	cr_assert_eq(c.mode, JUDGE_CMP_FLOAT);
+	cr_assert_float_eq(c.eps, 1e-4, 1e-12);
+	cr_assert_eq(judge_cmp_parse("float:", &c, err, sizeof(err)), -EINVAL);
+	cr_assert_eq(judge_cmp_parse("float:abc", &c, err, sizeof(err)), -EINVAL);
+	cr_assert_eq(judge_cmp_parse("float:-1", &c, err, sizeof(err)), -EINVAL);
+	cr_assert_eq(judge_cmp_parse("float:nan", &c, err, sizeof(err)), -EINVAL);
+	cr_assert_eq(judge_cmp_parse("lines", &c, err, sizeof(err)), -EINVAL);
+	cr_assert(strstr(err, "lines"), "message names the bad value: %s", err);
+}
+
+/* ---- exact ---- */
+
+Test(judge_cmp, exact_equal_and_differs)
+{
+	cr_assert_eq(cmp_mode("exact", "3\n", "3\n"), 1);
+	cr_assert_eq(cmp_mode("exact", "", ""), 1);
+	cr_assert_eq(cmp_mode("exact", "1 2\n3 5\n", "1 2\n3 4\n"), 0);
+	cr_assert(strstr(msg, "line 2, column 3"), "%s", msg);
+	cr_assert(strstr(msg, "\"3 5\\n\"") && strstr(msg, "\"3 4\\n\""), "%s", msg);
+}
+
+Test(judge_cmp, exact_trailing_whitespace_and_final_newline)
+{
+	cr_assert_eq(cmp_mode("exact", "3 \n", "3\n"), 0, "trailing space matters in exact mode");
+	cr_assert(strstr(msg, "line 1, column 2"), "%s", msg);
+	cr_assert_eq(cmp_mode("exact", "3", "3\n"), 0);
+	cr_assert(strstr(msg, "lacks the final newline"), "%s", msg);
+	cr_assert_eq(cmp_mode("exact", "3\n\n", "3\n"), 0);
+	cr_assert(strstr(msg, "extra output"), "%s", msg);
+	cr_assert_eq(cmp_mode("exact", "", "3\n"), 0);
+	cr_assert(strstr(msg, "ends where the answer continues"), "%s", msg);
+}
+
+Test(judge_cmp, exact_crlf_differs)
+{
+	cr_assert_eq(cmp_mode("exact", "3\r\n", "3\n"), 0);
+	cr_assert(strstr(msg, "\\r"), "the carriage return is shown escaped: %s", msg);
+}
+
+/* ---- tokens ---- */
+
+Test(judge_cmp, tokens_ignore_whitespace)
+{
+	cr_assert_eq(cmp_mode("tokens", "  3  \n\n", "3\n"), 1);
+	cr_assert_eq(cmp_mode("tokens", "1\t2\r\n3", "1 2\n3\n"), 1);
+	cr_assert_eq(cmp_mode("tokens", "3", "3\n"), 1, "missing final newline is fine");
+	cr_assert_eq(cmp_mode("tokens", "", ""), 1);
+	cr_assert_eq(cmp_mode("tokens", "\n \n", ""), 1, "blank output equals empty answer");
+}
+
+Test(judge_cmp, tokens_report_position)
+{
+	cr_assert_eq(cmp_mode("tokens", "1 2\n3 5\n", "1 2\n3 4\n"), 0);
+	cr_assert(strstr(msg, "token 4 (line 2)"), "%s", msg);
+	cr_assert(strstr(msg, "\"5\"") && strstr(msg, "\"4\""), "%s", msg);
+	cr_assert_eq(cmp_mode("tokens", "1 2 3 4\n", "1 2\n3 5\n"), 0);
+	cr_assert(strstr(msg, "output line 1, answer line 2"), "%s", msg);
+}
+
+Test(judge_cmp, tokens_empty_and_extra_output)
+{
+	cr_assert_eq(cmp_mode("tokens", "", "42\n"), 0);
+	cr_assert(strstr(msg, "ended after 0 tokens") && strstr(msg, "\"42\""), "%s", msg);
+	cr_assert_eq(cmp_mode("tokens", "42 43\n", "42\n"), 0);
+	cr_assert(strstr(msg, "extra output") && strstr(msg, "\"43\""), "%s", msg);
+}
+
+Test(judge_cmp, tokens_are_not_numbers)
+{
+	cr_assert_eq(cmp_mode("tokens", "1.0\n", "1\n"), 0, "tokens mode compares text");
+	cr_assert_eq(cmp_mode("tokens", "-0\n", "0\n"), 0);
+}
+
+Test(judge_cmp, huge_tokens_are_truncated_in_messages)
+{
+	size_t n = 1 << 20;
+	char *big = malloc(n + 1), *big2 = malloc(n + 1);
+	memset(big, 'a', n);
+	big[n] = '\0';
+	memcpy(big2, big, n + 1);
+	big2[n - 1] = 'b';
+	cr_assert_eq(cmp_mode("tokens", big, big), 1);
+	cr_assert_eq(cmp_mode("tokens", big, big2), 0);
+	cr_assert_lt(strlen(msg), 400, "message stays short: %zu bytes", strlen(msg));
+	cr_assert(strstr(msg, "...\" (1048576 bytes)"), "%s", msg);
+	cr_assert_eq(cmp_mode("exact", big, big2), 0);
+	cr_assert_lt(strlen(msg), 400);
+	cr_assert(strstr(msg, "column 1048576"), "%s", msg);
+	free(big);
+	free(big2);
+}
+
+/* ---- float ---- */
+
+Test(judge_cmp, float_absolute_and_relative)
+{
+	cr_assert_eq(cmp_mode("float:1e-6", "0.333333333\n", "0.333333333333\n"), 1);
+	cr_assert_eq(cmp_mode("float:1e-6", "0.3333\n", "0.333333333333\n"), 0);
+	cr_assert(strstr(msg, "token 1") && strstr(msg, "exceeds"), "%s", msg);
+	/* relative: 1e9 vs 1e9+100 is 1e-7 relative */
+	cr_assert_eq(cmp_mode("float:1e-6", "1000000100\n", "1000000000\n"), 1);
+	cr_assert_eq(cmp_mode("float:1e-6", "1000010000\n", "1000000000\n"), 0);
+	/* exactly eps away is accepted despite binary rounding */
+	cr_assert_eq(cmp_mode("float:1e-6", "1.000001\n", "1\n"), 1);
+	cr_assert_eq(cmp_mode("float:1e-7", "1.00000001", "1"), 1);
+	cr_assert_eq(cmp_mode("float:1e-9", "1.00000001", "1"), 0);
+	cr_assert_eq(cmp_mode("float:1e-6", "1e-7", "0.0000001"), 1, "exponent notation is a number");
+	cr_assert_eq(cmp_mode("float:0", "1e-7", "0.0000001"), 1);
+	cr_assert_eq(cmp_mode("float:0", "1e-7", "0.0000002"), 0);
+}
+
+Test(judge_cmp, float_signed_zero_nan_inf)
+{
+	cr_assert_eq(cmp_mode("float:1e-9", "-0.0\n", "0\n"), 1);
+	cr_assert_eq(cmp_mode("float:1e-9", "nan", "NaN"), 1);
+	cr_assert_eq(cmp_mode("float:1e-9", "nan", "0"), 0);
+	cr_assert_eq(cmp_mode("float:1e-9", "0", "nan"), 0);
+	cr_assert_eq(cmp_mode("float:1e-9", "inf", "Infinity"), 1);
+	cr_assert_eq(cmp_mode("float:1e-9", "-inf", "inf"), 0);
+	cr_assert_eq(cmp_mode("float:1e-9", "inf", "1e308"), 0);
+	/* overflowing literals are compared as text, not both as inf */
+	cr_assert_eq(cmp_mode("float:1e-9", "1e400", "1e401"), 0);
+	cr_assert_eq(cmp_mode("float:1e-9", "1e400", "1e400"), 1);
+}
+
+Test(judge_cmp, float_non_numeric_tokens_exact)
+{
+	cr_assert_eq(cmp_mode("float:1e-6", "YES 0.5000001\n", "YES 0.5\n"), 1);
+	cr_assert_eq(cmp_mode("float:1e-6", "yes 0.5\n", "YES 0.5\n"), 0);
+	cr_assert(strstr(msg, "token 1"), "%s", msg);
+	cr_assert_eq(cmp_mode("float:1e-6", "0x10", "16"), 0, "hex is not a number here");
+	cr_assert_eq(cmp_mode("float:1e-6", "1.5abc", "1.5"), 0);
+	cr_assert_eq(cmp_mode("float:1e-6", ".5", "0.5"), 1);
+	cr_assert_eq(cmp_mode("float:1e-6", "5.", "5"), 1);
+	cr_assert_eq(cmp_mode("float:1e-6", "1e", "1"), 0, "an exponent needs digits");
+}
+
+Test(judge_cmp, float_huge_numeric_tokens)
+{
+	/* 300-digit numbers: parsed through the heap copy, compared relatively */
+	char a[302], b[302];
+	memset(a, '9', 300);
+	a[300] = '\0';
+	memcpy(b, a, 301);
+	b[299] = '8';
+	cr_assert_eq(cmp_mode("float:1e-9", a, b), 1);
+	cr_assert_eq(cmp_mode("tokens", a, b), 0);
+}
+
+/* ---- quoting ---- */
+
+Test(judge_quote, escapes_and_truncates)
+{
+	char buf[128];
+	judge_quote("a\"b\\c\n\x01", 7, 40, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "\"a\\\"b\\\\c\\n\\x01\"");
+	judge_quote("abcdefgh", 8, 3, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "\"abc...\" (8 bytes)");
+	judge_quote("abcdefgh", 8, 100, buf, 6);
+	cr_assert_eq(strlen(buf), 5, "never overflows: %s", buf);
+}
+
+/* ---- natural order and discovery ---- */
+
+Test(judge_tests, natural_order)
+{
+	cr_assert_lt(judge_natural_cmp("2", "10"), 0);
+	cr_assert_gt(judge_natural_cmp("10", "9"), 0);
+	cr_assert_lt(judge_natural_cmp("a2", "a10"), 0);
+	cr_assert_lt(judge_natural_cmp("test2b", "test10a"), 0);
+	cr_assert_lt(judge_natural_cmp("a", "b"), 0);
+	cr_assert_lt(judge_natural_cmp("1", "1a"), 0);
+	cr_assert_eq(judge_natural_cmp("07", "07"), 0);
+	cr_assert_neq(judge_natural_cmp("01", "1"), 0, "total order: 01 and 1 differ");
+	cr_assert_eq(judge_natural_cmp("01", "1"), -judge_natural_cmp("1", "01"));
+	cr_assert_lt(judge_natural_cmp("99999999999999999999", "100000000000000000000"), 0,
+		     "digit runs longer than any integer type");
+}
+
+static char tdir[] = "/tmp/judge-unit.XXXXXX";
+
+static void put(const char *name, const char *text)
+{
+	char p[512];
+	snprintf(p, sizeof(p), "%s/%s", tdir, name);
+	FILE *f = fopen(p, "w");
+	cr_assert(f, "fopen %s", p);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void mk(void)
+{
+	strcpy(tdir, "/tmp/judge-unit.XXXXXX");
+	cr_assert(mkdtemp(tdir));
+}
+
+static void rm(void)
+{
+	judge_remove_tree(tdir);
+}
+
+Test(judge_tests, discovery_natural_order_and_answers, .init = mk, .fini = rm)
+{
+	struct judge_testset set;
+	char err[512];
+	put("10.in", "x");
+	put("10.out", "x");
+	put("2.in", "x");
+	put("2.ans", "x");
+	put("1.in", "x");
+	put("1.out", "x");
+	put("1.ans", "y"); /* .out wins */
+	put("notes.txt", "ignored");
+	put("b.in", "x");
+	put("b.out", "x");
+	cr_assert_eq(judge_tests_load(tdir, &set, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(set.n, 4);
+	cr_assert_str_eq(set.tests[0].name, "1");
+	cr_assert_str_eq(set.tests[1].name, "2");
+	cr_assert_str_eq(set.tests[2].name, "10");
+	cr_assert_str_eq(set.tests[3].name, "b");
+	cr_assert(strstr(set.tests[0].answer, "/1.out"), "%s", set.tests[0].answer);
+	cr_assert(strstr(set.tests[1].answer, "/2.ans"), "%s", set.tests[1].answer);
+	cr_assert_eq(set.tests[0].input[0], '/', "paths are absolute");
+	judge_tests_free(&set);
+}
+
+Test(judge_tests, missing_answer_names_the_file, .init = mk, .fini = rm)
+{
+	struct judge_testset set;
+	char err[512];
+	put("1.in", "x");
+	put("1.out", "x");
+	put("7.in", "x");
+	cr_assert_eq(judge_tests_load(tdir, &set, err, sizeof(err)), -EINVAL);
+	cr_assert(strstr(err, "7.out") && strstr(err, "7.ans") && strstr(err, "'7'"), "%s", err);
+	cr_assert_eq(set.n, 0);
+}
+
+Test(judge_tests, missing_or_empty_directory, .init = mk, .fini = rm)
+{
+	struct judge_testset set;
+	char err[512];
+	cr_assert_eq(judge_tests_load("/nonexistent/judge/dir", &set, err, sizeof(err)), -ENOENT);
+	cr_assert(strstr(err, "/nonexistent/judge/dir"), "%s", err);
+	cr_assert_eq(judge_tests_load(tdir, &set, err, sizeof(err)), -EINVAL);
+	cr_assert(strstr(err, "no NAME.in"), "%s", err);
+	put("file", "x");
+	char p[512];
+	snprintf(p, sizeof(p), "%s/file", tdir);
+	cr_assert_eq(judge_tests_load(p, &set, err, sizeof(err)), -ENOTDIR);
+}
+
+/* ---- checker exit codes ---- */
+
+static struct judge_outcome helper(int exited, int code, int sig, enum dp_status st, const char *text)
+{
+	struct dp_result r;
+	struct judge_outcome o;
+	memset(&r, 0, sizeof(r));
+	r.status = st;
+	r.exited = exited;
+	r.exit_code = code;
+	r.signal = sig;
+	strcpy(r.message, "sandbox said so");
+	judge_helper_verdict(&r, text, strlen(text), "checker", &o);
+	return o;
+}
+
+Test(judge_checker, exit_codes)
+{
+	struct judge_outcome o;
+	o = helper(1, 0, 0, DP_OK, "ok 1 number\n");
+	cr_assert_eq(o.verdict, JV_AC);
+	cr_assert_float_eq(o.score, 1.0, 1e-12);
+	o = helper(1, 1, 0, DP_RE, "wrong answer expected 3, found 4\n");
+	cr_assert_eq(o.verdict, JV_WA);
+	cr_assert_str_eq(o.message, "wrong answer expected 3, found 4");
+	o = helper(1, 2, 0, DP_RE, "");
+	cr_assert_eq(o.verdict, JV_PE);
+	o = helper(1, 3, 0, DP_RE, "FAIL answer file broken");
+	cr_assert_eq(o.verdict, JV_XX);
+	cr_assert(strstr(o.message, "checker failed") && strstr(o.message, "answer file broken"), "%s", o.message);
+	o = helper(1, 42, 0, DP_RE, "");
+	cr_assert_eq(o.verdict, JV_XX);
+	cr_assert(strstr(o.message, "42"), "%s", o.message);
+}
+
+Test(judge_checker, crash_and_limits_are_xx_not_wa)
+{
+	struct judge_outcome o;
+	o = helper(0, 0, 11, DP_RE, "");
+	cr_assert_eq(o.verdict, JV_XX);
+	cr_assert(strstr(o.message, "signal 11"), "%s", o.message);
+	o = helper(0, 0, 9, DP_TLE, "");
+	cr_assert_eq(o.verdict, JV_XX);
+	cr_assert(strstr(o.message, "TLE"), "%s", o.message);
+	o = helper(0, 0, 0, DP_XX, "");
+	cr_assert_eq(o.verdict, JV_XX);
+	cr_assert(strstr(o.message, "could not run") && strstr(o.message, "sandbox said so"), "%s", o.message);
+}
+
+Test(judge_checker, points)
+{
+	struct judge_outcome o;
+	o = helper(1, 7, 0, DP_RE, "points 0.25 quarter\n");
+	cr_assert_eq(o.verdict, JV_WA);
+	cr_assert_float_eq(o.score, 0.25, 1e-12);
+	o = helper(1, 7, 0, DP_RE, "0.5");
+	cr_assert_float_eq(o.score, 0.5, 1e-12);
+	o = helper(1, 7, 0, DP_RE, "points 1");
+	cr_assert_eq(o.verdict, JV_AC);
+	o = helper(1, 7, 0, DP_RE, "points 50");
+	cr_assert_eq(o.verdict, JV_XX, "points outside [0,1]");
+	o = helper(1, 7, 0, DP_RE, "no number");
+	cr_assert_eq(o.verdict, JV_XX);
+}
+
+/* ---- report ---- */
+
+static char *json_of(struct judge_report *rep)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	cr_assert_eq(judge_report_write_json(rep, f), 0);
+	fclose(f);
+	return buf;
+}
+
+Test(judge_report, json_escaping_of_nasty_strings)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	judge_json_string(f, "q\"b\\n\n\t\x01\x1f\x7f é \xff\xc3 \xed\xa0\x80 \xf0\x9f\x98\x80");
+	fclose(f);
+	cr_assert_str_eq(buf, "\"q\\\"b\\\\n\\u000a\\u0009\\u0001\\u001f\\u007f é \\ufffd\\ufffd \\ufffd\\ufffd\\ufffd \xf0\x9f\x98\x80\"");
+	free(buf);
+}
+
+Test(judge_report, summary_and_fields)
+{
+	struct judge_test_result t[3];
+	struct judge_report rep;
+	memset(t, 0, sizeof(t));
+	memset(&rep, 0, sizeof(rep));
+	t[0] = (struct judge_test_result){ .name = "1", .verdict = JV_AC, .score = 1, .cpu_time = 0.5,
+					  .memory = 100, .exit_code = 0 };
+	t[1] = (struct judge_test_result){ .name = "2\"x", .verdict = JV_WA, .cpu_time = 0.25,
+					  .memory = 300, .exit_code = 0 };
+	t[2] = (struct judge_test_result){ .name = "10", .verdict = JV_TLE, .cpu_time = 1.0, .memory = 200,
+					  .exit_code = -1, .signal = 9 };
+	strcpy(t[1].message, "token 1 differs");
+	rep.tests = t;
+	rep.n_tests = rep.total = 3;
+	judge_report_summarize(&rep);
+	cr_assert_eq(rep.verdict, JV_WA, "first failing test in order decides");
+	cr_assert_eq(rep.passed, 1);
+	cr_assert_eq(rep.first_failing, 1);
+	cr_assert_float_eq(rep.max_time, 1.0, 1e-12);
+	cr_assert_eq(rep.max_memory, 300);
+	char *j = json_of(&rep);
+	cr_assert(strncmp(j, "{\"verdict\": \"WA\", \"passed\": 1, \"total\": 3", 41) == 0, "%s", j);
+	cr_assert(strstr(j, "\"first_failing\": \"2\\\"x\""), "%s", j);
+	cr_assert(strstr(j, "\"max_memory\": 300"), "%s", j);
+	cr_assert(strstr(j, "{\"name\": \"10\", \"verdict\": \"TLE\""), "%s", j);
+	cr_assert(strstr(j, "\"exit_code\": null, \"signal\": 9"), "%s", j);
+	cr_assert(strstr(j, "\"message\": \"token 1 differs\""), "%s", j);
+	free(j);
+
+	for (int i = 0; i < 3; i++)
+		t[i].verdict = JV_AC;
+	judge_report_summarize(&rep);
+	cr_assert_eq(rep.verdict, JV_AC);
+	cr_assert_eq(rep.first_failing, -1);
+	j = json_of(&rep);
+	cr_assert(strstr(j, "\"first_failing\": null"), "%s", j);
+	free(j);
+}
+
+Test(judge_report, compile_error_has_no_tests)
+{
+	struct judge_report rep;
+	memset(&rep, 0, sizeof(rep));
+	rep.verdict = JV_CE;
+	rep.compiled = 1;
+	rep.total = 4;
+	rep.compile_message = strdup("a.c:1:1: error: expected ';'\n");
+	judge_report_summarize(&rep);
+	cr_assert_eq(rep.verdict, JV_CE);
+	char *j = json_of(&rep);
+	cr_assert(strstr(j, "\"verdict\": \"CE\""), "%s", j);
+	cr_assert(strstr(j, "\"tests\": []"), "%s", j);
+	cr_assert(strstr(j, "expected ';'\\u000a"), "%s", j);
+	free(j);
+	free(rep.compile_message);
+}
+
+/* ---- --compile splitting ---- */
+
+Test(judge_compile, split_and_substitute)
+{
+	char **v;
+	cr_assert_eq(judge_split_command("gcc  -O2 -o {out} '{src}' \"-DX=a b\" -DY=\\\"", &v), 0);
+	cr_assert_str_eq(v[0], "gcc");
+	cr_assert_str_eq(v[1], "-O2");
+	cr_assert_str_eq(v[3], "{out}");
+	cr_assert_str_eq(v[4], "{src}");
+	cr_assert_str_eq(v[5], "-DX=a b");
+	cr_assert_str_eq(v[6], "-DY=\"");
+	cr_assert_null(v[7]);
+	judge_free_argv(v);
+	cr_assert_eq(judge_split_command("gcc 'unbalanced", &v), -EINVAL);
+	cr_assert_eq(judge_split_command("   ", &v), -EINVAL);
+	char *s = judge_substitute("-o{out}.{src}{x}", "/b/a.c", "/b/prog");
+	cr_assert_str_eq(s, "-o/b/prog./b/a.c{x}");
+	free(s);
+}

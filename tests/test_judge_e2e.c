@@ -1,0 +1,428 @@
+/* End-to-end tests of `dualpipe judge`: the real binary on small problems,
+ * every verdict, checkers, interactors, --jobs, --compile and bad usage.
+ * Programs come from tests/progs/judge_*.c, built into $DP_BUILD/progs. */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "judge.h"
+
+static char tmp[] = "/tmp/judge-e2e.XXXXXX";
+static char result[600], errlog[600];
+static char *json;      /* the last report */
+static char *errtext;   /* the last stderr */
+
+static const char *bdir(void)
+{
+	const char *b = getenv("DP_BUILD");
+	return b && *b ? b : "build";
+}
+
+static char *progp(const char *name)
+{
+	static char bufs[8][512];
+	static int k;
+	char *b = bufs[k++ % 8];
+	snprintf(b, 512, "%s/progs/%s", bdir(), name);
+	cr_assert(access(b, X_OK) == 0, "helper program %s missing (make builds it)", b);
+	return b;
+}
+
+static void setup(void)
+{
+	strcpy(tmp, "/tmp/judge-e2e.XXXXXX");
+	cr_assert(mkdtemp(tmp));
+	snprintf(result, sizeof(result), "%s/result.json", tmp);
+	snprintf(errlog, sizeof(errlog), "%s/stderr", tmp);
+	json = errtext = NULL;
+}
+
+static void teardown(void)
+{
+	free(json);
+	free(errtext);
+	judge_remove_tree(tmp);
+}
+
+static void put(const char *dir, const char *name, const char *text)
+{
+	char p[800];
+	snprintf(p, sizeof(p), "%s/%s", tmp, dir);
+	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/%s/%s", tmp, dir, name);
+	FILE *f = fopen(p, "w");
+	cr_assert(f, "fopen %s", p);
+	fputs(text, f);
+	fclose(f);
+}
+
+static char *dirp(const char *dir)
+{
+	static char bufs[4][700];
+	static int k;
+	char *b = bufs[k++ % 4];
+	snprintf(b, 700, "--tests=%s/%s", tmp, dir);
+	return b;
+}
+
+/* A+B with tests 1, 2, 10 (.out and .ans mixed), as in JUDGE.md's example. */
+static void ab_tests(void)
+{
+	put("ab", "1.in", "1 2\n");
+	put("ab", "1.out", "3\n");
+	put("ab", "2.in", "10 20\n");
+	put("ab", "2.ans", "30\n");
+	put("ab", "10.in", "1000000 2\n");
+	put("ab", "10.out", "1000002\n");
+}
+
+static void guess_tests(void)
+{
+	put("gu", "1.in", "37\n");
+	put("gu", "1.out", "ok\n");
+	put("gu", "2.in", "88\n");
+	put("gu", "2.ans", "ok\n");
+}
+
+/* Runs `dualpipe judge --result=R ARGS... NULL`; returns its exit status and
+ * loads the report (NULL when none) and stderr. */
+static int judge(const char *first, ...)
+{
+	const char *argv[64];
+	char dp[512], res[700];
+	int n = 0;
+	va_list ap;
+
+	snprintf(dp, sizeof(dp), "%s/dualpipe", bdir());
+	snprintf(res, sizeof(res), "--result=%s", result);
+	unlink(result);
+	argv[n++] = dp;
+	argv[n++] = "judge";
+	argv[n++] = res;
+	va_start(ap, first);
+	for (const char *a = first; a && n < 63; a = va_arg(ap, const char *))
+		argv[n++] = a;
+	va_end(ap);
+	argv[n] = NULL;
+
+	pid_t pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+		int e = open(errlog, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(e, 2);
+		execv(dp, (char *const *)argv);
+		_exit(127);
+	}
+	int st;
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	free(json);
+	free(errtext);
+	json = errtext = NULL;
+	size_t len;
+	if (judge_read_file(result, 1 << 24, &json, &len) < 0)
+		json = NULL;
+	if (judge_read_file(errlog, 1 << 20, &errtext, &len) < 0)
+		errtext = strdup("");
+	cr_assert(WIFEXITED(st), "judge died with signal %d", WTERMSIG(st));
+	return WEXITSTATUS(st);
+}
+
+/* The value of the first "key": "..." after from (a string field). */
+static char *field_after(const char *from, const char *key)
+{
+	static char buf[1024];
+	char pat[80];
+	snprintf(pat, sizeof(pat), "\"%s\": \"", key);
+	const char *p = from ? strstr(from, pat) : NULL;
+	if (!p)
+		return NULL;
+	p += strlen(pat);
+	size_t i = 0;
+	while (p[i] && !(p[i] == '"' && (i == 0 || p[i - 1] != '\\')) && i + 1 < sizeof(buf)) {
+		buf[i] = p[i];
+		i++;
+	}
+	buf[i] = '\0';
+	return buf;
+}
+
+static const char *overall(void)
+{
+	cr_assert(json, "no report written; stderr: %s", errtext ? errtext : "");
+	const char *v = field_after(json, "verdict");
+	cr_assert(v, "no verdict in %s", json);
+	return v;
+}
+
+static const char *test_field(const char *name, const char *key)
+{
+	char pat[128];
+	cr_assert(json, "no report; stderr: %s", errtext ? errtext : "");
+	snprintf(pat, sizeof(pat), "{\"name\": \"%s\"", name);
+	const char *p = strstr(json, pat);
+	cr_assert(p, "test %s not in %s", name, json);
+	return field_after(p, key);
+}
+
+static void expect(int rc, int want_rc, const char *want)
+{
+	cr_assert_str_eq(overall(), want, "report: %s\nstderr: %s", json, errtext);
+	cr_assert_eq(rc, want_rc, "exit %d, want %d; stderr: %s", rc, want_rc, errtext);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+TestSuite(judge_e2e, .init = setup, .fini = teardown, .timeout = 120);
+
+Test(judge_e2e, accepted_in_natural_order)
+{
+	ab_tests();
+	int rc = judge(dirp("ab"), "--time=1", "--", progp("judge_ab"), NULL);
+	expect(rc, 0, "AC");
+	cr_assert(strstr(json, "\"passed\": 3, \"total\": 3"), "%s", json);
+	const char *t1 = strstr(json, "{\"name\": \"1\""), *t2 = strstr(json, "{\"name\": \"2\""),
+		   *t10 = strstr(json, "{\"name\": \"10\"");
+	cr_assert(t1 && t2 && t10 && t1 < t2 && t2 < t10, "natural order 1, 2, 10: %s", json);
+	cr_assert(strstr(json, "\"first_failing\": null"), "%s", json);
+}
+
+Test(judge_e2e, wrong_answer_names_first_failing_test)
+{
+	ab_tests();
+	int rc = judge(dirp("ab"), "--time=1", "--jobs=1", progp("judge_ab_wrong"), NULL);
+	expect(rc, 1, "WA");
+	cr_assert_str_eq(test_field("1", "verdict"), "AC");
+	cr_assert_str_eq(test_field("2", "verdict"), "WA");
+	cr_assert(strstr(json, "\"first_failing\": \"2\""), "%s", json);
+	const char *m = test_field("2", "message");
+	cr_assert(strstr(m, "token 1") && strstr(m, "31") && strstr(m, "30"), "message: %s", m);
+}
+
+Test(judge_e2e, compare_modes)
+{
+	put("fl", "1.in", "\n");
+	put("fl", "1.out", "0.333333333333\n");
+	expect(judge(dirp("fl"), "--compare=float:1e-6", progp("judge_third"), NULL), 0, "AC");
+	expect(judge(dirp("fl"), "--compare=exact", progp("judge_third"), NULL), 1, "WA");
+	expect(judge(dirp("fl"), "--compare=float:1e-12", progp("judge_third"), NULL), 1, "WA");
+}
+
+static char *opt(const char *name, const char *prog)
+{
+	static char bufs[4][700];
+	static int k;
+	char *b = bufs[k++ % 4];
+	snprintf(b, 700, "--%s=%s", name, progp(prog));
+	return b;
+}
+
+Test(judge_e2e, checker_verdicts)
+{
+	ab_tests();
+	put("fl", "1.in", "\n");
+	put("fl", "1.out", "0.333333333333\n");
+	expect(judge(dirp("fl"), opt("checker", "judge_chk"), progp("judge_third"), NULL), 0, "AC");
+	expect(judge(dirp("ab"), opt("checker", "judge_chk"), progp("judge_ab_wrong"), NULL), 1, "WA");
+	cr_assert(strstr(test_field("2", "message"), "expected 30, found 31"), "checker's message kept: %s", json);
+	expect(judge(dirp("ab"), opt("checker", "judge_chk"), progp("judge_ab_words"), NULL), 1, "PE");
+}
+
+Test(judge_e2e, checker_crash_is_xx_not_wa)
+{
+	ab_tests();
+	expect(judge(dirp("ab"), opt("checker", "judge_chk_crash"), progp("judge_ab"), NULL), 3, "XX");
+	cr_assert(strstr(test_field("1", "message"), "checker"), "%s", json);
+	/* a wrong solution is still XX with a broken checker: never a WA */
+	expect(judge(dirp("ab"), opt("checker", "judge_chk_crash"), progp("judge_ab_wrong"), NULL), 3, "XX");
+}
+
+Test(judge_e2e, checker_points)
+{
+	ab_tests();
+	expect(judge(dirp("ab"), opt("checker", "judge_chk_points"), progp("judge_ab"), NULL), 1, "WA");
+	cr_assert(strstr(json, "\"score\": 1.5"), "three halves: %s", json);
+	cr_assert(strstr(test_field("1", "message"), "0.5"), "%s", json);
+}
+
+Test(judge_e2e, interactive_accepted_and_wrong)
+{
+	guess_tests();
+	expect(judge(dirp("gu"), "--time=1", "--wall=3", opt("interactor", "judge_inter"), progp("judge_guess"), NULL),
+	       0, "AC");
+	cr_assert(strstr(test_field("1", "message"), "found in"), "interactor's message: %s", json);
+	/* always guessing 1: the interactor gives up (WA), the solution may die of SIGPIPE */
+	expect(judge(dirp("gu"), "--time=1", "--wall=3", opt("interactor", "judge_inter"), progp("judge_guess"), "wrong",
+		     NULL), 1, "WA");
+}
+
+Test(judge_e2e, interactive_deadlocks_end_in_tle_quickly)
+{
+	guess_tests();
+	for (int k = 0; k < 2; k++) {
+		const char *mode = k ? "deaf" : "noflush";
+		double t0 = now();
+		expect(judge(dirp("gu"), "--time=1", "--wall=1", "--jobs=2", opt("interactor", "judge_inter"),
+			     progp("judge_guess"), mode, NULL), 1, "TLE");
+		cr_assert_lt(now() - t0, 1 + 2.0, "%s: took %.2f s with --wall=1", mode, now() - t0);
+		cr_assert(strstr(json, "wall") || strstr(json, "TLE"), "%s", json);
+	}
+}
+
+Test(judge_e2e, interactor_that_hangs_is_xx)
+{
+	guess_tests();
+	double t0 = now();
+	expect(judge(dirp("gu"), "--time=1", "--wall=1", "--jobs=2", opt("interactor", "judge_inter_hang"),
+		     progp("judge_guess"), NULL), 3, "XX");
+	cr_assert(strstr(test_field("1", "message"), "interactor"), "%s", json);
+	cr_assert_lt(now() - t0, 1 + 3.0, "took %.2f s", now() - t0);
+}
+
+Test(judge_e2e, compile_step)
+{
+	ab_tests();
+	char src[700], srcopt[800];
+	snprintf(src, sizeof(src), "%s/sol.c", tmp);
+	FILE *f = fopen(src, "w");
+	fputs("#include <stdio.h>\nint main(void){long a,b;scanf(\"%ld %ld\",&a,&b);printf(\"%ld\\n\",a+b);return 0;}\n", f);
+	fclose(f);
+	snprintf(srcopt, sizeof(srcopt), "--source=%s", src);
+	expect(judge(dirp("ab"), "--compile=gcc -O2 -o {out} {src}", srcopt, NULL), 0, "AC");
+	cr_assert(strstr(json, "\"compile\": {\"verdict\": \"OK\""), "%s", json);
+
+	f = fopen(src, "w");
+	fputs("int main(void) { return syntax error; }\n", f);
+	fclose(f);
+	expect(judge(dirp("ab"), "--compile=gcc -O2 -o {out} {src}", srcopt, NULL), 1, "CE");
+	cr_assert(strstr(json, "\"tests\": []"), "no tests with CE: %s", json);
+	cr_assert(strstr(json, "error"), "the compiler's message: %s", json);
+}
+
+Test(judge_e2e, runtime_errors)
+{
+	ab_tests();
+	expect(judge(dirp("ab"), progp("judge_misbehave"), "re", NULL), 1, "RE");
+	cr_assert(strstr(json, "\"exit_code\": 3"), "%s", json);
+	expect(judge(dirp("ab"), progp("judge_misbehave"), "segv", NULL), 1, "RE");
+	cr_assert(strstr(json, "\"signal\": 11"), "%s", json);
+}
+
+Test(judge_e2e, time_limit)
+{
+	ab_tests();
+	double t0 = now();
+	expect(judge(dirp("ab"), "--time=0.5", "--wall=2", "--jobs=3", progp("judge_misbehave"), "tle", NULL), 1, "TLE");
+	cr_assert_lt(now() - t0, 6.0, "three 0.5 s TLEs in parallel took %.1f s", now() - t0);
+	expect(judge(dirp("ab"), "--time=5", "--wall=0.5", progp("judge_misbehave"), "sleep", NULL), 1, "TLE");
+}
+
+Test(judge_e2e, memory_limit)
+{
+	ab_tests();
+	expect(judge(dirp("ab"), "--mem=64M", progp("judge_misbehave"), "mle", NULL), 1, "MLE");
+}
+
+Test(judge_e2e, output_limit)
+{
+	ab_tests();
+	expect(judge(dirp("ab"), "--output=1M", progp("judge_misbehave"), "ole", NULL), 1, "OLE");
+}
+
+Test(judge_e2e, security_violation)
+{
+	ab_tests();
+	expect(judge(dirp("ab"), "--policy=strict", progp("judge_misbehave"), "sv", NULL), 1, "SV");
+	/* the same program is fine when it does not misbehave */
+	expect(judge(dirp("ab"), "--policy=strict", progp("judge_misbehave"), "none", NULL), 0, "AC");
+}
+
+Test(judge_e2e, jobs_do_not_change_verdicts)
+{
+	char name[16], in[32], out[32];
+	for (int i = 1; i <= 12; i++) {
+		snprintf(name, sizeof(name), "%d.in", i);
+		snprintf(in, sizeof(in), "%d %d\n", i % 3 ? 10 : 1, i);
+		put("many", name, in);
+		snprintf(name, sizeof(name), "%d.out", i);
+		snprintf(out, sizeof(out), "%d\n", (i % 3 ? 10 : 1) + i);
+		put("many", name, out);
+	}
+	judge(dirp("many"), "--jobs=1", progp("judge_ab_wrong"), NULL);
+	char *one = strdup(json);
+	judge(dirp("many"), "--jobs=4", progp("judge_ab_wrong"), NULL);
+	cr_assert_str_eq(overall(), "WA");
+	for (int i = 1; i <= 12; i++) {
+		char n[8];
+		snprintf(n, sizeof(n), "%d", i);
+		char v4[64], m4[512];
+		snprintf(v4, sizeof(v4), "%s", test_field(n, "verdict"));
+		snprintf(m4, sizeof(m4), "%s", test_field(n, "message"));
+		char *saved = json;
+		json = one;
+		cr_assert_str_eq(test_field(n, "verdict"), v4, "test %s", n);
+		cr_assert_str_eq(test_field(n, "message"), m4, "test %s", n);
+		cr_assert_str_eq(test_field(n, "verdict"), i % 3 ? "WA" : "AC", "test %s", n);
+		json = saved;
+	}
+	free(one);
+}
+
+Test(judge_e2e, bad_usage_exits_2_and_grades_nothing)
+{
+	ab_tests();
+	char missing[700];
+	snprintf(missing, sizeof(missing), "--tests=%s/nonexistent", tmp);
+	cr_assert_eq(judge(missing, progp("judge_ab"), NULL), 2);
+	cr_assert_null(json, "no report when nothing was graded");
+	cr_assert(strstr(errtext, "nonexistent"), "stderr names the directory: %s", errtext);
+	cr_assert_eq(strchr(errtext, '\n'), errtext + strlen(errtext) - 1, "one line: %s", errtext);
+
+	put("broken", "1.in", "1 2\n");
+	put("broken", "1.out", "3\n");
+	put("broken", "5.in", "1 2\n");
+	cr_assert_eq(judge(dirp("broken"), progp("judge_ab"), NULL), 2);
+	cr_assert(strstr(errtext, "5.out") && strstr(errtext, "5.ans"), "stderr names the file: %s", errtext);
+
+	cr_assert_eq(judge(dirp("ab"), "--compare=fuzzy", progp("judge_ab"), NULL), 2);
+	cr_assert(strstr(errtext, "fuzzy"), "%s", errtext);
+	cr_assert_eq(judge(dirp("ab"), "--bogus", progp("judge_ab"), NULL), 2);
+	cr_assert(strstr(errtext, "--bogus"), "%s", errtext);
+	cr_assert_eq(judge(dirp("ab"), "--jobs=0", progp("judge_ab"), NULL), 2);
+	cr_assert_eq(judge(dirp("ab"), "--checker=/nonexistent/chk", progp("judge_ab"), NULL), 2);
+	cr_assert_eq(judge(dirp("ab"), "--time=banana", progp("judge_ab"), NULL), 2);
+	cr_assert_eq(judge(dirp("ab"), "--stdin=/etc/passwd", progp("judge_ab"), NULL), 2);
+	cr_assert_eq(judge(dirp("ab"), NULL), 2, "no program");
+	cr_assert_eq(judge(progp("judge_ab"), NULL), 2, "no --tests");
+}
+
+Test(judge_e2e, nasty_output_gives_valid_json)
+{
+	put("na", "1.in", "\n");
+	put("na", "1.out", "fine\n");
+	expect(judge(dirp("na"), "--compare=exact", progp("judge_nasty"), NULL), 1, "WA");
+	for (const unsigned char *p = (const unsigned char *)json; *p; p++)
+		cr_assert(*p >= 0x20 || *p == '\n', "raw control byte 0x%02x in the report", *p);
+	cr_assert(strstr(json, "\\\\x01"), "the control byte is shown escaped: %s", json);
+	if (access("/usr/bin/python3", X_OK) == 0) {
+		char cmd[800];
+		snprintf(cmd, sizeof(cmd), "python3 -c 'import json,sys; json.load(open(sys.argv[1], encoding=\"utf-8\"))' %s",
+			 result);
+		cr_assert_eq(system(cmd), 0, "python's json module rejects %s", json);
+	}
+}

@@ -1,0 +1,305 @@
+/* `dualpipe run` end to end with real compiled programs: every verdict, the
+ * figures, usage errors, and what must not survive a run. */
+#include <criterion/criterion.h>
+#include "testutil.h"
+
+#define RUN(r, ...) cr_assert_eq(tu_cli(&(r), "run", (const char *const[]){ __VA_ARGS__, NULL }), 0)
+
+static void expect(const struct tu_run *r, const char *status, int rc)
+{
+	cr_assert_str_eq(tu_field(r->json, "status"), status, "json=%s err=%s", r->json, r->err);
+	cr_assert_eq(r->rc, rc, "rc=%d json=%s", r->rc, r->json);
+}
+
+Test(run, ok_relays_stdout)
+{
+	struct tu_run r;
+	RUN(r, "--time=2", "--", tu_prog("hello"));
+	expect(&r, "OK", 0);
+	cr_assert_str_eq(r.out, "hello sandbox\n");
+	cr_assert_str_eq(tu_field(r.json, "exit_code"), "0");
+	cr_assert_str_eq(tu_field(r.json, "signal"), "null");
+}
+
+Test(run, nonzero_exit_is_re_with_code)
+{
+	struct tu_run r;
+	RUN(r, "--", tu_prog("exit_code"), "7");
+	expect(&r, "RE", 1);
+	cr_assert_str_eq(tu_field(r.json, "exit_code"), "7");
+}
+
+Test(run, signal_is_re_with_signal)
+{
+	struct tu_run r;
+	RUN(r, "--", tu_prog("segv"));
+	expect(&r, "RE", 1);
+	cr_assert_str_eq(tu_field(r.json, "signal"), "11");
+	cr_assert_str_eq(tu_field(r.json, "exit_code"), "null");
+}
+
+Test(run, cpu_limit_is_tle_cpu_within_50ms)
+{
+	struct tu_run r;
+	RUN(r, "--time=0.5", "--wall=5", "--", tu_prog("spin"));
+	expect(&r, "TLE", 1);
+	cr_assert_str_eq(tu_field(r.json, "limit"), "cpu");
+	double cpu = tu_num(r.json, "cpu_time");
+	cr_assert_geq(cpu, 0.5, "%s", r.json);
+	cr_assert_lt(cpu, 0.55, "decided %.3f s after the limit", cpu - 0.5);
+}
+
+Test(run, cpu_of_all_threads_counts)
+{
+	struct tu_run r;
+	RUN(r, "--time=0.6", "--wall=5", "--", tu_prog("spin"), "4");
+	expect(&r, "TLE", 1);
+	cr_assert_str_eq(tu_field(r.json, "limit"), "cpu");
+	/* two cores: 0.6 s of CPU arrive in about 0.3 s of wall clock */
+	cr_assert_lt(tu_num(r.json, "wall_time"), 0.55, "%s", r.json);
+	cr_assert_geq(tu_num(r.json, "cpu_time"), 0.6, "%s", r.json);
+}
+
+Test(run, wall_limit_is_tle_wall_within_50ms)
+{
+	struct tu_run r;
+	RUN(r, "--time=5", "--wall=0.5", "--", tu_prog("sleeper"));
+	expect(&r, "TLE", 1);
+	cr_assert_str_eq(tu_field(r.json, "limit"), "wall");
+	double wall = tu_num(r.json, "wall_time");
+	cr_assert_geq(wall, 0.5);
+	cr_assert_lt(wall, 0.55, "decided %.3f s after the limit", wall - 0.5);
+}
+
+Test(run, memory_limit_is_mle)
+{
+	struct tu_run r;
+	RUN(r, "--mem=128M", "--time=5", "--", tu_prog("hog"), "1024");
+	expect(&r, "MLE", 1);
+	cr_assert_str_eq(tu_field(r.json, "limit"), "memory");
+	cr_assert_geq(tu_num(r.json, "memory"), 100 << 20, "%s", r.json);
+}
+
+Test(run, memory_within_limit_is_ok_and_measured)
+{
+	struct tu_run r;
+	RUN(r, "--mem=256M", "--", tu_prog("hog"), "64");
+	expect(&r, "OK", 0);
+	double mem = tu_num(r.json, "memory");
+	cr_assert_geq(mem, 64 << 20, "%s", r.json);
+	cr_assert_lt(mem, 128 << 20, "%s", r.json);
+}
+
+Test(run, stdout_flood_is_ole_output)
+{
+	struct tu_run r;
+	RUN(r, "--output=1M", "--", tu_prog("flood"));
+	expect(&r, "OLE", 1);
+	cr_assert_str_eq(tu_field(r.json, "limit"), "output");
+	cr_assert_eq(strlen(r.out), sizeof r.out - 1); /* relayed, up to our capture size */
+}
+
+Test(run, stderr_flood_is_ole_output)
+{
+	struct tu_run r;
+	RUN(r, "--output=1M", "--", tu_prog("flood"), "err");
+	expect(&r, "OLE", 1);
+	cr_assert_str_eq(tu_field(r.json, "limit"), "output");
+}
+
+Test(run, output_cap_keeps_exactly_the_cap)
+{
+	char path[] = "/tmp/dp-out.XXXXXX";
+	int fd = mkstemp(path);
+	close(fd);
+	char opt[64];
+	snprintf(opt, sizeof opt, "--stdout=%s", path);
+	struct tu_run r;
+	RUN(r, "--output=100K", opt, "--", tu_prog("flood"));
+	expect(&r, "OLE", 1);
+	struct stat sb;
+	cr_assert_eq(stat(path, &sb), 0);
+	unlink(path);
+	cr_assert_eq(sb.st_size, 100 << 10);
+}
+
+Test(run, big_file_is_ole_fsize)
+{
+	char dir[] = "/tmp/dp-dir.XXXXXX";
+	cr_assert_not_null(mkdtemp(dir));
+	char dopt[64], file[64];
+	snprintf(dopt, sizeof dopt, "--dir=%s", dir);
+	snprintf(file, sizeof file, "%s/big", dir);
+	struct tu_run r;
+	RUN(r, "--fsize=1M", dopt, "--", tu_prog("bigfile"), file, "8");
+	expect(&r, "OLE", 1);
+	cr_assert_str_eq(tu_field(r.json, "limit"), "fsize");
+	unlink(file);
+	rmdir(dir);
+}
+
+Test(run, dir_is_writable_and_files_stay)
+{
+	char dir[] = "/tmp/dp-dir.XXXXXX";
+	cr_assert_not_null(mkdtemp(dir));
+	char dopt[64], file[64];
+	snprintf(dopt, sizeof dopt, "--dir=%s", dir);
+	snprintf(file, sizeof file, "%s/small", dir);
+	struct tu_run r;
+	RUN(r, dopt, "--", tu_prog("bigfile"), file, "1");
+	expect(&r, "OK", 0);
+	struct stat sb;
+	cr_assert_eq(stat(file, &sb), 0);
+	cr_assert_eq(sb.st_size, 1 << 20);
+	unlink(file);
+	rmdir(dir);
+}
+
+Test(run, missing_program_is_xx)
+{
+	struct tu_run r;
+	RUN(r, "--", "/nonexistent/program");
+	expect(&r, "XX", 3);
+	cr_assert(strstr(tu_field(r.json, "message"), "No such file"), "%s", r.json);
+}
+
+Test(run, stdin_file_is_fed)
+{
+	char path[] = "/tmp/dp-in.XXXXXX";
+	int fd = mkstemp(path);
+	cr_assert_eq(write(fd, "line one\nline two\n", 18), 18);
+	close(fd);
+	char opt[64];
+	snprintf(opt, sizeof opt, "--stdin=%s", path);
+	struct tu_run r;
+	RUN(r, opt, "--", tu_prog("echo_upper"));
+	unlink(path);
+	expect(&r, "OK", 0);
+	cr_assert_str_eq(r.out, "LINE ONE\nLINE TWO\n");
+}
+
+Test(run, default_stdin_is_empty)
+{
+	struct tu_run r;
+	RUN(r, "--", tu_prog("cat_stdin"));
+	expect(&r, "OK", 0);
+	cr_assert_str_eq(r.out, "");
+}
+
+Test(run, environment_is_path_plus_env_only)
+{
+	setenv("DP_SECRET_FROM_CALLER", "leak", 1);
+	struct tu_run r;
+	RUN(r, "--env=FOO=bar baz", "--", "env");
+	expect(&r, "OK", 0);
+	cr_assert(strstr(r.out, "FOO=bar baz\n"), "%s", r.out);
+	cr_assert(strstr(r.out, "PATH="), "%s", r.out);
+	cr_assert_null(strstr(r.out, "DP_SECRET"), "%s", r.out);
+	cr_assert_null(strstr(r.out, "HOME="), "%s", r.out);
+}
+
+Test(run, unwritable_stdout_target_is_xx)
+{
+	struct tu_run r;
+	RUN(r, "--stdout=/dev/full", "--", tu_prog("hello"));
+	expect(&r, "XX", 3);
+	cr_assert(strstr(tu_field(r.json, "message"), "No space"), "%s", r.json);
+}
+
+Test(run, privileges_are_dropped)
+{
+	struct tu_run r;
+	RUN(r, "--", tu_prog("ids"));
+	expect(&r, "OK", 0);
+	cr_assert_null(strstr(r.out, "Uid:\t0"), "%s", r.out);
+	cr_assert_null(strstr(r.out, "Gid:\t0"), "%s", r.out);
+	cr_assert(strstr(r.out, "CapEff:\t0000000000000000"), "%s", r.out);
+	cr_assert(strstr(r.out, "CapPrm:\t0000000000000000"), "%s", r.out);
+	cr_assert(strstr(r.out, "CapBnd:\t0000000000000000"), "%s", r.out);
+	cr_assert(strstr(r.out, "CapAmb:\t0000000000000000"), "%s", r.out);
+	cr_assert(strstr(r.out, "NoNewPrivs:\t1"), "%s", r.out);
+	/* only 0, 1, 2 (and the listing's own fd) are open in the program */
+	cr_assert(strstr(r.out, "fd 0\nfd 1\nfd 2\n"), "%s", r.out);
+	cr_assert_null(strstr(r.out, "fd 4"), "%s", r.out);
+}
+
+Test(run, fork_bomb_is_contained_and_nothing_survives)
+{
+	struct tu_run r;
+	RUN(r, "--procs=32", "--wall=1", "--time=5", "--", tu_prog("forkbomb"));
+	expect(&r, "TLE", 1);
+	usleep(100000);
+	cr_assert_eq(tu_count_procs("progs/forkbomb"), 0);
+}
+
+Test(run, setsid_daemon_does_not_survive)
+{
+	struct tu_run r;
+	RUN(r, "--", tu_prog("daemon"));
+	expect(&r, "OK", 0);
+	usleep(100000);
+	cr_assert_eq(tu_count_procs("progs/daemon"), 0);
+}
+
+Test(run, orphans_cpu_counts_and_they_die)
+{
+	struct tu_run r;
+	RUN(r, "--time=1", "--wall=10", "--", tu_prog("cpu_children"), "2");
+	expect(&r, "TLE", 1);
+	cr_assert_str_eq(tu_field(r.json, "limit"), "cpu");
+	cr_assert_geq(tu_num(r.json, "cpu_time"), 1.0, "%s", r.json);
+	usleep(100000);
+	cr_assert_eq(tu_count_procs("progs/cpu_children"), 0);
+}
+
+/* Bad input: exit 2, one line naming the problem, nothing run or created. */
+static void usage_error(const char *opt, const char *needle)
+{
+	char out[] = "/tmp/dp-nothing.XXXXXX";
+	cr_assert_not_null(mkdtemp(out));
+	char so[96];
+	snprintf(so, sizeof so, "--stdout=%s/created", out);
+	struct tu_run r;
+	RUN(r, so, opt, "--", tu_prog("hello"));
+	cr_assert_eq(r.rc, 2, "%s: rc=%d err=%s", opt, r.rc, r.err);
+	cr_assert(strstr(r.err, needle), "%s: %s", opt, r.err);
+	cr_assert_eq(strchr(r.err, '\n') - r.err, (long)strlen(r.err) - 1, "one line: %s", r.err);
+	char f[128];
+	snprintf(f, sizeof f, "%s/created", out);
+	cr_assert_neq(access(f, F_OK), 0, "%s created the --stdout file", opt);
+	cr_assert_str_eq(r.json, "", "no result for a run that did not happen");
+	rmdir(out);
+}
+
+Test(run, bad_input_is_usage_error)
+{
+	usage_error("--time=banana", "--time");
+	usage_error("--wall=-1", "--wall");
+	usage_error("--mem=12X", "--mem");
+	usage_error("--output=", "--output");
+	usage_error("--procs=0", "--procs");
+	usage_error("--policy=/nonexistent.policy", "--policy");
+	usage_error("--dir=/nonexistent/dir", "--dir");
+	usage_error("--frobnicate", "--frobnicate");
+	usage_error("--env=NOEQUALS", "--env");
+	usage_error("--isolation=maybe", "--isolation");
+}
+
+Test(run, missing_program_argument_is_usage_error)
+{
+	struct tu_run r;
+	RUN(r, "--time=1");
+	cr_assert_eq(r.rc, 2);
+	cr_assert(strstr(r.err, "no program"), "%s", r.err);
+}
+
+Test(run, help_lists_every_option_with_defaults)
+{
+	struct tu_run r;
+	RUN(r, "--help");
+	cr_assert_eq(r.rc, 0);
+	const char *opts[] = { "--time", "--wall", "--mem", "--procs", "--fsize", "--output", "--stdin",
+			       "--stdout", "--stderr", "--policy", "--net", "--env", "--dir", "--result", "default" };
+	for (size_t i = 0; i < sizeof opts / sizeof *opts; i++)
+		cr_assert(strstr(r.out, opts[i]), "--help lacks %s", opts[i]);
+}
