@@ -10,11 +10,11 @@ WARN     := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wno-unused-parameter
 HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIC
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=gnu11 $(WARN) $(HARDEN) -Iinclude -Irunner -I$(BUILD)
+override CFLAGS += -std=gnu11 $(WARN) $(HARDEN) -Iinclude -Irunner -I$(BUILD)
 LDLIBS   := -lseccomp -lcap -lpthread
 ifeq ($(SANITIZE),1)
-CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
-LDFLAGS  += -fsanitize=address,undefined
+override CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+override LDFLAGS += -fsanitize=address,undefined
 endif
 
 CLI_SRC  := runner/main.c $(wildcard runner/cli_*.c)

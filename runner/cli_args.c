@@ -84,6 +84,12 @@ static int add_mount(struct cli_run_config *c, const char *spec, int writable, i
 			return bad(err, len, "--tmpfs", colon + 1, "a size");
 		}
 	} else {
+		struct stat sb;
+		if (stat(first, &sb) < 0) {
+			snprintf(err, len, "%s: '%s': %s", writable ? "--bind" : "--ro-bind", first, strerror(errno));
+			free(first);
+			return -1;
+		}
 		m->source = first;
 		m->target = strdup(colon ? colon + 1 : spec);
 		m->writable = writable;

@@ -206,7 +206,8 @@ static void await_exec(struct dp_proc *p)
 		}
 		if (n == sizeof m && m.kind == DP_MSG_ERROR) {
 			const char *what = m.step == DP_STEP_EXEC ? p->exec_path : NULL;
-			if (m.step == DP_STEP_MOUNT && p->ns)
+			if (p->ns && (m.step == DP_STEP_MOUNT || m.step == DP_STEP_PIVOT || m.step == DP_STEP_CHDIR ||
+				      m.step == DP_STEP_NET || m.step == DP_STEP_HOSTNAME))
 				what = dp_ns_plan_describe(p->ns, m.extra);
 			dp_proc_fail(p, "%s%s%s%s: %s", dp_step_name(m.step), what ? "(" : "",
 				     what ? what : "", what ? ")" : "", strerror(m.err));
@@ -253,12 +254,23 @@ static int prepare(struct dp_proc *p, const struct dp_options *opt)
 	bool root = geteuid() == 0;
 	if (opt->isolation != DP_ISOLATE_NONE) {
 		r = dp_ns_plan_create(opt, &p->ns, err, sizeof err);
-		if (r < 0 && opt->isolation == DP_ISOLATE_FULL) {
+		/* AUTO falls back to core mode only when namespaces are unavailable;
+		 * a bad path is an error whatever the isolation level */
+		if (r < 0 && (opt->isolation == DP_ISOLATE_FULL || r != -ENOTSUP)) {
 			dp_proc_fail(p, "isolation: %s", err[0] ? err : strerror(-r));
 			return 0;
 		}
 		if (r < 0)
-			p->ns = NULL; /* AUTO: core mode, reported as "isolated": false */
+			p->ns = NULL; /* reported as "isolated": false */
+	}
+	if (p->ns && opt->argv) {
+		/* the path the program has inside the box (the plan bound it there) */
+		char *inside = strdup(dp_ns_plan_exec_path(p->ns));
+		if (!inside)
+			return -ENOMEM;
+		free(p->exec_path);
+		p->exec_path = inside;
+		pl->exec_path = inside;
 	}
 	pl->ns = p->ns;
 	bool userns = p->ns && (dp_ns_clone_flags(p->ns) & CLONE_NEWUSER);

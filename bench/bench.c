@@ -1,0 +1,262 @@
+/* make bench: dualpipe against a bare fork/exec/pipe baseline measured in the
+ * same run.  Medians over many runs, reported as ratios; the machine is shared
+ * and noisy, so only same-run ratios mean anything.  Writes Markdown to
+ * $BENCH_OUT (default build/bench/results.md) and a CSV for the chart. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "dualpipe.h"
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof *v, cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static double maxof(const double *v, int n)
+{
+	double m = v[0];
+	for (int i = 1; i < n; i++)
+		m = v[i] > m ? v[i] : m;
+	return m;
+}
+
+/* The baseline: fork, pipes on 0/1/2, exec, drain stdout/stderr to out_fd, wait. */
+static int bare_run(char *const argv[], int out_fd, struct rusage *ru)
+{
+	int in[2], out[2];
+	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC))
+		return -1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		dup2(out[1], 2);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(in[0]);
+	close(in[1]);
+	close(out[1]);
+	static char buf[1 << 16];
+	ssize_t n;
+	while ((n = read(out[0], buf, sizeof buf)) > 0)
+		if (out_fd >= 0 && write(out_fd, buf, (size_t)n) != n)
+			break;
+	close(out[0]);
+	int st;
+	wait4(pid, &st, 0, ru);
+	return st;
+}
+
+/* Runs argv as a child process with stdout to out_fd (or /dev/null), returns elapsed seconds. */
+static double timed_exec(char *const argv[], int out_fd, struct rusage *ru)
+{
+	double t0 = now();
+	pid_t pid = fork();
+	if (pid == 0) {
+		int fd = out_fd >= 0 ? out_fd : open("/dev/null", O_WRONLY);
+		dup2(fd, 1);
+		int nul = open("/dev/null", O_RDWR);
+		dup2(nul, 0);
+		dup2(nul, 2);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	int st;
+	wait4(pid, &st, 0, ru);
+	return now() - t0;
+}
+
+static FILE *md;
+static FILE *csv;
+
+static void row(const char *what, double med, double base, const char *unit, const char *target)
+{
+	printf("%-58s %10.3f %-4s %6.2fx  %s\n", what, med, unit, base > 0 ? med / base : 0, target);
+	fprintf(md, "| %s | %.3f %s | %.2fx | %s |\n", what, med, unit, base > 0 ? med / base : 0, target);
+	fprintf(csv, "\"%s\",%.6f,%.4f\n", what, med, base > 0 ? med / base : 0);
+	fflush(stdout);
+}
+
+/* A NULL-terminated argv from the arguments (at most 15), in one of 16 rotating slots. */
+static char *const *argv_of(const char *first, ...)
+{
+	static char *v[16][16];
+	static int k;
+	char **r = v[k++ & 15];
+	va_list ap;
+	va_start(ap, first);
+	int i = 0;
+	for (const char *a = first; a && i < 15; a = va_arg(ap, const char *))
+		r[i++] = (char *)a;
+	va_end(ap);
+	r[i] = NULL;
+	return r;
+}
+
+static double spawn_median(char *const argv[], int runs)
+{
+	double *t = calloc((size_t)runs, sizeof *t);
+	for (int i = 0; i < runs; i++)
+		t[i] = timed_exec(argv, -1, NULL);
+	double m = median(t, runs);
+	free(t);
+	return m;
+}
+
+int main(int argc, char **argv)
+{
+	const char *build = argc > 1 ? argv[1] : "build";
+	const char *out = getenv("BENCH_OUT") ? getenv("BENCH_OUT") : "build/bench/results.md";
+	int runs = getenv("BENCH_RUNS") ? atoi(getenv("BENCH_RUNS")) : 200;
+	char dp[512], writer[512], csvpath[600], sleeper[512], spin[512];
+	snprintf(dp, sizeof dp, "%s/dualpipe", build);
+	snprintf(writer, sizeof writer, "%s/bench/writer", build);
+	snprintf(sleeper, sizeof sleeper, "%s/progs/sleeper", build);
+	snprintf(spin, sizeof spin, "%s/progs/spin", build);
+	snprintf(csvpath, sizeof csvpath, "%s.csv", out);
+	md = fopen(out, "w");
+	csv = fopen(csvpath, "w");
+	if (!md || !csv) {
+		perror(out);
+		return 1;
+	}
+	char host[256] = "";
+	gethostname(host, sizeof host);
+	fprintf(md, "# dualpipe benchmark\n\n%ld CPUs, kernel and machine: see `uname -a` of the run; %d runs per median.\n\n",
+		sysconf(_SC_NPROCESSORS_ONLN), runs);
+	fprintf(md, "| measurement | median | ratio to baseline | target |\n|---|---|---|---|\n");
+	fprintf(csv, "what,median,ratio\n");
+
+	/* 1. spawn-to-result of /bin/true */
+	printf("== spawn-to-result of /bin/true (%d runs each)\n", runs);
+	double *t = calloc((size_t)runs, sizeof *t);
+	char *const tru[] = { "/bin/true", NULL };
+	for (int i = 0; i < runs; i++) {
+		double t0 = now();
+		bare_run(tru, -1, NULL);
+		t[i] = now() - t0;
+	}
+	double bare = median(t, runs) * 1e3;
+	row("bare fork+exec+pipes (in-process baseline)", bare, bare, "ms", "");
+	struct { const char *name; enum dp_isolation iso; int cg; const char *pol; const char *target; } lib[] = {
+		{ "library dp_run, core mode (rlimits, uid, caps, seccomp default)", DP_ISOLATE_NONE, 0, "default", "<= 1.3x" },
+		{ "library dp_run, core mode + cgroup", DP_ISOLATE_NONE, 1, "default", "" },
+		{ "library dp_run, full isolation (namespaces, view, cgroup)", DP_ISOLATE_FULL, 1, "default", "<= 2.0x" },
+	};
+	for (size_t k = 0; k < sizeof lib / sizeof *lib; k++) {
+		struct dp_policy *pol = NULL;
+		char err[256];
+		dp_policy_load(lib[k].pol, &pol, err, sizeof err);
+		for (int i = 0; i < runs; i++) {
+			struct dp_options o;
+			dp_options_init(&o);
+			const char *av[] = { "/bin/true", NULL };
+			o.argv = av;
+			o.isolation = lib[k].iso;
+			o.no_cgroup = !lib[k].cg;
+			o.policy = pol;
+			o.stdio[0] = (struct dp_stream_spec){ DP_NULL, -1 };
+			struct dp_result r;
+			double t0 = now();
+			dp_run(&o, &r);
+			t[i] = now() - t0;
+			if (r.status != DP_OK && i == 0)
+				fprintf(stderr, "%s: %s %s\n", lib[k].name, dp_status_name(r.status), r.message);
+		}
+		dp_policy_free(pol);
+		row(lib[k].name, median(t, runs) * 1e3, bare, "ms", lib[k].target);
+	}
+	double bare_cli = spawn_median(tru, runs) * 1e3;
+	row("bare exec of /bin/true from the bench (CLI baseline)", bare_cli, bare_cli, "ms", "");
+	row("dualpipe run --isolation=none -- /bin/true (CLI, core)", spawn_median(argv_of(dp, "run", "--isolation=none", "--no-cgroup", "--", "/bin/true", NULL, NULL), runs) * 1e3, bare_cli, "ms", "");
+	row("dualpipe run -- /bin/true (CLI, full isolation)", spawn_median(argv_of(dp, "run", "--", "/bin/true", NULL, NULL, NULL, NULL), runs) * 1e3, bare_cli, "ms", "");
+	if (access("/usr/bin/bwrap", X_OK) == 0)
+		row("bwrap --unshare-all --ro-bind / / --proc /proc --dev /dev -- /bin/true",
+		    spawn_median(argv_of("/usr/bin/bwrap", "--unshare-all", "--ro-bind", "/", "/", "--proc", "/proc",
+					 "--dev", "/dev", "--", "/bin/true", NULL), runs) * 1e3, bare_cli, "ms", "");
+	else
+		printf("bwrap: not installed, skipped\n");
+	if (access("/usr/bin/firejail", X_OK) == 0)
+		row("firejail --quiet --noprofile --net=none -- /bin/true",
+		    spawn_median(argv_of("/usr/bin/firejail", "--quiet", "--noprofile", "--net=none", "--", "/bin/true", NULL),
+				 runs / 10 > 5 ? runs / 10 : 5) * 1e3, bare_cli, "ms", "");
+	else
+		printf("firejail: not installed, skipped\n");
+	free(t);
+
+	/* 2. 1 GiB through stdout to a file */
+	int mib = getenv("BENCH_MIB") ? atoi(getenv("BENCH_MIB")) : 1024;
+	char mibs[16], outfile[] = "/tmp/dp-bench.XXXXXX";
+	snprintf(mibs, sizeof mibs, "%d", mib);
+	int fd = mkstemp(outfile);
+	printf("== %d MiB through stdout to a file (5 runs each)\n", mib);
+	double bt[5], dt[5], rss_flood = 0, rss_true = 0;
+	for (int i = 0; i < 5; i++) {
+		ftruncate(fd, 0);
+		lseek(fd, 0, SEEK_SET);
+		double t0 = now();
+		bare_run(argv_of(writer, mibs, NULL, NULL, NULL, NULL, NULL, NULL), fd, NULL);
+		bt[i] = mib / (now() - t0);
+		char so[64];
+		snprintf(so, sizeof so, "--stdout=%s", outfile);
+		struct rusage ru;
+		dt[i] = mib / timed_exec(argv_of(dp, "run", so, "--output=1T", "--time=60", "--", writer, mibs, NULL), -1, &ru);
+		rss_flood = ru.ru_maxrss > rss_flood ? (double)ru.ru_maxrss : rss_flood;
+	}
+	close(fd);
+	unlink(outfile);
+	double bmed = median(bt, 5), dmed = median(dt, 5);
+	row("bare relay pipe -> file, throughput", bmed, bmed, "MiB/s", "");
+	row("dualpipe run --stdout=FILE, throughput", dmed, bmed, "MiB/s", ">= 0.98x");
+
+	/* 3. the runner's own memory */
+	struct rusage ru;
+	timed_exec(argv_of(dp, "run", "--", "/bin/true", NULL, NULL, NULL, NULL), -1, &ru);
+	rss_true = (double)ru.ru_maxrss;
+	row("runner peak RSS, /bin/true", rss_true / 1024, rss_true / 1024, "MiB", "");
+	row("runner peak RSS while relaying the flood", rss_flood / 1024, rss_true / 1024, "MiB", "flat (growth < 1 MiB)");
+
+	/* 4. overshoot past a 0.5 s limit */
+	int n_over = getenv("BENCH_OVER") ? atoi(getenv("BENCH_OVER")) : 50;
+	printf("== overshoot past 0.5 s limits (%d runs each)\n", n_over);
+	double *ow = calloc((size_t)n_over, sizeof *ow), *oc = calloc((size_t)n_over, sizeof *oc);
+	for (int i = 0; i < n_over; i++) {
+		ow[i] = (timed_exec(argv_of(dp, "run", "--wall=0.5", "--time=5", "--", sleeper, NULL, NULL), -1, NULL) - 0.5) * 1e3;
+		oc[i] = (timed_exec(argv_of(dp, "run", "--time=0.5", "--wall=5", "--", spin, NULL, NULL), -1, NULL) - 0.5) * 1e3;
+	}
+	double wmax = maxof(ow, n_over), cmax = maxof(oc, n_over);
+	row("wall limit 0.5 s (sleeper): runner returns after limit + (median)", median(ow, n_over), 0, "ms", "5 ms median");
+	row("wall limit 0.5 s (sleeper): max", wmax, 0, "ms", "15 ms max");
+	row("CPU limit 0.5 s (busy loop): runner returns after limit + (median)", median(oc, n_over), 0, "ms", "5 ms median");
+	row("CPU limit 0.5 s (busy loop): max", cmax, 0, "ms", "15 ms max");
+	free(ow);
+	free(oc);
+	fclose(md);
+	fclose(csv);
+	printf("written to %s\n", out);
+	return 0;
+}

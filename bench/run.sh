@@ -1,0 +1,19 @@
+#!/bin/sh
+# make bench: builds the bench and its load program, installs the peers when
+# root and missing (bubblewrap, firejail), and runs it.  Results: build/bench/.
+set -e
+cd "$(dirname "$0")/.."
+B=${BUILD:-build}
+mkdir -p "$B/bench"
+if [ "$(id -u)" = 0 ]; then
+	for p in bubblewrap firejail; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$p" >/dev/null 2>&1 ||
+			echo "bench: could not install $p; it is skipped"
+	done
+fi
+make -s "$B/progs/sleeper" "$B/progs/spin"
+cc -O2 -o "$B/bench/writer" bench/writer.c
+cc -O2 -std=gnu11 -Wall -Wextra -Werror -Iinclude -o "$B/bench/bench" bench/bench.c "$B/libdualpipe.a" -lseccomp -lcap -lpthread -lm
+BENCH_OUT="$B/bench/results.md" "$B/bench/bench" "$B"
+{ echo; echo "Machine: $(uname -srm), $(nproc) CPUs, $(date -u +%Y-%m-%d)"; } >> "$B/bench/results.md"
