@@ -29,7 +29,7 @@ int cli_policy_main(int argc, char **argv)
 		dp_policy_free(pol);
 		if (r < 0) {
 			fprintf(stderr, "%s\n", err[0] ? err : strerror(-r));
-			rc = 1;
+			rc = 2; /* a bad policy file is bad input */
 		} else {
 			printf("%s: ok\n", argv[i]);
 		}

@@ -78,7 +78,9 @@ int cli_run_main(int argc, char **argv)
 		goto out;
 
 	c.opt.argv = (const char *const *)argv + i;
-	c.opt.stdio[0] = in_fd >= 0 ? (struct dp_stream_spec){ DP_FD, in_fd } : (struct dp_stream_spec){ DP_NULL, -1 };
+	/* stdin is relayed through a pipe, never handed over: a file descriptor of
+	 * the host file would let the program reopen it (/proc/self/fd/0) for writing */
+	c.opt.stdio[0] = in_fd >= 0 ? (struct dp_stream_spec){ DP_RELAY, in_fd } : (struct dp_stream_spec){ DP_NULL, -1 };
 	c.opt.stdio[1] = (struct dp_stream_spec){ DP_RELAY, out_fd >= 0 ? out_fd : 1 };
 	c.opt.stdio[2] = (struct dp_stream_spec){ DP_RELAY, err_fd >= 0 ? err_fd : 2 };
 

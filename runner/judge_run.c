@@ -414,7 +414,7 @@ static void grade_batch(struct judge_ctx *ctx, const struct judge_test *t, const
 		judge_fmt(res->message, sizeof(res->message), "cannot create '%s': %s", output, strerror(errno));
 		goto done;
 	}
-	opt.stdio[DP_STDIN] = (struct dp_stream_spec){ DP_FD, in };
+	opt.stdio[DP_STDIN] = (struct dp_stream_spec){ DP_RELAY, in }; /* a pipe: the host file cannot be reopened */
 	opt.stdio[DP_STDOUT] = (struct dp_stream_spec){ DP_RELAY, out };
 	opt.stdio[DP_STDERR] = (struct dp_stream_spec){ DP_NULL, -1 };
 	ret = dp_run(&opt, &r);

@@ -181,10 +181,12 @@ int judge_tests_load(const char *dir, struct judge_testset *set, char *err, size
 			ret = -EINVAL;
 			goto fail;
 		}
-		if (access(t->input, R_OK) != 0 || access(t->answer, R_OK) != 0) {
+		const char *unreadable = access(t->input, R_OK) != 0 ? t->input :
+					 access(t->answer, R_OK) != 0 ? t->answer : NULL;
+		if (unreadable) {
 			ret = -errno;
-			snprintf(err, errlen, "--tests: test '%s': cannot read '%s': %s", t->name,
-				 access(t->input, R_OK) != 0 ? t->input : t->answer, strerror(errno));
+			snprintf(err, errlen, "--tests: test '%s': cannot read '%s': %s", t->name, unreadable,
+				 strerror(-ret));
 			goto fail;
 		}
 	}

@@ -123,7 +123,9 @@ int dp_seccomp_compile(const struct dp_policy *pol, const struct dp_seccomp_para
 		snprintf(err, errlen, "seccomp_init: failed (out of memory or bad default action)");
 		return -ENOMEM;
 	}
-	r = seccomp_attr_set(e.ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+	/* a call through the 32-bit or x32 entry points is never allowed; with a
+	 * supervisor it is reported like any forbidden call, with its name */
+	r = seccomp_attr_set(e.ctx, SCMP_FLTATR_ACT_BADARCH, params->notify ? SCMP_ACT_NOTIFY : SCMP_ACT_KILL_PROCESS);
 	if (r < 0) {
 		snprintf(err, errlen, "seccomp_attr_set(ACT_BADARCH): %s", strerror(-r));
 		goto out;
@@ -177,7 +179,14 @@ int dp_seccomp_install(const struct sock_fprog *prog, bool notify)
 
 void dp_syscall_name(int nr, uint32_t arch, char *buf, size_t len)
 {
+	/* x32 calls arrive with the x86-64 arch and bit 30 set in the number */
+	if (arch == SCMP_ARCH_X86_64 && (nr & 0x40000000))
+		arch = SCMP_ARCH_X32;
 	char *name = seccomp_syscall_resolve_num_arch(arch ? arch : SCMP_ARCH_NATIVE, nr);
+	if ((!name || !*name) && arch == SCMP_ARCH_X32) {
+		free(name);
+		name = seccomp_syscall_resolve_num_arch(arch, nr & ~0x40000000);
+	}
 
 	if (name && *name)
 		snprintf(buf, len, "%s", name);

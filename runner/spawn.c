@@ -410,6 +410,15 @@ int dp_spawn(const struct dp_options *opt, struct dp_proc **out)
 	if (p->failed_setup) {
 		p->verdict = DP_XX;
 		dp_kill_tree(p);
+		if (p->pid <= 0) {
+			/* nothing was started: no exit or EOF will ever come */
+			p->exited = true;
+			for (int i = 0; i < 3; i++) {
+				dp_io_close(&p->io[i]);
+				if (p->io[i].mode != DP_FD)
+					close_fd(&p->io[i].child_fd);
+			}
+		}
 	}
 	*out = p;
 	return 0;

@@ -266,6 +266,11 @@ void dp_finish(struct dp_proc *p, struct dp_result *res)
 	} else if (v == DP_OK && res->cpu_time > p->lim.cpu) {
 		v = DP_TLE, lim = DP_LIMIT_CPU;
 		snprintf(m, sizeof m, "CPU time limit of %.3g s exceeded (%.3f s used)", p->lim.cpu, res->cpu_time);
+	} else if (v == DP_OK && res->signal == SIGSYS && p->plan.filter.len) {
+		/* the filter killed it without telling us (no listener): still a violation */
+		v = DP_SV;
+		snprintf(p->syscall, sizeof p->syscall, "unknown");
+		snprintf(m, sizeof m, "killed by the seccomp filter (SIGSYS)");
 	} else if (v == DP_OK && res->signal == SIGXFSZ) {
 		v = DP_OLE, lim = DP_LIMIT_FSIZE;
 		snprintf(m, sizeof m, "file size limit of %llu bytes exceeded", (unsigned long long)p->lim.fsize);

@@ -16,9 +16,10 @@
 #include "judge.h"
 
 static char tmp[] = "/tmp/judge-e2e.XXXXXX";
-static char result[600], errlog[600];
+static char result[600], errlog[600], outlog[600];
 static char *json;      /* the last report */
 static char *errtext;   /* the last stderr */
+static char *outtext;   /* the last stdout */
 
 static const char *bdir(void)
 {
@@ -42,13 +43,15 @@ static void setup(void)
 	cr_assert(mkdtemp(tmp));
 	snprintf(result, sizeof(result), "%s/result.json", tmp);
 	snprintf(errlog, sizeof(errlog), "%s/stderr", tmp);
-	json = errtext = NULL;
+	snprintf(outlog, sizeof(outlog), "%s/stdout", tmp);
+	json = errtext = outtext = NULL;
 }
 
 static void teardown(void)
 {
 	free(json);
 	free(errtext);
+	free(outtext);
 	judge_remove_tree(tmp);
 }
 
@@ -118,8 +121,9 @@ static int judge(const char *first, ...)
 	if (pid == 0) {
 		int null = open("/dev/null", O_RDWR);
 		int e = open(errlog, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int o = open(outlog, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		dup2(null, 0);
-		dup2(null, 1);
+		dup2(o, 1);
 		dup2(e, 2);
 		execv(dp, (char *const *)argv);
 		_exit(127);
@@ -128,8 +132,11 @@ static int judge(const char *first, ...)
 	cr_assert_eq(waitpid(pid, &st, 0), pid);
 	free(json);
 	free(errtext);
-	json = errtext = NULL;
+	free(outtext);
+	json = errtext = outtext = NULL;
 	size_t len;
+	if (judge_read_file(outlog, 1 << 20, &outtext, &len) < 0)
+		outtext = strdup("");
 	if (judge_read_file(result, 1 << 24, &json, &len) < 0)
 		json = NULL;
 	if (judge_read_file(errlog, 1 << 20, &errtext, &len) < 0)
@@ -354,7 +361,7 @@ Test(judge_e2e, security_violation)
 
 Test(judge_e2e, jobs_do_not_change_verdicts)
 {
-	char name[16], in[32], out[32];
+	char name[32], in[48], out[48];
 	for (int i = 1; i <= 12; i++) {
 		snprintf(name, sizeof(name), "%d.in", i);
 		snprintf(in, sizeof(in), "%d %d\n", i % 3 ? 10 : 1, i);
@@ -368,7 +375,7 @@ Test(judge_e2e, jobs_do_not_change_verdicts)
 	judge(dirp("many"), "--jobs=4", progp("judge_ab_wrong"), NULL);
 	cr_assert_str_eq(overall(), "WA");
 	for (int i = 1; i <= 12; i++) {
-		char n[8];
+		char n[16];
 		snprintf(n, sizeof(n), "%d", i);
 		char v4[64], m4[512];
 		snprintf(v4, sizeof(v4), "%s", test_field(n, "verdict"));
@@ -425,4 +432,23 @@ Test(judge_e2e, nasty_output_gives_valid_json)
 			 result);
 		cr_assert_eq(system(cmd), 0, "python's json module rejects %s", json);
 	}
+}
+
+Test(judge_e2e, help_documents_every_option)
+{
+	cr_assert_eq(judge("--help", NULL), 0);
+	const char *opts[] = { "--tests=DIR", "--compare=", "tokens", "float:EPS", "--checker=", "--interactor=",
+			       "--interactor-args=", "--jobs=", "--result=", "--compile=", "--source=", "--help",
+			       "--time=", "--wall=", "--mem=", "--policy=", "default", NULL };
+	for (int i = 0; opts[i]; i++)
+		cr_assert(strstr(outtext, opts[i]), "--help lacks %s", opts[i]);
+	cr_assert_null(json, "--help grades nothing");
+}
+
+Test(judge_e2e, table_on_stdout)
+{
+	ab_tests();
+	expect(judge(dirp("ab"), progp("judge_ab_wrong"), NULL), 1, "WA");
+	cr_assert(strstr(outtext, "verdict: WA (2/3 passed, first failing: 2)"), "table: %s", outtext);
+	cr_assert(strstr(outtext, "\n10 "), "one line per test: %s", outtext);
 }

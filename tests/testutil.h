@@ -90,7 +90,8 @@ static inline int tu_cli(struct tu_run *r, const char *subcmd, const char *const
 	snprintf(resopt, sizeof resopt, "--result=%s", res);
 	argv[n++] = bin;
 	argv[n++] = subcmd;
-	argv[n++] = resopt;
+	if (!strcmp(subcmd, "run") || !strcmp(subcmd, "judge"))
+		argv[n++] = resopt;
 	for (int i = 0; args[i] && n < 62; i++)
 		argv[n++] = args[i];
 	argv[n] = NULL;
