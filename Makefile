@@ -27,7 +27,7 @@ TEST_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 HELPERS  := $(patsubst tests/progs/%.c,$(BUILD)/progs/%,$(wildcard tests/progs/*.c))
 ATTACKS  := $(patsubst tests/attacks/%.c,$(BUILD)/attacks/%,$(wildcard tests/attacks/*.c))
 
-.PHONY: all check check-normal check-sanitize test deps demo bench install clean fuzz
+.PHONY: all check test deps demo bench install clean fuzz
 all: $(BUILD)/dualpipe $(BUILD)/libdualpipe.a $(BUILD)/libdualpipe.so
 
 $(BUILD)/obj/%.o: runner/%.c $(wildcard runner/*.h) include/dualpipe.h | $(BUILD)/obj
@@ -58,8 +58,9 @@ $(BUILD)/tests/%: tests/%.c tests/testutil.h $(BUILD)/libdualpipe.a $(CLI_OBJ) |
 	$(CC) $(CFLAGS) $(LDFLAGS) -Itests -o $@ $< $(filter-out $(BUILD)/obj/main.o,$(CLI_OBJ)) $(BUILD)/libdualpipe.a $(LDLIBS) -lcriterion
 
 test: all $(TEST_BIN) $(HELPERS) $(ATTACKS)
-	@set -e; for t in $(TEST_BIN); do echo "== $$t"; \
-	  DP_BUILD=$(BUILD) $$t --jobs=1 --short-filename; done
+	@failed=""; for t in $(TEST_BIN); do echo "== $$t"; \
+	  DP_BUILD=$(BUILD) $$t --jobs=1 --short-filename || failed="$$failed $$t"; done; \
+	  if [ -n "$$failed" ]; then echo "FAILED:$$failed"; exit 1; fi
 
 # Debian build dependencies; installed only when root and missing.
 deps:
@@ -74,6 +75,9 @@ demo: deps all
 
 bench: deps all
 	sh bench/run.sh
+
+fuzz: all
+	sh fuzz/run.sh $(FUZZ_SECONDS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include
