@@ -23,6 +23,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -458,18 +459,41 @@ static int cg_open_join_fds(struct dp_cgroup *cg)
 	return 0;
 }
 
+/* Which hierarchies to use and where our own cgroup is: read once per process
+ * and per shape (with or without the pids controller), since every run would
+ * otherwise parse /proc/self/mountinfo and /proc/self/cgroup several times. */
+static int cg_layout_cached(const struct dp_cgroup_config *cfg, const struct dp_cgroup_ops **ops,
+			    struct dp_cg_layout *lay)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static struct { bool done; int r; const struct dp_cgroup_ops *ops; struct dp_cg_layout lay; } cache[2];
+	int k = cfg && cfg->pids > 0;
+	int r;
+
+	pthread_mutex_lock(&lock);
+	if (!cache[k].done) {
+		cache[k].ops = cg_pick();
+		memset(&cache[k].lay, 0, sizeof(cache[k].lay));
+		cache[k].r = cache[k].ops ? cache[k].ops->layout(cfg, &cache[k].lay) : -ENOTSUP;
+		/* only a working layout is kept: a failure may be transient (EAGAIN, ENOMEM) */
+		cache[k].done = cache[k].r == 0;
+	}
+	*ops = cache[k].ops;
+	*lay = cache[k].lay;
+	r = cache[k].ops ? cache[k].r : -ENOTSUP;
+	pthread_mutex_unlock(&lock);
+	return r;
+}
+
 int dp_cgroup_create(const struct dp_cgroup_config *cfg, struct dp_cgroup **out)
 {
-	const struct dp_cgroup_ops *ops = cg_pick();
+	const struct dp_cgroup_ops *ops;
 	struct dp_cg_layout lay;
 	struct dp_cgroup *cg;
 	int r = -EAGAIN;
 
 	*out = NULL;
-	if (!ops)
-		return -ENOTSUP;
-	memset(&lay, 0, sizeof(lay));
-	r = ops->layout(cfg, &lay);
+	r = cg_layout_cached(cfg, &ops, &lay);
 	if (r < 0)
 		return r;
 	cg = calloc(1, sizeof(*cg));

@@ -72,6 +72,8 @@ extern const struct dp_embedded_policy dp_embedded_policies[];
 /* Parses policy text; on error -EINVAL and "FILE:LINE: message" in err. */
 int dp_policy_parse(const char *text, size_t len, const char *filename,
 		    struct dp_policy **out, char *err, size_t errlen);
+/* A number no other policy parsed by this process has (cache key). */
+uint64_t dp_policy_serial(const struct dp_policy *pol);
 /* true for the "none" policy (no filter at all). */
 bool dp_policy_is_none(const struct dp_policy *pol);
 
@@ -89,6 +91,13 @@ void dp_seccomp_free(struct sock_fprog *prog);
 /* Child side, async-signal-safe: installs prog; with notify returns the
  * listener fd (>= 0), else 0; -errno on failure. */
 int dp_seccomp_install(const struct sock_fprog *prog, bool notify);
+/* seccomp_cache.c: the filter for (pol, exec_path), compiled once per thread
+ * and policy.  The exec path is copied into a per-thread buffer whose address
+ * the filter's initial-exec rule names; *exec_ptr receives it.  The returned
+ * program belongs to the cache (valid until this thread's next call).
+ * NULL with a message in err on failure. */
+const struct sock_fprog *dp_seccomp_cached(const struct dp_policy *pol, const char *exec_path,
+					   const char **exec_ptr, char *err, size_t errlen);
 /* Name of syscall nr on the native architecture into buf ("#123" when unknown). */
 void dp_syscall_name(int nr, uint32_t arch, char *buf, size_t len);
 

@@ -69,6 +69,7 @@ struct dp_rule {
 };
 
 struct dp_policy {
+	uint64_t serial;   /* unique per parsed policy: the compiled-filter cache key */
 	bool none;
 	enum dp_action_kind def_act;
 	int def_err;
@@ -1156,8 +1157,15 @@ static int policy_parse(struct parser *ps, const char *text, size_t len, const c
 		dp_policy_free(pol);
 		return r;
 	}
+	static _Atomic uint64_t next_serial;
+	pol->serial = ++next_serial;
 	*out = pol;
 	return 0;
+}
+
+uint64_t dp_policy_serial(const struct dp_policy *pol)
+{
+	return pol ? pol->serial : 0;
 }
 
 int dp_policy_parse(const char *text, size_t len, const char *filename,

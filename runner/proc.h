@@ -45,7 +45,7 @@ struct dp_child_plan {
 	uid_t uid;
 	gid_t gid;
 	cap_t empty_caps;
-	struct sock_fprog filter;    /* filter.len == 0: no filter */
+	struct sock_fprog filter;    /* filter.len == 0: no filter; owned by the per-thread cache */
 	bool notify;
 	int stdio_fds[3];            /* fds that become 0, 1, 2 */
 	int cg_fds[8];
@@ -69,6 +69,7 @@ struct dp_proc {
 	int ncpu;
 
 	uint64_t t_start, t_wall_deadline;
+	uint64_t t_end;             /* when the program was killed or seen to exit */
 	uint64_t t_next_cpu_check;
 	uint64_t cpu_ns_last;       /* last sampled CPU of the tree */
 

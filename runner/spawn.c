@@ -315,13 +315,14 @@ static int prepare(struct dp_proc *p, const struct dp_options *opt)
 	plan_rlimits(p);
 
 	if (opt->policy && !dp_policy_is_none(opt->policy)) {
-		struct dp_seccomp_params sp = { .notify = true, .exec_path = p->exec_path,
-						.listener_send_fd = DP_CHILD_CHAN_FD };
-		r = dp_seccomp_compile(opt->policy, &sp, &pl->filter, err, sizeof err);
-		if (r < 0) {
-			dp_proc_fail(p, "seccomp: %s", err[0] ? err : strerror(-r));
+		/* the child execs the cache's copy of the path: its address is in the filter */
+		const struct sock_fprog *prog = dp_seccomp_cached(opt->policy, p->exec_path, &pl->exec_path,
+								  err, sizeof err);
+		if (!prog) {
+			dp_proc_fail(p, "seccomp: %s", err);
 			return 0;
 		}
+		pl->filter = *prog;
 		pl->notify = true;
 	}
 	if (!(pl->empty_caps = cap_init()))
@@ -406,7 +407,9 @@ int dp_spawn(const struct dp_options *opt, struct dp_proc **out)
 	}
 	p->t_start = dp_now_ns();
 	p->t_wall_deadline = p->t_start + (uint64_t)(p->lim.wall * 1e9);
-	p->t_next_cpu_check = p->t_start;
+	/* no CPU sample before the tree could possibly have used the limit */
+	uint64_t first = (uint64_t)(p->lim.cpu * 1e9) / (uint64_t)p->ncpu;
+	p->t_next_cpu_check = p->t_start + (first < 50000000ull ? first : 50000000ull);
 	if (p->failed_setup) {
 		p->verdict = DP_XX;
 		dp_kill_tree(p);
@@ -465,7 +468,6 @@ void dp_destroy(struct dp_proc *p)
 		dp_box_release(p->box);
 		free(p->box);
 	}
-	dp_seccomp_free(&p->plan.filter);
 	if (p->plan.empty_caps)
 		cap_free(p->plan.empty_caps);
 	free(p->exec_path);
