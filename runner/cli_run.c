@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,6 +22,42 @@ static int open_or_complain(const char *opt, const char *path, int flags, int *f
 	if (*fd < 0) {
 		fprintf(stderr, "dualpipe: %s: cannot open '%s': %s\n", opt, path, strerror(errno));
 		return -1;
+	}
+	return 0;
+}
+
+/* SIGINT/SIGTERM/SIGHUP to the runner end the run the normal way (tree killed,
+ * cgroup removed, result written) instead of leaving the cleanup to `dualpipe cleanup`. */
+static volatile sig_atomic_t interrupted;
+static volatile pid_t running_pid;
+
+static void on_signal(int sig)
+{
+	interrupted = sig;
+	if (running_pid > 0)
+		kill(running_pid, SIGKILL); /* init's death takes the whole box with it */
+}
+
+static int run_interruptible(const struct dp_options *opt, struct dp_result *res)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	for (int *s = (int[]){ SIGINT, SIGTERM, SIGHUP, 0 }; *s; s++)
+		sigaction(*s, &sa, NULL);
+	struct dp_proc *p;
+	int r = dp_spawn(opt, &p);
+	if (r < 0)
+		return r;
+	running_pid = dp_pid(p);
+	if (interrupted)
+		dp_kill(p);
+	dp_close(p, res);
+	running_pid = 0;
+	dp_destroy(p);
+	if (interrupted) {
+		res->status = DP_XX;
+		snprintf(res->message, sizeof res->message, "the runner was interrupted by signal %d (%s)",
+			 (int)interrupted, strsignal(interrupted));
 	}
 	return 0;
 }
@@ -85,7 +122,7 @@ int cli_run_main(int argc, char **argv)
 	c.opt.stdio[2] = (struct dp_stream_spec){ DP_RELAY, err_fd >= 0 ? err_fd : 2 };
 
 	struct dp_result res;
-	int r = dp_run(&c.opt, &res);
+	int r = run_interruptible(&c.opt, &res);
 	if (r < 0) {
 		memset(&res, 0, sizeof res);
 		res.status = DP_XX;

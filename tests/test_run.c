@@ -384,3 +384,35 @@ Test(run, policy_check_names_the_line)
 	cr_assert(strstr(r.err, want), "%s", r.err);
 	unlink(path);
 }
+
+Test(run, sigterm_to_the_runner_ends_the_run_cleanly)
+{
+	char res[] = "/tmp/dp-int.XXXXXX";
+	int fd = mkstemp(res);
+	close(fd);
+	char ropt[64], bin[512];
+	snprintf(ropt, sizeof ropt, "--result=%s", res);
+	snprintf(bin, sizeof bin, "%s/dualpipe", tu_build());
+	const char *sleeper = tu_prog("sleeper");
+	pid_t pid = fork();
+	if (pid == 0) {
+		int nul = open("/dev/null", O_RDWR);
+		dup2(nul, 0);
+		dup2(nul, 1);
+		dup2(nul, 2);
+		execl(bin, bin, "run", ropt, "--wall=20", "--", sleeper, (char *)NULL);
+		_exit(127);
+	}
+	usleep(300000);
+	kill(pid, SIGTERM);
+	int st;
+	waitpid(pid, &st, 0);
+	cr_assert(WIFEXITED(st));
+	cr_assert_eq(WEXITSTATUS(st), 3);
+	char json[4096];
+	tu_slurp(res, json, sizeof json);
+	unlink(res);
+	cr_assert_str_eq(tu_field(json, "status"), "XX", "%s", json);
+	cr_assert(strstr(tu_field(json, "message"), "interrupted by signal 15"), "%s", json);
+	cr_assert_eq(tu_count_procs("progs/sleeper"), 0);
+}
