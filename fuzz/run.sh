@@ -4,7 +4,7 @@
 # scratch copy of its seed corpus fuzz/corpus/<target>/ (the committed corpus
 # never grows).  Exits non-zero when a target crashes, leaks, trips a
 # sanitizer or an assertion, or fails to build; the reproducer is left in
-# $FUZZ_BUILD/artifacts/.  Environment: CLANG (default clang), FUZZ_BUILD,
+# $FUZZ_BUILD/artifacts/.  SECONDS=0 only builds.  Environment: CLANG (default clang), FUZZ_BUILD,
 # FUZZ_TARGETS (default: "policy units readline"), FUZZ_ARGS (extra libFuzzer flags).
 # Run from anywhere, as root for fuzz_readline (it spawns sandboxed children).
 set -eu
@@ -53,6 +53,11 @@ for pid in $pids; do wait "$pid" || fail=1; done
 for t in $TARGETS; do
   $CLANG $CFLAGS -Werror -fsanitize=fuzzer -o "$OUT/fuzz_$t" "fuzz/fuzz_$t.c" $OBJS $LIBS
 done
+
+if [ "$SECONDS_EACH" = 0 ]; then
+  echo "fuzz/run.sh: built$(for t in $TARGETS; do printf ' %s' "$OUT/fuzz_$t"; done)"
+  exit 0
+fi
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}

@@ -91,12 +91,17 @@ static void apply_rlimits(const struct dp_child_plan *pl)
 }
 
 /* The bounding set can only shrink while we still hold CAP_SETPCAP, i.e.
- * before the uid switch clears the permitted set. */
+ * before the uid switch clears the permitted set.  An unprivileged runner
+ * (core mode without a user namespace) has no CAP_SETPCAP and no capabilities
+ * to bound: EPERM there is the expected answer, and no_new_privs still holds. */
 static void drop_bounding_set(void)
 {
 	for (int c = 0; c <= CAP_LAST_CAP; c++) {
-		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
-			die_step(DP_STEP_CAPS, errno, c);
+		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) == 0 || errno == EINVAL)
+			continue;
+		if (errno == EPERM && c == 0)
+			return;
+		die_step(DP_STEP_CAPS, errno, c);
 	}
 }
 

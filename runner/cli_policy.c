@@ -18,13 +18,12 @@ int cli_policy_main(int argc, char **argv)
 		char err[512] = "";
 		struct dp_policy *pol = NULL;
 		int r = dp_policy_load(argv[i], &pol, err, sizeof err);
-		if (r == 0 && !dp_policy_is_none(pol)) {
-			/* compiling catches what parsing cannot (libseccomp's own limits) */
-			static const char probe[] = "/bin/true";
-			struct dp_seccomp_params sp = { .notify = true, .exec_path = probe, .listener_send_fd = 3 };
-			struct sock_fprog prog = { 0, NULL };
-			r = dp_seccomp_compile(pol, &sp, &prog, err, sizeof err);
-			dp_seccomp_free(&prog);
+		if (r == 0) {
+			/* compiling catches what parsing cannot (libseccomp's own limits and hangs) */
+			char cerr[480] = "";
+			r = dp_policy_probe_compile(pol, 2000, cerr, sizeof cerr);
+			if (r < 0)
+				snprintf(err, sizeof err, "%s: %s", argv[i], cerr);
 		}
 		dp_policy_free(pol);
 		if (r < 0) {

@@ -1163,6 +1163,11 @@ static int policy_parse(struct parser *ps, const char *text, size_t len, const c
 	return 0;
 }
 
+bool dp_policy_is_shipped(const char *name)
+{
+	return !strchr(name, '/') && embedded_find(name) != NULL;
+}
+
 uint64_t dp_policy_serial(const struct dp_policy *pol)
 {
 	return pol ? pol->serial : 0;

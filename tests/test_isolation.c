@@ -179,8 +179,9 @@ static const char *line_of(const char *out, const char *key)
 	return b;
 }
 
-/* Live (non-zombie) processes whose cmdline contains needle; the first one
- * found is described in live_what. */
+/* Live (non-zombie) processes whose argv[0] contains needle; the first one
+ * found is described in live_what.  Only argv[0]: other engineers' `make`
+ * command lines name build dirs' progs/iso_... too. */
 static char live_what[1400];
 
 static int live_procs(const char *needle)
@@ -198,11 +199,8 @@ static int live_procs(const char *needle)
 		ssize_t k = fd >= 0 ? read(fd, cmd, sizeof cmd - 1) : 0;
 		if (fd >= 0)
 			close(fd);
-		for (ssize_t i = 0; i < k; i++)
-			if (!cmd[i])
-				cmd[i] = ' ';
 		cmd[k > 0 ? k : 0] = 0; /* zombies have an empty cmdline */
-		if (strstr(cmd, needle)) {
+		if (strstr(cmd, needle)) { /* argv[0]: up to the first NUL */
 			if (!n++)
 				snprintf(live_what, sizeof live_what, "pid %s: %s", e->d_name, cmd);
 		}
@@ -212,16 +210,34 @@ static int live_procs(const char *needle)
 	return n;
 }
 
+/* Scratch dirs of the current test; removed by the suite's fini even when an
+ * assertion ended the test early. */
+static char scratch[8][64];
+static int nscratch;
+
 static char *scratch_dir(mode_t mode)
 {
-	static char d[8][64];
-	static int k;
-	char *p = d[k++ & 7];
+	cr_assert_lt(nscratch, 8);
+	char *p = scratch[nscratch];
 	snprintf(p, 64, "/tmp/dp-isod.XXXXXX");
 	cr_assert_not_null(mkdtemp(p));
+	nscratch++;
 	cr_assert_eq(chmod(p, mode), 0);
 	return p;
 }
+
+static void scratch_cleanup(void)
+{
+	for (int i = 0; i < nscratch; i++) {
+		char cmd[600];
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", scratch[i]);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", scratch[i]);
+	}
+	nscratch = 0;
+}
+
+TestSuite(iso, .fini = scratch_cleanup);
 
 static void write_file(const char *path, const char *text, mode_t mode)
 {
@@ -244,13 +260,6 @@ static void copy_file(const char *from, const char *to, mode_t mode)
 	close(in);
 	close(out);
 	cr_assert_eq(chmod(to, mode), 0);
-}
-
-static void rm_rf(const char *dir)
-{
-	char cmd[256];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	cr_assert_eq(system(cmd), 0);
 }
 
 /* ---- 1. many threads (a JVM-like program) ---- */
@@ -431,8 +440,6 @@ Test(iso, concurrent_runs_cannot_see_each_other)
 	cr_assert_geq(na, 1, "%s", a->out);
 	cr_assert_leq(na, 3, "A sees %d processes: %s", na, a->out);
 	cr_assert_null(strstr(a->out, "iso_b"), "%s", a->out);
-	unlink(amark);
-	rmdir(adir);
 	munmap(a, sizeof *a);
 }
 
@@ -488,12 +495,6 @@ static void rootless_setup(struct rootless *s)
 	copy_file(tu_prog("spin"), s->spin, 0755);
 }
 
-static void rootless_teardown(struct rootless *s)
-{
-	rm_rf(s->dir);
-	rm_rf(s->work);
-}
-
 Test(iso, rootless_full_isolation)
 {
 	struct rootless s;
@@ -517,7 +518,6 @@ Test(iso, rootless_full_isolation)
 	cr_assert_geq(tu_num(r.json, "cpu_time"), 0.3, "%s", r.json);
 	usleep(50000);
 	cr_assert_eq(live_procs("iso_rootless_spin"), 0, "the rootless TLE left a process: %s", live_what);
-	rootless_teardown(&s);
 }
 
 /* BUG (reported to the lead): as an unprivileged user without user
@@ -543,7 +543,6 @@ Test(iso, rootless_core_mode)
 	cr_assert_str_eq(tu_field(r.json, "limit"), "cpu", "%s", r.json);
 	usleep(50000);
 	cr_assert_eq(live_procs("iso_rootless_spin"), 0, "the rootless TLE left a process: %s", live_what);
-	rootless_teardown(&s);
 }
 
 /* ---- 7. nothing left behind (each run is also checked in iso_wait) ---- */
@@ -604,8 +603,6 @@ Test(iso, bind_ro_bind_and_tmpfs)
 	snprintf(same, sizeof same, "--ro-bind=%s", ro);
 	snprintf(path, sizeof path, "%s/new", ro);
 	RUN(r, same, "--", tu_prog("iso_fs"), "read", f, "write", path, "x");
-	rm_rf(ro);
-	rm_rf(rw);
 	expect(&r, "OK", 0);
 	cr_assert_str_eq(r.out, "read ok ro content\nwrite EROFS\n");
 }
@@ -626,7 +623,6 @@ Test(iso, bind_of_missing_source_is_usage_error)
 		cr_assert_str_eq(r.json, "", "no result for a run that did not happen");
 		cr_assert_neq(access(created, F_OK), 0, "%s: the program ran", bad[i]);
 	}
-	rmdir(d);
 }
 
 /* ---- 9. --net ---- */
