@@ -179,6 +179,49 @@ static pid_t raw_fork(void)
 	return (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
 }
 
+/* Field n (1-based, n > 2) of /proc/self/stat as a number; 0 when unreadable. */
+static unsigned long self_stat_field(int n)
+{
+	char buf[1024];
+	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t len = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (len <= 0)
+		return 0;
+	buf[len] = 0;
+	char *p = NULL;
+	for (char *q = buf; *q; q++) /* the command name may hold ')' itself */
+		if (*q == ')')
+			p = q;
+	if (!p)
+		return 0;
+	for (int field = 2; *p && field < n; p++)
+		if (*p == ' ')
+			field++;
+	unsigned long v = 0;
+	while (*p >= '0' && *p <= '9')
+		v = v * 10 + (unsigned long)(*p++ - '0');
+	return v;
+}
+
+/* init is a copy of the runner: its /proc/1/cmdline would show the program the
+ * runner's own command line (result paths, options).  Overwrite the argument
+ * area in place, and make init non-dumpable so its /proc files and memory are
+ * not open to the program even when both run as the same (rootless) uid. */
+static void hide_runner_from_program(void)
+{
+	unsigned long start = self_stat_field(48), end = self_stat_field(49);
+	static const char name[] = "dualpipe-init";
+	if (start && end > start + sizeof name) {
+		memset((void *)start, 0, end - start);
+		memcpy((void *)start, name, sizeof name);
+	}
+	prctl(PR_SET_NAME, "dualpipe-init", 0, 0, 0);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
 /* PID 1 of the run's PID namespace: reaps everything, reports the program's
  * status, and by exiting makes the kernel kill whatever is left. */
 static _Noreturn void init_main(const struct dp_child_plan *pl)
@@ -187,6 +230,7 @@ static _Noreturn void init_main(const struct dp_child_plan *pl)
 	int r = dp_ns_child_setup(pl->ns, &step, &extra);
 	if (r < 0)
 		die_step(step ? step : DP_STEP_MOUNT, -r, extra);
+	hide_runner_from_program();
 	pid_t prog = raw_fork();
 	if (prog < 0)
 		die_step(DP_STEP_FORK, errno, 0);

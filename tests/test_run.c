@@ -416,3 +416,13 @@ Test(run, sigterm_to_the_runner_ends_the_run_cleanly)
 	cr_assert(strstr(tu_field(json, "message"), "interrupted by signal 15"), "%s", json);
 	cr_assert_eq(tu_count_procs("progs/sleeper"), 0);
 }
+
+Test(run, init_does_not_show_the_runner_command_line)
+{
+	struct tu_run r;
+	RUN(r, "--", "/bin/sh", "-c", "tr '\\0' ' ' < /proc/1/cmdline; echo; cat /proc/1/environ 2>/dev/null | wc -c");
+	expect(&r, "OK", 0);
+	cr_assert(strstr(r.out, "dualpipe-init"), "%s", r.out);
+	cr_assert_null(strstr(r.out, "--result"), "%s", r.out);
+	cr_assert(strstr(r.out, "\n0\n"), "init's environment is readable: %s", r.out);
+}
