@@ -8,15 +8,19 @@
  * EOF means the exec worked).
  *
  * Order, fixed:
- *   1. join the run's cgroup (first: later steps may lose the right to);
- *   2. wait for the parent to write uid/gid maps (user namespace only);
- *   3. arrange fds: stdio on 0/1/2, channel on 3, status on 4, all else closed;
- *   4. isolated mode: this process is PID 1 of a new PID namespace ("init"):
- *      build the filesystem view, fork the program as PID 2, then only reap
- *      zombies and report the program's wait status; its exit kills the rest;
- *   5. the program: own session, rlimits, bounding set dropped, uid/gid
- *      switched, parent-death signal, capabilities cleared, no_new_privs,
- *      seccomp filter (the listener fd is sent to the parent), execve.
+ *   1. wait for the parent to write uid/gid maps (user namespace only);
+ *   2. arrange fds: stdio on 0/1/2, channel on 3, status on 4, go pipe on 5,
+ *      all else closed;
+ *   3. isolated mode: this process is PID 1 of a new PID namespace ("init"):
+ *      unshare the mount/IPC/UTS/net namespaces and build the filesystem
+ *      view while the parent creates the cgroup, attaches us to it and
+ *      compiles the filter; wait for the parent's go (which carries the
+ *      filter); fork the program as PID 2, then only reap zombies and report
+ *      the program's wait status; its exit kills the rest;
+ *   4. the program (core mode: after the go): own session, rlimits, bounding
+ *      set dropped, uid/gid switched, parent-death signal, capabilities
+ *      cleared, no_new_privs, seccomp filter (the listener fd is sent to the
+ *      parent), execve.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -82,12 +86,36 @@ static int arrange_fds(const struct dp_child_plan *pl)
 	return 0;
 }
 
-static void apply_rlimits(const struct dp_child_plan *pl)
+static void apply_rlimits(const struct dp_child_plan *pl, const struct dp_go_msg *go)
 {
 	for (int r = 0; r < RLIM_NLIMITS; r++) {
-		if (pl->rlim_set[r] && setrlimit(r, &pl->rlim[r]) < 0)
+		bool want = pl->rlim_set[r] || (r == RLIMIT_AS && go->as_limit);
+		if (want && setrlimit(r, &pl->rlim[r]) < 0)
 			die_step(DP_STEP_RLIMIT, errno, r);
 	}
+}
+
+static bool read_full(int fd, void *buf, size_t len)
+{
+	for (size_t off = 0; off < len;) {
+		ssize_t n = read(fd, (char *)buf + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		off += (size_t)n;
+	}
+	return true;
+}
+
+/* Waits for the parent's go: cgroup joined, filter compiled (it arrives here,
+ * into the buffer allocated before fork).  No go means the parent gave up. */
+static void read_go(const struct dp_child_plan *pl, struct dp_go_msg *go)
+{
+	if (!read_full(DP_CHILD_SYNC_FD, go, sizeof *go) || !go->ok || go->filter_len > DP_FILTER_MAX)
+		_exit(127);
+	if (go->filter_len && !read_full(DP_CHILD_SYNC_FD, pl->filter_buf, go->filter_len * sizeof *pl->filter_buf))
+		_exit(127);
 }
 
 /* The bounding set can only shrink while we still hold CAP_SETPCAP, i.e.
@@ -118,7 +146,7 @@ static void switch_uid(const struct dp_child_plan *pl)
 		die_step(DP_STEP_SETUID, errno, (int)pl->uid);
 }
 
-static _Noreturn void program_main(const struct dp_child_plan *pl, pid_t parent)
+static _Noreturn void program_main(const struct dp_child_plan *pl, pid_t parent, const struct dp_go_msg *go)
 {
 	if (setsid() < 0)
 		die_step(DP_STEP_SETSID, errno, 0);
@@ -127,7 +155,7 @@ static _Noreturn void program_main(const struct dp_child_plan *pl, pid_t parent)
 		die_step(DP_STEP_CLOSE_FDS, errno, 0);
 	if (!pl->ns && pl->workdir && chdir(pl->workdir) < 0)
 		die_step(DP_STEP_CHDIR, errno, 0);
-	apply_rlimits(pl);
+	apply_rlimits(pl, go);
 	drop_bounding_set();
 	if (pl->switch_uid)
 		switch_uid(pl);
@@ -142,13 +170,14 @@ static _Noreturn void program_main(const struct dp_child_plan *pl, pid_t parent)
 		die_step(DP_STEP_CAPS, errno, -2);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die_step(DP_STEP_NO_NEW_PRIVS, errno, 0);
-	if (pl->filter.len) {
+	if (go->filter_len) {
 		/* the filter is the last thing before execve(): from here on every
 		 * syscall we make must be one the policy (or the implicit sendmsg rule) allows */
-		int lfd = dp_seccomp_install(&pl->filter, pl->notify);
+		struct sock_fprog prog = { (unsigned short)go->filter_len, pl->filter_buf };
+		int lfd = dp_seccomp_install(&prog, go->notify);
 		if (lfd < 0)
 			die_step(DP_STEP_SECCOMP, -lfd, 0);
-		if (pl->notify) {
+		if (go->notify) {
 			struct dp_child_msg m = { DP_MSG_LISTENER, 0, 0, 0 };
 			char cbuf[CMSG_SPACE(sizeof(int))];
 			struct iovec iov = { &m, sizeof m };
@@ -227,15 +256,20 @@ static void hide_runner_from_program(void)
 static _Noreturn void init_main(const struct dp_child_plan *pl)
 {
 	int step = 0, extra = 0;
+	/* the costly namespaces are made here, while the parent builds the cgroup and filter */
+	if (pl->unshare_flags && unshare((int)pl->unshare_flags) < 0)
+		die_step(DP_STEP_UNSHARE, errno, 0);
 	int r = dp_ns_child_setup(pl->ns, &step, &extra);
 	if (r < 0)
 		die_step(step ? step : DP_STEP_MOUNT, -r, extra);
 	hide_runner_from_program();
+	struct dp_go_msg go;
+	read_go(pl, &go); /* init joins the cgroup before the program exists: it inherits it */
 	pid_t prog = raw_fork();
 	if (prog < 0)
 		die_step(DP_STEP_FORK, errno, 0);
 	if (prog == 0)
-		program_main(pl, 1);
+		program_main(pl, 1, &go);
 	/* only the program may hold the channel, or EOF would not mean "exec'd" */
 	close(DP_CHILD_CHAN_FD);
 	close(0);
@@ -259,11 +293,9 @@ static _Noreturn void init_main(const struct dp_child_plan *pl)
 _Noreturn void dp_child_main(const struct dp_child_plan *pl)
 {
 	pid_t parent = getppid();
-	if (pl->n_cg_fds && dp_cgroup_join_self(pl->cg_fds, pl->n_cg_fds) < 0)
-		die_early(pl, DP_STEP_CGROUP, errno);
 	if (pl->ns && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		die_early(pl, DP_STEP_PDEATHSIG, errno);
-	if (pl->wait_sync) {
+	if (pl->wait_maps) {
 		char c;
 		ssize_t n;
 		while ((n = read(pl->sync_fd, &c, 1)) < 0 && errno == EINTR)
@@ -276,5 +308,7 @@ _Noreturn void dp_child_main(const struct dp_child_plan *pl)
 		die_early(pl, DP_STEP_DUP2, -r);
 	if (pl->ns)
 		init_main(pl);
-	program_main(pl, parent);
+	struct dp_go_msg go;
+	read_go(pl, &go);
+	program_main(pl, parent, &go);
 }

@@ -17,6 +17,7 @@ enum dp_child_step {
 	DP_STEP_NONE = 0,
 	DP_STEP_CGROUP,     /* joining the run's cgroup */
 	DP_STEP_USERNS,     /* waiting for uid/gid maps */
+	DP_STEP_UNSHARE,    /* init creating the mount/IPC/UTS/net namespaces */
 	DP_STEP_SETSID,
 	DP_STEP_PDEATHSIG,
 	DP_STEP_MOUNT,      /* building the filesystem view (extra: mount index) */
@@ -96,13 +97,15 @@ int dp_policy_probe_compile(const struct dp_policy *pol, int timeout_ms, char *e
 /* Child side, async-signal-safe: installs prog; with notify returns the
  * listener fd (>= 0), else 0; -errno on failure. */
 int dp_seccomp_install(const struct sock_fprog *prog, bool notify);
-/* seccomp_cache.c: the filter for (pol, exec_path), compiled once per thread
- * and policy.  The exec path is copied into a per-thread buffer whose address
- * the filter's initial-exec rule names; *exec_ptr receives it.  The returned
- * program belongs to the cache (valid until this thread's next call).
- * NULL with a message in err on failure. */
-const struct sock_fprog *dp_seccomp_cached(const struct dp_policy *pol, const char *exec_path,
-					   const char **exec_ptr, char *err, size_t errlen);
+/* seccomp_cache.c: filters compiled once per thread and policy.  The
+ * initial-exec rule names the address of the exec path, so the path lives in
+ * a per-thread slot: dp_seccomp_exec_slot copies it there (before fork: the
+ * child must see it) and returns the slot, NULL when too long or in callback
+ * mode.  dp_seccomp_cached returns the filter for (pol, slot), owned by the
+ * cache and valid until this thread's next call; NULL with a message. */
+const char *dp_seccomp_exec_slot(const char *exec_path);
+const struct sock_fprog *dp_seccomp_cached(const struct dp_policy *pol, const char *exec_slot,
+					   char *err, size_t errlen);
 /* Name of syscall nr on the native architecture into buf ("#123" when unknown). */
 void dp_syscall_name(int nr, uint32_t arch, char *buf, size_t len);
 
@@ -135,7 +138,10 @@ int dp_cgroup_cleanup_stale(void);
 struct dp_ns_plan;
 /* Everything the child needs, resolved in the parent (paths, mount list, tmp dir). */
 int dp_ns_plan_create(const struct dp_options *opt, struct dp_ns_plan **out, char *err, size_t errlen);
-/* clone() flags this plan needs (CLONE_NEWPID | CLONE_NEWNS | ...). */
+/* Namespace flags this plan needs (CLONE_NEWPID | CLONE_NEWNS | ...).  The
+ * runner clones with the PID and user ones only; init unshares the rest itself,
+ * so building them (a network namespace costs ~1.5 ms) overlaps the parent's
+ * cgroup and filter work. */
 unsigned long dp_ns_clone_flags(const struct dp_ns_plan *plan);
 /* Parent side, after clone: writes uid/gid maps when a user namespace is used. */
 int dp_ns_parent_setup(const struct dp_ns_plan *plan, pid_t child);

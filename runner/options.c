@@ -52,6 +52,7 @@ const char *dp_step_name(int step)
 		[DP_STEP_NONE] = "set-up",
 		[DP_STEP_CGROUP] = "joining the cgroup",
 		[DP_STEP_USERNS] = "user namespace",
+		[DP_STEP_UNSHARE] = "unshare",
 		[DP_STEP_SETSID] = "setsid",
 		[DP_STEP_PDEATHSIG] = "prctl(PR_SET_PDEATHSIG)",
 		[DP_STEP_MOUNT] = "mount",

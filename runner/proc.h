@@ -45,14 +45,24 @@ struct dp_child_plan {
 	uid_t uid;
 	gid_t gid;
 	cap_t empty_caps;
-	struct sock_fprog filter;    /* filter.len == 0: no filter; owned by the per-thread cache */
-	bool notify;
+	struct sock_filter *filter_buf; /* DP_FILTER_MAX slots: the parent sends the filter in the go message */
 	int stdio_fds[3];            /* fds that become 0, 1, 2 */
-	int cg_fds[8];
-	int n_cg_fds;
-	bool wait_sync;              /* wait for the parent before set-up (user namespace maps) */
+	bool wait_maps;              /* user namespace: wait for the uid/gid maps before set-up */
+	unsigned long unshare_flags; /* namespaces init creates itself (mount, IPC, UTS, net) */
 	const struct dp_ns_plan *ns; /* NULL: core mode, no init process */
 	int chan_fd, status_fd, sync_fd;
+};
+
+#define DP_FILTER_MAX 4096 /* BPF_MAXINSNS */
+
+/* Parent -> child once the cgroup is joined and the filter compiled, which the
+ * parent does while the child builds its namespaces; filter_len sock_filter
+ * entries follow.  ok == 0: the parent gave up, the child exits. */
+struct dp_go_msg {
+	int32_t ok;
+	int32_t as_limit;   /* apply RLIMIT_AS (no cgroup bounds memory) */
+	uint32_t filter_len; /* 0: no filter */
+	uint32_t notify;
 };
 
 struct dp_proc {
@@ -62,6 +72,9 @@ struct dp_proc {
 	int status_fd;              /* init reports the program's wait status here */
 	int listener_fd;            /* seccomp notifications; -1 when none */
 	struct dp_cgroup *cg;
+	bool want_cgroup;
+	const struct dp_policy *policy; /* compiled after clone, sent in the go message */
+	bool has_filter;
 	struct dp_ns_plan *ns;
 	struct dp_box *box;          /* box id lock when running as root; NULL otherwise */
 	struct dp_limits lim;

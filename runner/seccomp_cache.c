@@ -36,38 +36,45 @@ static void cache_init(void)
 	pthread_key_create(&cache_key, cache_free);
 }
 
-const struct sock_fprog *dp_seccomp_cached(const struct dp_policy *pol, const char *exec_path,
-					   const char **exec_ptr, char *err, size_t errlen)
+static struct filter_cache *cache_get(void)
 {
 	pthread_once(&cache_once, cache_init);
 	struct filter_cache *c = pthread_getspecific(cache_key);
+	if (!c && (c = calloc(1, sizeof *c)) && pthread_setspecific(cache_key, c) != 0) {
+		free(c);
+		c = NULL;
+	}
+	return c;
+}
+
+const char *dp_seccomp_exec_slot(const char *exec_path)
+{
+	struct filter_cache *c = cache_get();
+	if (!c || !exec_path || strlen(exec_path) >= sizeof c->exec_buf)
+		return NULL;
+	strcpy(c->exec_buf, exec_path);
+	return c->exec_buf;
+}
+
+const struct sock_fprog *dp_seccomp_cached(const struct dp_policy *pol, const char *exec_slot,
+					   char *err, size_t errlen)
+{
+	struct filter_cache *c = cache_get();
 	if (!c) {
-		if (!(c = calloc(1, sizeof *c)) || pthread_setspecific(cache_key, c) != 0) {
-			free(c);
-			snprintf(err, errlen, "out of memory");
-			return NULL;
-		}
+		snprintf(err, errlen, "out of memory");
+		return NULL;
 	}
-	*exec_ptr = NULL;
-	if (exec_path) {
-		if (strlen(exec_path) >= sizeof c->exec_buf) {
-			snprintf(err, errlen, "program path longer than PATH_MAX");
-			return NULL;
-		}
-		strcpy(c->exec_buf, exec_path);
-		*exec_ptr = c->exec_buf;
-	}
-	/* callback mode compiles with no exec pointer at all: never cached */
+	/* callback mode (no exec) compiles without an exec pointer: never cached */
 	uint64_t serial = dp_policy_serial(pol);
-	if (exec_path && c->serial == serial && c->prog.len)
+	if (exec_slot && c->serial == serial && c->prog.len)
 		return &c->prog;
 	dp_seccomp_free(&c->prog);
 	c->serial = 0;
-	struct dp_seccomp_params sp = { .notify = true, .exec_path = *exec_ptr,
+	struct dp_seccomp_params sp = { .notify = true, .exec_path = exec_slot,
 					.listener_send_fd = CHILD_CHAN_FD };
 	if (dp_seccomp_compile(pol, &sp, &c->prog, err, errlen) < 0)
 		return NULL;
-	if (exec_path)
+	if (exec_slot)
 		c->serial = serial;
 	return &c->prog;
 }

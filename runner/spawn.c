@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "proc.h"
@@ -116,9 +117,10 @@ static void plan_rlimits(struct dp_proc *p)
 	/* RLIMIT_NPROC counts every process of the uid: meaningful only for a box uid of our own */
 	if (pl->switch_uid)
 		set_rlimit(pl, RLIMIT_NPROC, (rlim_t)l->procs, (rlim_t)l->procs);
-	/* without a cgroup the address-space limit is the only memory bound we have */
-	if (!p->cg)
-		set_rlimit(pl, RLIMIT_AS, l->memory, l->memory);
+	/* without a cgroup the address-space limit is the only memory bound we have:
+	 * prepared here, applied when the go message says there is no cgroup */
+	set_rlimit(pl, RLIMIT_AS, l->memory, l->memory);
+	pl->rlim_set[RLIMIT_AS] = false;
 }
 
 static int open_stream(struct dp_proc *p, int i, const struct dp_stream_spec *spec)
@@ -305,52 +307,89 @@ static int prepare(struct dp_proc *p, const struct dp_options *opt)
 		}
 	}
 
-	if (!opt->no_cgroup) {
-		struct dp_cgroup_config cc = { .memory = p->lim.memory, .pids = p->lim.procs };
-		if (dp_cgroup_create(&cc, &p->cg) < 0)
-			p->cg = NULL; /* fallback: rlimits, reported as "cgroup": false */
-		else
-			pl->n_cg_fds = dp_cgroup_join_fds(p->cg, pl->cg_fds, (int)DP_ARRAY_SIZE(pl->cg_fds));
-	}
 	plan_rlimits(p);
-
+	p->want_cgroup = !opt->no_cgroup;
 	if (opt->policy && !dp_policy_is_none(opt->policy)) {
-		/* the child execs the cache's copy of the path: its address is in the filter */
-		const struct sock_fprog *prog = dp_seccomp_cached(opt->policy, p->exec_path, &pl->exec_path,
-								  err, sizeof err);
-		if (!prog) {
-			dp_proc_fail(p, "seccomp: %s", err);
+		p->policy = opt->policy;
+		/* the child execs the slot's copy of the path: its address goes into the filter */
+		if (opt->argv && !(pl->exec_path = dp_seccomp_exec_slot(p->exec_path))) {
+			dp_proc_fail(p, "seccomp: program path too long");
 			return 0;
 		}
-		pl->filter = *prog;
-		pl->notify = true;
 	}
+	if (!(pl->filter_buf = malloc(DP_FILTER_MAX * sizeof *pl->filter_buf)))
+		return -ENOMEM;
 	if (!(pl->empty_caps = cap_init()))
 		return -errno;
 	return 0;
 }
 
+/* What the parent does while the child builds its namespaces: the cgroup
+ * (created, then the child attached by pid) and the seccomp filter. */
+static void send_go(struct dp_proc *p, int go_fd)
+{
+	struct dp_go_msg go = { .ok = 1, .as_limit = 1 };
+	const struct sock_fprog *prog = NULL;
+	char err[512] = "";
+	if (p->want_cgroup) {
+		struct dp_cgroup_config cc = { .memory = p->lim.memory, .pids = p->lim.procs };
+		if (dp_cgroup_create(&cc, &p->cg) < 0) {
+			p->cg = NULL; /* fallback: rlimits, reported as "cgroup": false */
+		} else {
+			int fds[8], n = dp_cgroup_join_fds(p->cg, fds, (int)DP_ARRAY_SIZE(fds));
+			char pid[24];
+			int len = snprintf(pid, sizeof pid, "%d", (int)p->pid);
+			for (int i = 0; i < n; i++) {
+				if (write(fds[i], pid, (size_t)len) != len) {
+					dp_proc_fail(p, "joining the run's cgroup: %s", strerror(errno));
+					go.ok = 0;
+				}
+			}
+			go.as_limit = 0;
+		}
+	}
+	if (go.ok && p->policy) {
+		prog = dp_seccomp_cached(p->policy, p->plan.exec_path, err, sizeof err);
+		if (!prog) {
+			dp_proc_fail(p, "seccomp: %s", err);
+			go.ok = 0;
+		} else if (prog->len > DP_FILTER_MAX) {
+			dp_proc_fail(p, "seccomp: the filter has %u instructions, more than %d", prog->len, DP_FILTER_MAX);
+			go.ok = 0;
+		} else {
+			go.filter_len = prog->len;
+			go.notify = 1;
+			p->has_filter = true;
+		}
+	}
+	struct iovec iov[2] = { { &go, sizeof go },
+				{ prog ? prog->filter : NULL, go.ok && prog ? prog->len * sizeof *prog->filter : 0 } };
+	/* a pipe holds 64 KiB: the header and a 32 KiB filter fit, so this never blocks */
+	ssize_t n = writev(go_fd, iov, iov[1].iov_len ? 2 : 1);
+	(void)n; /* a child that died is found when reaped */
+}
+
 static int launch(struct dp_proc *p)
 {
 	struct dp_child_plan *pl = &p->plan;
-	int chan[2], status[2] = { -1, -1 }, sync[2] = { -1, -1 };
+	int chan[2], status[2] = { -1, -1 }, sync[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, chan) < 0)
 		return -errno;
 	p->chan_fd = chan[0];
 	pl->chan_fd = chan[1];
-	unsigned long flags = p->ns ? dp_ns_clone_flags(p->ns) : 0;
+	unsigned long nsflags = p->ns ? dp_ns_clone_flags(p->ns) : 0;
+	unsigned long cflags = nsflags & (CLONE_NEWPID | CLONE_NEWUSER);
+	pl->unshare_flags = nsflags & ~cflags;
+	pl->wait_maps = cflags & CLONE_NEWUSER;
 	if (p->ns && pipe2(status, O_CLOEXEC) < 0)
 		return -errno;
 	p->status_fd = status[0];
 	pl->status_fd = status[1];
-	if (flags & CLONE_NEWUSER) {
-		if (pipe2(sync, O_CLOEXEC) < 0)
-			return -errno;
-		pl->sync_fd = sync[0];
-		pl->wait_sync = true;
-	}
+	if (pipe2(sync, O_CLOEXEC) < 0)
+		return -errno;
+	pl->sync_fd = sync[0];
 
-	struct clone_args ca = { .flags = flags | CLONE_PIDFD, .pidfd = (uint64_t)(uintptr_t)&p->pidfd,
+	struct clone_args ca = { .flags = cflags | CLONE_PIDFD, .pidfd = (uint64_t)(uintptr_t)&p->pidfd,
 				 .exit_signal = SIGCHLD };
 	pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
 	if (pid == 0)
@@ -369,17 +408,16 @@ static int launch(struct dp_proc *p)
 		return -saved;
 	}
 	p->pid = pid;
-	if (flags & CLONE_NEWUSER) {
+	if (pl->wait_maps) {
 		int r = dp_ns_parent_setup(p->ns, pid);
-		if (r < 0) {
+		if (r < 0)
 			dp_proc_fail(p, "user namespace set-up: %s", strerror(-r));
-			close_fd(&sync[1]);
-		} else {
-			ssize_t n = write(sync[1], "g", 1);
-			(void)n; /* a child that died is found when reaped */
-			close_fd(&sync[1]);
-		}
+		else if (write(sync[1], "m", 1) != 1)
+			dp_proc_fail(p, "releasing the child: %s", strerror(errno));
 	}
+	if (!p->failed_setup)
+		send_go(p, sync[1]);
+	close_fd(&sync[1]); /* EOF instead of a go message makes the child give up */
 	await_exec(p);
 	close_fd(&p->chan_fd);
 	return 0;
@@ -470,6 +508,7 @@ void dp_destroy(struct dp_proc *p)
 	}
 	if (p->plan.empty_caps)
 		cap_free(p->plan.empty_caps);
+	free(p->plan.filter_buf);
 	free(p->exec_path);
 	free_strv(p->argv_copy);
 	free_strv(p->envp_copy);

@@ -273,7 +273,7 @@ void dp_finish(struct dp_proc *p, struct dp_result *res)
 	} else if (v == DP_OK && res->cpu_time > p->lim.cpu) {
 		v = DP_TLE, lim = DP_LIMIT_CPU;
 		snprintf(m, sizeof m, "CPU time limit of %.3g s exceeded (%.3f s used)", p->lim.cpu, res->cpu_time);
-	} else if (v == DP_OK && res->signal == SIGSYS && p->plan.filter.len) {
+	} else if (v == DP_OK && res->signal == SIGSYS && p->has_filter) {
 		/* the filter killed it without telling us (no listener): still a violation */
 		v = DP_SV;
 		snprintf(p->syscall, sizeof p->syscall, "unknown");
