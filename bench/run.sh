@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 B=${BUILD:-build}
 mkdir -p "$B/bench"
 if [ "$(id -u)" = 0 ]; then
-	for p in bubblewrap firejail; do
+	for p in bubblewrap firejail gnuplot-nox; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
 			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$p" >/dev/null 2>&1 ||
 			echo "bench: could not install $p; it is skipped"
@@ -17,3 +17,10 @@ cc -O2 -o "$B/bench/writer" bench/writer.c
 cc -O2 -std=gnu11 -Wall -Wextra -Werror -Iinclude -o "$B/bench/bench" bench/bench.c "$B/libdualpipe.a" -lseccomp -lcap -lpthread -lm
 BENCH_OUT="$B/bench/results.md" "$B/bench/bench" "$B"
 { echo; echo "Machine: $(uname -srm), $(nproc) CPUs, $(date -u +%Y-%m-%d)"; } >> "$B/bench/results.md"
+if command -v gnuplot >/dev/null 2>&1; then
+	# only the rows that have a ratio (the overshoot rows are absolute)
+	grep -v ',0.0000$' "$B/bench/results.md.csv" > "$B/bench/ratios.csv"
+	gnuplot -c bench/chart.gp "$B/bench/ratios.csv" > "$B/bench/chart.png" && echo "chart: $B/bench/chart.png"
+else
+	echo "bench: gnuplot missing, no chart"
+fi

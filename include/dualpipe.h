@@ -127,6 +127,7 @@ struct dp_result {
 	int signal;              /* signal that ended it, 0 when none */
 	double cpu_time;         /* seconds, whole tree */
 	double wall_time;        /* seconds, exec to exit */
+	double setup_time;       /* seconds the sandbox took to start, from dp_spawn to exec */
 	uint64_t memory;         /* peak bytes */
 	uint64_t output[3];      /* bytes the child wrote to stdout/stderr (index 1, 2) */
 	int cgroup;              /* 1 when limits and figures came from a cgroup */

@@ -95,6 +95,8 @@ int dp_result_write_json(const struct dp_result *res, int fd)
 	dp_json_number(f, res->cpu_time);
 	fputs(", \"wall_time\": ", f);
 	dp_json_number(f, res->wall_time);
+	fputs(", \"setup_time\": ", f);
+	dp_json_number(f, res->setup_time);
 	fprintf(f, ", \"memory\": %llu", (unsigned long long)res->memory);
 	if (res->status == DP_TLE || res->status == DP_MLE || res->status == DP_OLE) {
 		fputs(", \"limit\": ", f);

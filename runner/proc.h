@@ -81,7 +81,7 @@ struct dp_proc {
 	struct dp_stream_state io[3];
 	int ncpu;
 
-	uint64_t t_start, t_wall_deadline;
+	uint64_t t_spawn, t_start, t_wall_deadline; /* dp_spawn entry, exec, wall limit */
 	uint64_t t_end;             /* when the program was killed or seen to exit */
 	uint64_t t_next_cpu_check;
 	uint64_t cpu_ns_last;       /* last sampled CPU of the tree */

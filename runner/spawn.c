@@ -428,6 +428,7 @@ int dp_spawn(const struct dp_options *opt, struct dp_proc **out)
 	struct dp_proc *p = calloc(1, sizeof *p);
 	if (!p)
 		return -ENOMEM;
+	p->t_spawn = dp_now_ns();
 	p->pid = -1;
 	p->pidfd = p->chan_fd = p->status_fd = p->listener_fd = -1;
 	for (int i = 0; i < 3; i++)

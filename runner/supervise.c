@@ -32,8 +32,9 @@ void dp_kill_tree(struct dp_proc *p)
 		syscall(SYS_pidfd_send_signal, p->pidfd, SIGKILL, NULL, 0);
 	else
 		kill(p->pid, SIGKILL);
-	if (!p->ns)
-		kill(-p->pid, SIGKILL); /* core mode: the program's session/process group */
+	if (p->ns)
+		return; /* the PID namespace dies with init: nothing can escape it */
+	kill(-p->pid, SIGKILL); /* core mode: the program's session/process group */
 	if (p->cg)
 		dp_cgroup_kill(p->cg); /* catches setsid and double-forked escapees */
 }
@@ -227,6 +228,7 @@ void dp_finish(struct dp_proc *p, struct dp_result *res)
 	res->output[1] = p->io[1].total;
 	res->output[2] = p->io[2].total;
 	res->wall_time = (double)((p->t_end ? p->t_end : dp_now_ns()) - p->t_start) / 1e9;
+	res->setup_time = (double)(p->t_start - p->t_spawn) / 1e9;
 	if (p->failed_setup) {
 		res->status = DP_XX;
 		snprintf(res->message, sizeof res->message, "%s", p->message);
