@@ -205,15 +205,6 @@ int cli_run_config_finish(struct cli_run_config *c, char *err, size_t len)
 		snprintf(err, len, "--policy: %s", perr[0] ? perr : strerror(-r));
 		return -1;
 	}
-	/* a policy file from the user is test-compiled first: a pathological one must
-	 * be a usage error now, not a hang later (the shipped ones are known good) */
-	if (strchr(c->policy_name, '/') || !dp_policy_is_shipped(c->policy_name)) {
-		r = dp_policy_probe_compile(c->policy, 2000, perr, sizeof perr);
-		if (r < 0) {
-			snprintf(err, len, "--policy: %s: %s", c->policy_name, perr);
-			return -1;
-		}
-	}
 	c->opt.policy = c->policy;
 	/* the environment is PATH plus what --env gives, nothing inherited */
 	bool has_path = false;

@@ -18,8 +18,8 @@ int cli_policy_main(int argc, char **argv)
 		char err[512] = "";
 		struct dp_policy *pol = NULL;
 		int r = dp_policy_load(argv[i], &pol, err, sizeof err);
-		if (r == 0) {
-			/* compiling catches what parsing cannot (libseccomp's own limits and hangs) */
+		if (r == 0 && !dp_policy_is_none(pol)) {
+			/* loading test-compiles files; the shipped ones are compiled here too */
 			char cerr[480] = "";
 			r = dp_policy_probe_compile(pol, 2000, cerr, sizeof cerr);
 			if (r < 0)

@@ -73,8 +73,6 @@ extern const struct dp_embedded_policy dp_embedded_policies[];
 /* Parses policy text; on error -EINVAL and "FILE:LINE: message" in err. */
 int dp_policy_parse(const char *text, size_t len, const char *filename,
 		    struct dp_policy **out, char *err, size_t errlen);
-/* true when name is one of the shipped (embedded) policies. */
-bool dp_policy_is_shipped(const char *name);
 /* A number no other policy parsed by this process has (cache key). */
 uint64_t dp_policy_serial(const struct dp_policy *pol);
 /* true for the "none" policy (no filter at all). */
@@ -91,8 +89,9 @@ struct dp_seccomp_params {
 int dp_seccomp_compile(const struct dp_policy *pol, const struct dp_seccomp_params *params,
 		       struct sock_fprog *prog, char *err, size_t errlen);
 void dp_seccomp_free(struct sock_fprog *prog);
-/* policy_probe.c: compiles pol in a child with a deadline (libseccomp can hang
- * on some overlapping conditions); 0, or -errno with a message.  Single-threaded callers only. */
+/* policy_probe.c: compiles pol in a forked child with a deadline (libseccomp
+ * can hang on some overlapping conditions); 0, or -errno with a message.
+ * dp_policy_parse/dp_policy_load call it for every policy that is not shipped. */
 int dp_policy_probe_compile(const struct dp_policy *pol, int timeout_ms, char *err, size_t errlen);
 /* Child side, async-signal-safe: installs prog; with notify returns the
  * listener fd (>= 0), else 0; -errno on failure. */

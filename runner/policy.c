@@ -1153,6 +1153,14 @@ static int policy_parse(struct parser *ps, const char *text, size_t len, const c
 		struct dp_flatten_params fp = { .has_exec = true, .exec_ptr = 0x7ffe0000, .send_fd = -1 };
 		r = flatten(pol, &fp, true, count_emit, NULL, ps->err, ps->errlen);
 	}
+	if (r == 0 && !pol->none && !e) {
+		/* a policy from a file or a caller is test-compiled once, in a child with
+		 * a deadline: libseccomp 2.5.4 never returns on some overlapping conditions */
+		char perr[400];
+		r = dp_policy_probe_compile(pol, 2000, perr, sizeof perr);
+		if (r < 0 && ps->errlen)
+			snprintf(ps->err, ps->errlen, "%s: %s", path ? path : file, perr);
+	}
 	if (r < 0) {
 		dp_policy_free(pol);
 		return r;
@@ -1161,11 +1169,6 @@ static int policy_parse(struct parser *ps, const char *text, size_t len, const c
 	pol->serial = ++next_serial;
 	*out = pol;
 	return 0;
-}
-
-bool dp_policy_is_shipped(const char *name)
-{
-	return !strchr(name, '/') && embedded_find(name) != NULL;
 }
 
 uint64_t dp_policy_serial(const struct dp_policy *pol)

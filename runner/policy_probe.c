@@ -2,8 +2,9 @@
  * libseccomp 2.5.4 loops forever on some sets of overlapping argument
  * conditions (found by fuzz/fuzz_policy; see tests/test_fuzz_regress.c), so a
  * policy file from a user is compiled once here, where a hang costs a child,
- * before any run depends on it.  The child uses malloc after fork: the caller
- * must be single-threaded (the CLI is, when it loads its policy). */
+ * before any run depends on it.  glibc's fork() (not a raw clone) is used on
+ * purpose: it hands the child a consistent malloc, the only lock libseccomp
+ * needs, even when the caller has other threads. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
