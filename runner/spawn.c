@@ -392,6 +392,8 @@ static int launch(struct dp_proc *p)
 	struct clone_args ca = { .flags = cflags | CLONE_PIDFD, .pidfd = (uint64_t)(uintptr_t)&p->pidfd,
 				 .exit_signal = SIGCHLD };
 	pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
+	if (pid < 0 && errno == ENOSYS) /* kernels before 5.3, valgrind: clone with the same flags */
+		pid = (pid_t)syscall(SYS_clone, cflags | CLONE_PIDFD | SIGCHLD, 0, &p->pidfd, 0, 0);
 	if (pid == 0)
 		dp_child_main(pl);
 	int saved = errno;
