@@ -104,6 +104,7 @@ struct dp_proc {
 	char *exec_path;
 	char **argv_copy;
 	char **envp_copy;
+	char *workdir_copy;
 	uid_t workdir_uid;          /* owner restored after the run when we chowned the workdir */
 	gid_t workdir_gid;
 	int workdir_chowned;

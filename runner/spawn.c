@@ -72,6 +72,13 @@ static char *resolve_program(const char *name, const char *const *envp)
 	return strdup(name); /* execve will fail with ENOENT and say so */
 }
 
+static void free_strv(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
 static char **copy_strv(const char *const *v)
 {
 	size_t n = 0;
@@ -80,18 +87,15 @@ static char **copy_strv(const char *const *v)
 	char **c = calloc(n + 1, sizeof *c);
 	if (!c)
 		return NULL;
-	for (size_t i = 0; i < n; i++)
-		if (!(c[i] = strdup(v[i])))
-			return NULL; /* freed by the caller's cleanup of the partial vector */
+	for (size_t i = 0; i < n; i++) {
+		if (!(c[i] = strdup(v[i]))) {
+			free_strv(c);
+			return NULL;
+		}
+	}
 	return c;
 }
 
-static void free_strv(char **v)
-{
-	for (size_t i = 0; v && v[i]; i++)
-		free(v[i]);
-	free(v);
-}
 
 static void set_rlimit(struct dp_child_plan *pl, int r, rlim_t soft, rlim_t hard)
 {
@@ -243,7 +247,9 @@ static int prepare(struct dp_proc *p, const struct dp_options *opt)
 	pl->envp = p->envp_copy;
 	pl->fn = opt->fn;
 	pl->fn_arg = opt->fn_arg;
-	pl->workdir = opt->workdir;
+	if (opt->workdir && !(p->workdir_copy = strdup(opt->workdir)))
+		return -ENOMEM;
+	pl->workdir = p->workdir_copy; /* the caller's string may be gone by dp_destroy */
 	pl->chan_fd = pl->status_fd = pl->sync_fd = -1;
 
 	for (int i = 0; i < 3; i++) {
@@ -297,12 +303,12 @@ static int prepare(struct dp_proc *p, const struct dp_options *opt)
 		}
 	}
 	/* the program must be able to write its working directory */
-	if (pl->switch_uid && opt->workdir) {
+	if (pl->switch_uid && pl->workdir) {
 		struct stat sb;
-		if (stat(opt->workdir, &sb) == 0 && sb.st_uid != pl->uid) {
+		if (stat(pl->workdir, &sb) == 0 && sb.st_uid != pl->uid) {
 			p->workdir_uid = sb.st_uid;
 			p->workdir_gid = sb.st_gid;
-			if (chown(opt->workdir, pl->uid, pl->gid) == 0)
+			if (chown(pl->workdir, pl->uid, pl->gid) == 0)
 				p->workdir_chowned = 1;
 		}
 	}
@@ -513,6 +519,7 @@ void dp_destroy(struct dp_proc *p)
 		cap_free(p->plan.empty_caps);
 	free(p->plan.filter_buf);
 	free(p->exec_path);
+	free(p->workdir_copy);
 	free_strv(p->argv_copy);
 	free_strv(p->envp_copy);
 	free(p);
