@@ -95,6 +95,7 @@ struct dp_limits {
 #define DP_DEFAULT_NOFILE  256
 #define DP_DEFAULT_UID     60000 /* first uid of the box range used when run as root */
 #define DP_DEFAULT_GID     60000
+#define DP_DEFAULT_BOXES   1000  /* concurrent runs as root: box ids 0..999 */
 
 struct dp_policy; /* a parsed seccomp policy (dp_policy_load) */
 
@@ -116,6 +117,8 @@ struct dp_options {
 	size_t n_mounts;
 	uid_t uid;                   /* as root: uid/gid to run as (0: allocate a box uid) */
 	gid_t gid;
+	uid_t box_first;             /* as root: box uids/gids are box_first + id (0: DP_DEFAULT_UID) */
+	int box_count;               /* ... for id in [0, box_count) (0: DP_DEFAULT_BOXES) */
 	int no_cgroup;               /* do not use a cgroup even when one is available */
 };
 

@@ -1,5 +1,6 @@
 /* Parsing of the options shared by `dualpipe run` and `dualpipe judge`. */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +33,8 @@ const char cli_run_options_help[] =
 "  --ro-bind=SRC[:DST]  show host path SRC read-only at DST (default DST=SRC)\n"
 "  --bind=SRC[:DST]  show host path SRC read-write at DST\n"
 "  --tmpfs=DST[:SIZE]  a private tmpfs at DST (default size 64M)\n"
-"  --uid=N --gid=N   as root: run as this uid/gid instead of a box uid (60000+box)\n"
+"  --uid=N --gid=N   as root: run as this uid/gid instead of a box uid\n"
+"  --box-uids=FIRST:COUNT  as root: box uids/gids FIRST+id, one id per concurrent run   default 60000:1000\n"
 "  --no-cgroup       do not use a cgroup (rlimits and /proc sampling only)\n"
 "Output:\n"
 "  --result=FILE     write the result as one JSON object to FILE\n";
@@ -138,6 +140,19 @@ int cli_parse_run_option(struct cli_run_config *c, const char *arg, char *err, s
 			c->opt.uid = (uid_t)n;
 		else
 			c->opt.gid = (gid_t)n;
+		return 1;
+	}
+	if ((v = value_of(arg, "--box-uids"))) {
+		/* FIRST:COUNT, like isolate's box ids: uid/gid FIRST+id for id < COUNT */
+		char *end;
+		unsigned long first = strtoul(v, &end, 10), count = 0;
+		if (*end == ':')
+			count = strtoul(end + 1, &end, 10);
+		if (!isdigit((unsigned char)*v) || *end || !first || !count || first + count > 0xfffffffful ||
+		    count > 65536)
+			return bad(err, len, "--box-uids", v, "FIRST:COUNT (e.g. 60000:1000)");
+		c->opt.box_first = (uid_t)first;
+		c->opt.box_count = (int)count;
 		return 1;
 	}
 	if ((v = value_of(arg, "--stdin"))) { c->stdin_path = v; return 1; }

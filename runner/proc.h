@@ -10,7 +10,6 @@
 
 struct dp_box;
 
-#define DP_BOX_MAX 1000 /* box ids (uids DP_DEFAULT_UID + id) handed out when root */
 
 /* The fixed fd numbers the forked side uses once its fds are arranged. */
 #define DP_CHILD_CHAN_FD   3  /* channel to the parent (close-on-exec) */

@@ -292,14 +292,16 @@ static int prepare(struct dp_proc *p, const struct dp_options *opt)
 			p->box = calloc(1, sizeof *p->box);
 			if (!p->box)
 				return -ENOMEM;
-			if ((r = dp_box_acquire(DP_BOX_MAX, p->box)) < 0) {
+			uid_t first = opt->box_first ? opt->box_first : DP_DEFAULT_UID;
+			int count = opt->box_count > 0 ? opt->box_count : DP_DEFAULT_BOXES;
+			if ((r = dp_box_acquire(count, p->box)) < 0) {
 				free(p->box);
 				p->box = NULL;
-				dp_proc_fail(p, "no free box id: %s", strerror(-r));
+				dp_proc_fail(p, "no free box id among %d: %s", count, strerror(-r));
 				return 0;
 			}
-			pl->uid = DP_DEFAULT_UID + (uid_t)p->box->id;
-			pl->gid = DP_DEFAULT_GID + (gid_t)p->box->id;
+			pl->uid = first + (uid_t)p->box->id;
+			pl->gid = (gid_t)pl->uid;
 		}
 	}
 	/* the program must be able to write its working directory */

@@ -426,3 +426,17 @@ Test(run, init_does_not_show_the_runner_command_line)
 	cr_assert_null(strstr(r.out, "--result"), "%s", r.out);
 	cr_assert(strstr(r.out, "\n0\n"), "init's environment is readable: %s", r.out);
 }
+
+Test(run, box_uid_range_is_configurable)
+{
+	if (geteuid() != 0)
+		cr_skip_test("box uids are used only when the runner is root");
+	struct tu_run r;
+	RUN(r, "--box-uids=71000:3", "--", tu_prog("ids"));
+	expect(&r, "OK", 0);
+	const char *u = strstr(r.out, "Uid:\t");
+	cr_assert_not_null(u, "%s", r.out);
+	int uid = atoi(u + 5);
+	cr_assert(uid >= 71000 && uid < 71003, "uid %d outside 71000:3", uid);
+	usage_error("--box-uids=71000", "--box-uids");
+}
