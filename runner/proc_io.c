@@ -443,8 +443,9 @@ int dp_close(struct dp_proc *p, struct dp_result *res)
 		close(p->status_fd);
 		p->status_fd = -1;
 	}
-	/* never leave a process of the run behind */
-	if (p->cg)
+	/* never leave a process of the run behind (isolated: init's death already
+	 * emptied its PID namespace, and so the cgroup) */
+	if (p->cg && !p->ns)
 		dp_cgroup_kill(p->cg);
 	if (res)
 		dp_finish(p, res);
