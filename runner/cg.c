@@ -568,6 +568,12 @@ int dp_cgroup_oom_kills(struct dp_cgroup *cg, uint64_t *count)
 	return cg ? cg->ops->oom_kills(cg, count) : -EINVAL;
 }
 
+int dp_cgroup_signal(struct dp_cgroup *cg, int sig)
+{
+	/* every hierarchy holds the same tasks: the first one names them all */
+	return cg && cg->n > 0 ? dp_cg_signal_procs(cg->dir[0].path, sig) : -EINVAL;
+}
+
 int dp_cgroup_kill(struct dp_cgroup *cg)
 {
 	return cg ? cg->ops->kill(cg) : 0;

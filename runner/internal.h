@@ -126,6 +126,8 @@ int dp_cgroup_cpu_ns(struct dp_cgroup *cg, uint64_t *ns);
 int dp_cgroup_memory_peak(struct dp_cgroup *cg, uint64_t *bytes);
 /* Number of OOM kills (or limit hits that killed) inside the cgroup so far. */
 int dp_cgroup_oom_kills(struct dp_cgroup *cg, uint64_t *count);
+/* Sends sig to every task in the cgroup now, without waiting; count or -errno. */
+int dp_cgroup_signal(struct dp_cgroup *cg, int sig);
 /* Kills every task in the cgroup and waits until it is empty. */
 int dp_cgroup_kill(struct dp_cgroup *cg);
 /* Kills, removes the cgroup directories, frees; accepts NULL. */

@@ -84,6 +84,7 @@ struct dp_proc {
 	uint64_t t_end;             /* when the program was killed or seen to exit */
 	uint64_t t_next_cpu_check;
 	uint64_t cpu_ns_last;       /* last sampled CPU of the tree */
+	uint64_t cpu_ns_base;       /* cgroup CPU at exec: init's own set-up, not the program's */
 
 	bool failed_setup;          /* child reported a set-up/exec error */
 	bool draining;              /* dp_close/dp_pump: read outputs without back-pressure */

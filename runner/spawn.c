@@ -455,6 +455,9 @@ int dp_spawn(const struct dp_options *opt, struct dp_proc **out)
 		return r;
 	}
 	p->t_start = dp_now_ns();
+	/* what init spent building the box is in the cgroup already: not the program's time */
+	if (p->cg && !p->failed_setup && dp_cgroup_cpu_ns(p->cg, &p->cpu_ns_base) < 0)
+		p->cpu_ns_base = 0;
 	p->t_wall_deadline = p->t_start + (uint64_t)(p->lim.wall * 1e9);
 	/* no CPU sample before the tree could possibly have used the limit */
 	uint64_t first = (uint64_t)(p->lim.cpu * 1e9) / (uint64_t)p->ncpu;
