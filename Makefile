@@ -27,7 +27,7 @@ TEST_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 HELPERS  := $(patsubst tests/progs/%.c,$(BUILD)/progs/%,$(wildcard tests/progs/*.c))
 ATTACKS  := $(patsubst tests/attacks/%.c,$(BUILD)/attacks/%,$(wildcard tests/attacks/*.c))
 
-.PHONY: all check test deps demo bench install clean fuzz
+.PHONY: all check test deps demo bench install clean fuzz valgrind
 all: $(BUILD)/dualpipe $(BUILD)/libdualpipe.a $(BUILD)/libdualpipe.so
 
 $(BUILD)/obj/%.o: runner/%.c $(wildcard runner/*.h) include/dualpipe.h | $(BUILD)/obj
@@ -73,7 +73,16 @@ CHECK_FUZZ_SECONDS ?= 20
 check: deps
 	$(MAKE) test BUILD=build
 	$(MAKE) test BUILD=build-asan SANITIZE=1 CFLAGS="-O1 -g"
+	$(MAKE) valgrind BUILD=build
 	FUZZ_ARGS=-detect_leaks=0 sh fuzz/run.sh $(CHECK_FUZZ_SECONDS)
+
+# Valgrind on the library code that runs in the caller's process only: it
+# cannot follow the sandbox's forked child (it emulates setrlimit and does not
+# know pidfd_send_signal), so the spawning suites are covered by ASan instead.
+VALGRIND := valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect
+valgrind: all $(BUILD)/tests/test_judge $(BUILD)/tests/test_lib
+	DP_BUILD=$(BUILD) $(VALGRIND) $(BUILD)/tests/test_judge --jobs=1 --short-filename
+	DP_BUILD=$(BUILD) $(VALGRIND) $(BUILD)/tests/test_lib --jobs=1 --short-filename --filter='lib/@(parse_units|result_json*)'
 
 demo: deps all
 	sh examples/demo.sh

@@ -112,7 +112,12 @@ static void row(const char *what, double med, double base, const char *unit, con
 {
 	printf("%-58s %10.3f %-4s %6.2fx  %s\n", what, med, unit, base > 0 ? med / base : 0, target);
 	fprintf(md, "| %s | %.3f %s | %.2fx | %s |\n", what, med, unit, base > 0 ? med / base : 0, target);
-	fprintf(csv, "\"%s\",%.6f,%.4f\n", what, med, base > 0 ? med / base : 0);
+	char label[128];
+	snprintf(label, sizeof label, "%s", what);
+	for (char *c = label; *c; c++)
+		if (*c == ',' || *c == '"')
+			*c = ';'; /* the CSV has no quoting */
+	fprintf(csv, "%s,%.6f,%.4f\n", label, med, base > 0 ? med / base : 0);
 	fflush(stdout);
 }
 

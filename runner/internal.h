@@ -194,8 +194,9 @@ uint64_t dp_now_ns(void);
 
 /* ---- json.c: JSON output helpers (strings escaped per RFC 8259) ---- */
 #include <stdio.h>
-/* Writes s as a quoted JSON string: quotes, backslashes and control characters
- * escaped, invalid UTF-8 bytes replaced by U+FFFD. */
+/* Writes s as a quoted JSON string: quotes and backslashes escaped, control
+ * characters as \u00XX, bytes that are not valid UTF-8 (overlong forms,
+ * surrogates, past U+10FFFF) replaced by \ufffd. */
 void dp_json_string(FILE *f, const char *s);
 /* Writes a finite double with enough digits ("null" for NaN/inf). */
 void dp_json_number(FILE *f, double v);

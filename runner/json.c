@@ -8,58 +8,48 @@
 #include <unistd.h>
 #include "internal.h"
 
-/* Length of the valid UTF-8 sequence at s, or 0 when it is not valid. */
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 when it is not one
+ * (overlong forms, surrogates and code points past U+10FFFF are invalid). */
 static size_t utf8_len(const unsigned char *s)
 {
-	unsigned c = s[0];
-	size_t n;
-	unsigned min;
-	if (c < 0x80)
+	if (s[0] < 0x80)
 		return 1;
-	if ((c & 0xe0) == 0xc0)
-		n = 2, min = 0x80, c &= 0x1f;
-	else if ((c & 0xf0) == 0xe0)
-		n = 3, min = 0x800, c &= 0x0f;
-	else if ((c & 0xf8) == 0xf0)
-		n = 4, min = 0x10000, c &= 0x07;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		return (s[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		unsigned lo = s[0] == 0xe0 ? 0xa0 : 0x80, hi = s[0] == 0xed ? 0x9f : 0xbf;
+		return s[1] >= lo && s[1] <= hi && (s[2] & 0xc0) == 0x80 ? 3 : 0;
 	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	return n;
+	if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		unsigned lo = s[0] == 0xf0 ? 0x90 : 0x80, hi = s[0] == 0xf4 ? 0x8f : 0xbf;
+		return s[1] >= lo && s[1] <= hi && (s[2] & 0xc0) == 0x80 && (s[3] & 0xc0) == 0x80 ? 4 : 0;
+	}
+	return 0;
 }
 
 void dp_json_string(FILE *f, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)(str ? str : "");
+
 	fputc('"', f);
 	while (*s) {
-		switch (*s) {
-		case '"': fputs("\\\"", f); s++; continue;
-		case '\\': fputs("\\\\", f); s++; continue;
-		case '\n': fputs("\\n", f); s++; continue;
-		case '\r': fputs("\\r", f); s++; continue;
-		case '\t': fputs("\\t", f); s++; continue;
-		default: break;
+		if (*s == '"' || *s == '\\') {
+			fputc('\\', f);
+			fputc(*s++, f);
+		} else if (*s < 0x20 || *s == 0x7f) {
+			fprintf(f, "\\u%04x", *s++);
+		} else {
+			/* A truncated sequence stops at the NUL, which the continuation
+			 * test rejects, so this never reads past the string. */
+			size_t n = utf8_len(s);
+			if (n == 0) {
+				fputs("\\ufffd", f);
+				s++;
+			} else {
+				fwrite(s, 1, n, f);
+				s += n;
+			}
 		}
-		if (*s < 0x20 || *s == 0x7f) {
-			fprintf(f, "\\u%04x", *s);
-			s++;
-			continue;
-		}
-		size_t n = utf8_len(s);
-		if (!n) {
-			fputs("\\ufffd", f);
-			s++;
-			continue;
-		}
-		fwrite(s, 1, n, f);
-		s += n;
 	}
 	fputc('"', f);
 }

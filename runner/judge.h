@@ -175,9 +175,6 @@ int judge_interact_run(const struct judge_config *cfg, const struct dp_options *
 /* ---- judge_report.c: JSON and the human table ---- */
 /* Fills verdict, passed, score, first_failing, max_* from rep->tests. */
 void judge_report_summarize(struct judge_report *rep);
-/* s as a JSON string literal (quotes, backslashes, control chars as \u00XX,
- * invalid UTF-8 bytes as U+FFFD). */
-void judge_json_string(FILE *f, const char *s);
 /* The report as one JSON object (JUDGE.md plus extras), with a final newline. */
 int judge_report_write_json(const struct judge_report *rep, FILE *f);
 /* One line per test and a summary line. */

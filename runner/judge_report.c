@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "judge.h"
 
 static const char *const verdict_names[JV__COUNT] = {
@@ -72,52 +73,6 @@ void judge_report_summarize(struct judge_report *rep)
 	}
 }
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 when it is not one
- * (overlong forms, surrogates and code points past U+10FFFF are invalid). */
-static size_t utf8_len(const unsigned char *s)
-{
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		return (s[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		unsigned lo = s[0] == 0xe0 ? 0xa0 : 0x80, hi = s[0] == 0xed ? 0x9f : 0xbf;
-		return s[1] >= lo && s[1] <= hi && (s[2] & 0xc0) == 0x80 ? 3 : 0;
-	}
-	if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		unsigned lo = s[0] == 0xf0 ? 0x90 : 0x80, hi = s[0] == 0xf4 ? 0x8f : 0xbf;
-		return s[1] >= lo && s[1] <= hi && (s[2] & 0xc0) == 0x80 && (s[3] & 0xc0) == 0x80 ? 4 : 0;
-	}
-	return 0;
-}
-
-void judge_json_string(FILE *f, const char *str)
-{
-	const unsigned char *s = (const unsigned char *)(str ? str : "");
-
-	fputc('"', f);
-	while (*s) {
-		if (*s == '"' || *s == '\\') {
-			fputc('\\', f);
-			fputc(*s++, f);
-		} else if (*s < 0x20 || *s == 0x7f) {
-			fprintf(f, "\\u%04x", *s++);
-		} else {
-			/* A truncated sequence stops at the NUL, which the continuation
-			 * test rejects, so this never reads past the string. */
-			size_t n = utf8_len(s);
-			if (n == 0) {
-				fputs("\\ufffd", f);
-				s++;
-			} else {
-				fwrite(s, 1, n, f);
-				s += n;
-			}
-		}
-	}
-	fputc('"', f);
-}
-
 static void json_int_or_null(FILE *f, const char *key, int present, long v)
 {
 	fprintf(f, ", \"%s\": ", key);
@@ -133,7 +88,7 @@ int judge_report_write_json(const struct judge_report *rep, FILE *f)
 		judge_verdict_name(rep->verdict), rep->passed, rep->total, rep->score);
 	fputs(", \"first_failing\": ", f);
 	if (rep->first_failing >= 0)
-		judge_json_string(f, rep->tests[rep->first_failing].name);
+		dp_json_string(f, rep->tests[rep->first_failing].name);
 	else
 		fputs("null", f);
 	fprintf(f, ", \"max_time\": %.3f, \"max_wall_time\": %.3f, \"max_memory\": %llu",
@@ -141,25 +96,25 @@ int judge_report_write_json(const struct judge_report *rep, FILE *f)
 	if (rep->compiled) {
 		fprintf(f, ", \"compile\": {\"verdict\": \"%s\", \"time\": %.3f, \"message\": ",
 			rep->verdict == JV_CE ? "CE" : "OK", rep->compile_time);
-		judge_json_string(f, rep->compile_message ? rep->compile_message : "");
+		dp_json_string(f, rep->compile_message ? rep->compile_message : "");
 		fputc('}', f);
 	}
 	if (rep->verdict == JV_CE) {
 		fputs(", \"message\": ", f);
-		judge_json_string(f, rep->compile_message ? rep->compile_message : "compilation failed");
+		dp_json_string(f, rep->compile_message ? rep->compile_message : "compilation failed");
 	}
 	fputs(",\n \"tests\": [", f);
 	for (size_t i = 0; i < rep->n_tests; i++) {
 		const struct judge_test_result *t = &rep->tests[i];
 		fputs(i ? ",\n  {\"name\": " : "\n  {\"name\": ", f);
-		judge_json_string(f, t->name);
+		dp_json_string(f, t->name);
 		fprintf(f, ", \"verdict\": \"%s\", \"cpu_time\": %.3f, \"wall_time\": %.3f, \"memory\": %llu, \"score\": %.6g",
 			judge_verdict_name(t->verdict), t->cpu_time, t->wall_time,
 			(unsigned long long)t->memory, t->score);
 		json_int_or_null(f, "exit_code", t->exit_code >= 0, t->exit_code);
 		json_int_or_null(f, "signal", t->signal > 0, t->signal);
 		fputs(", \"message\": ", f);
-		judge_json_string(f, t->message);
+		dp_json_string(f, t->message);
 		fputc('}', f);
 	}
 	fputs(rep->n_tests ? "\n ]}\n" : "]}\n", f);

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "internal.h"
 #include "judge.h"
 
 static char msg[512];
@@ -371,7 +372,7 @@ Test(judge_report, json_escaping_of_nasty_strings)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	judge_json_string(f, "q\"b\\n\n\t\x01\x1f\x7f é \xff\xc3 \xed\xa0\x80 \xf0\x9f\x98\x80");
+	dp_json_string(f, "q\"b\\n\n\t\x01\x1f\x7f é \xff\xc3 \xed\xa0\x80 \xf0\x9f\x98\x80");
 	fclose(f);
 	cr_assert_str_eq(buf, "\"q\\\"b\\\\n\\u000a\\u0009\\u0001\\u001f\\u007f é \\ufffd\\ufffd \\ufffd\\ufffd\\ufffd \xf0\x9f\x98\x80\"");
 	free(buf);

@@ -308,3 +308,34 @@ Test(lib, parse_units)
 	cr_assert_lt(dp_parse_seconds("1e3", &d), 0);
 	cr_assert_lt(dp_parse_seconds("1s", &d), 0);
 }
+
+Test(lib, result_json_escapes_and_is_valid)
+{
+	struct dp_result r;
+	memset(&r, 0, sizeof r);
+	r.status = DP_SV;
+	r.signal = 9;
+	r.cpu_time = 0.25;
+	r.wall_time = 1.5;
+	r.memory = 1234;
+	snprintf(r.syscall, sizeof r.syscall, "socket");
+	snprintf(r.message, sizeof r.message, "quote\" back\\slash\nnew\ttab\x01 bad\xff utf8 \xc3\xa9");
+	char path[] = "/tmp/dp-json.XXXXXX";
+	int fd = mkstemp(path);
+	cr_assert_eq(dp_result_write_json(&r, fd), 0);
+	close(fd);
+	char buf[4096];
+	tu_slurp(path, buf, sizeof buf);
+	cr_assert(strstr(buf, "\"status\": \"SV\""), "%s", buf);
+	cr_assert(strstr(buf, "\"syscall\": \"socket\""), "%s", buf);
+	cr_assert(strstr(buf, "\"exit_code\": null"), "%s", buf);
+	cr_assert(strstr(buf, "\"signal\": 9"), "%s", buf);
+	cr_assert(strstr(buf, "quote\\\" back\\\\slash\\u000anew\\u0009tab\\u0001 bad\\ufffd utf8 \xc3\xa9"), "%s", buf);
+	/* and a real JSON parser agrees */
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); "
+		 "sys.exit(0 if d[\"memory\"] == 1234 and d[\"message\"].startswith(\"quote\") else 1)' %s", path);
+	int rc = system(cmd);
+	unlink(path);
+	cr_assert_eq(rc, 0, "python's json rejected: %s", buf);
+}
