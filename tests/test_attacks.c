@@ -371,8 +371,14 @@ Test(attacks, write_outside_the_box)
 	has(&a, want);
 	snprintf(want, sizeof want, "%s: ENOENT", host_root);
 	has(&a, want);
-	snprintf(want, sizeof want, "%s: EROFS", build);
-	has(&a, want);
+	/* the program's own directory is shown only as empty parents of its file:
+	 * read-only (EROFS) in the box's root, or root-owned (EACCES) when they sit
+	 * inside the box's private /tmp (a checkout under /tmp); never writable */
+	char erofs[1200], eacces[1200];
+	snprintf(erofs, sizeof erofs, "%s: EROFS", build);
+	snprintf(eacces, sizeof eacces, "%s: EACCES", build);
+	cr_assert(strstr(a.r.out, erofs) || strstr(a.r.out, eacces), "the build dir write was not refused:\n%s",
+		  a.r.out);
 }
 
 Test(attacks, read_secrets)
