@@ -443,10 +443,8 @@ int dp_close(struct dp_proc *p, struct dp_result *res)
 		close(p->status_fd);
 		p->status_fd = -1;
 	}
-	/* never leave a process of the run behind (isolated: init's death already
-	 * emptied its PID namespace, and so the cgroup) */
-	if (p->cg && !p->ns)
-		dp_cgroup_kill(p->cg);
+	/* nothing of the run is left: init's death emptied the PID namespace, and in
+	 * core mode reap() swept the process group and the cgroup when the program exited */
 	if (res)
 		dp_finish(p, res);
 	return 0;
