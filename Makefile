@@ -19,7 +19,13 @@ endif
 
 CLI_SRC  := runner/main.c $(wildcard runner/cli_*.c)
 LIB_SRC  := $(filter-out $(CLI_SRC),$(wildcard runner/*.c))
-LIB_OBJ  := $(patsubst runner/%.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/policies_embedded.o
+LIB_OBJ  := $(patsubst runner/%.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/policies_embedded.o \
+            $(BUILD)/obj/policies_prebuilt.o
+# the filter generator links the library with an empty prebuilt table
+GEN_OBJ  := $(filter-out $(BUILD)/obj/policies_prebuilt.o,$(LIB_OBJ)) $(BUILD)/obj/prebuilt_empty.o
+# The CLI carries libseccomp and libcap inside: each `dualpipe run` is a new
+# process, and loading two shared libraries is ~0.1 ms of its start-up.
+CLI_LIBS := -Wl,-Bstatic -lseccomp -lcap -Wl,-Bdynamic -lpthread
 CLI_OBJ  := $(patsubst runner/%.c,$(BUILD)/obj/%.o,$(CLI_SRC))
 POLICIES := $(wildcard policies/*.policy)
 TEST_SRC := $(wildcard tests/test_*.c)
@@ -39,12 +45,22 @@ $(BUILD)/policies_embedded.c: $(POLICIES) tools/embed_policies.sh | $(BUILD)/obj
 $(BUILD)/obj/policies_embedded.o: $(BUILD)/policies_embedded.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 
+# ... and compiled to BPF at build time, so a run neither parses nor compiles them.
+$(BUILD)/obj/prebuilt_empty.o: tools/prebuilt_empty.c runner/internal.h | $(BUILD)/obj
+	$(CC) $(CFLAGS) -c -o $@ $<
+$(BUILD)/gen_prebuilt_filters: tools/gen_prebuilt_filters.c $(GEN_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(GEN_OBJ) $(LDLIBS)
+$(BUILD)/policies_prebuilt.c: $(BUILD)/gen_prebuilt_filters
+	ASAN_OPTIONS=detect_leaks=0 $(BUILD)/gen_prebuilt_filters > $@.tmp && mv $@.tmp $@
+$(BUILD)/obj/policies_prebuilt.o: $(BUILD)/policies_prebuilt.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
 $(BUILD)/libdualpipe.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 $(BUILD)/libdualpipe.so: $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -shared -o $@ $^ $(LDLIBS)
 $(BUILD)/dualpipe: $(CLI_OBJ) $(BUILD)/libdualpipe.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libdualpipe.a $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libdualpipe.a $(CLI_LIBS)
 
 $(BUILD)/obj $(BUILD)/tests $(BUILD)/progs $(BUILD)/attacks:
 	mkdir -p $@

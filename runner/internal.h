@@ -70,6 +70,23 @@ struct dp_embedded_policy {
 };
 extern const struct dp_embedded_policy dp_embedded_policies[];
 
+/* Shipped policies compiled to BPF at build time (tools/gen_prebuilt_filters.c):
+ * the CLI then neither parses nor compiles them per run.  The filter compares
+ * execve's first argument with the exec slot's address, which is only known
+ * at run time: the instructions at lo[]/hi[] get its low/high 32 bits. */
+#define DP_PREBUILT_PATCH_MAX 8
+struct dp_prebuilt_filter {
+	const char *name;          /* NULL ends the table */
+	bool none;                 /* the `none` policy: no filter */
+	const struct sock_filter *insns;
+	unsigned short len;
+	unsigned short n_lo, n_hi;
+	unsigned short lo[DP_PREBUILT_PATCH_MAX], hi[DP_PREBUILT_PATCH_MAX];
+};
+extern const struct dp_prebuilt_filter dp_prebuilt_filters[];
+/* The prebuilt filter of a shipped policy loaded by name, else NULL. */
+const struct dp_prebuilt_filter *dp_policy_prebuilt(const struct dp_policy *pol);
+
 /* Parses policy text; on error -EINVAL and "FILE:LINE: message" in err. */
 int dp_policy_parse(const char *text, size_t len, const char *filename,
 		    struct dp_policy **out, char *err, size_t errlen);

@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -77,6 +78,9 @@ struct dp_policy {
 	size_t n, cap;
 	char **files;
 	size_t nfiles;
+	/* a shipped policy with a prebuilt filter: parsed only if its rules are needed */
+	const struct dp_embedded_policy *lazy;
+	const struct dp_prebuilt_filter *prebuilt;
 };
 
 /* ---------------------------------------------------------------------------
@@ -1125,17 +1129,14 @@ static int count_emit(void *ctx, int nr, enum dp_action_kind act, int err,
 	return 0;
 }
 
-static int policy_parse(struct parser *ps, const char *text, size_t len, const char *file,
-			const char *path, const struct dp_embedded_policy *e, struct dp_policy **out)
+/* Parses one source (text, a file or a shipped policy) into the empty pol. */
+static int policy_fill(struct parser *ps, struct dp_policy *pol, const char *text, size_t len,
+		       const char *file, const char *path, const struct dp_embedded_policy *e)
 {
-	struct dp_policy *pol = calloc(1, sizeof(*pol));
 	int r;
 
-	*out = NULL;
 	if (ps->errlen)
 		ps->err[0] = '\0';
-	if (!pol)
-		return -ENOMEM;
 	pol->def_act = DP_ACT_KILL; /* no @default: deny what is not listed */
 	ps->pol = pol;
 	if (e)
@@ -1161,14 +1162,86 @@ static int policy_parse(struct parser *ps, const char *text, size_t len, const c
 		if (r < 0 && ps->errlen)
 			snprintf(ps->err, ps->errlen, "%s: %s", path ? path : file, perr);
 	}
+	return r;
+}
+
+/* Frees what parsing added (rules, file names); the policy stays usable. */
+static void policy_clear(struct dp_policy *pol)
+{
+	for (size_t i = 0; i < pol->n; i++)
+		cond_free(&pol->rules[i].cond);
+	free(pol->rules);
+	for (size_t i = 0; i < pol->nfiles; i++)
+		free(pol->files[i]);
+	free(pol->files);
+	pol->rules = NULL;
+	pol->files = NULL;
+	pol->n = pol->cap = pol->nfiles = 0;
+}
+
+static struct dp_policy *policy_new(void)
+{
+	static _Atomic uint64_t next_serial;
+	struct dp_policy *pol = calloc(1, sizeof(*pol));
+
+	if (pol)
+		pol->serial = ++next_serial;
+	return pol;
+}
+
+static int policy_parse(struct parser *ps, const char *text, size_t len, const char *file,
+			const char *path, const struct dp_embedded_policy *e, struct dp_policy **out)
+{
+	struct dp_policy *pol = policy_new();
+	int r;
+
+	*out = NULL;
+	if (!pol)
+		return -ENOMEM;
+	r = policy_fill(ps, pol, text, len, file, path, e);
 	if (r < 0) {
 		dp_policy_free(pol);
 		return r;
 	}
-	static _Atomic uint64_t next_serial;
-	pol->serial = ++next_serial;
 	*out = pol;
 	return 0;
+}
+
+static const struct dp_prebuilt_filter *prebuilt_find(const char *name)
+{
+	for (const struct dp_prebuilt_filter *f = dp_prebuilt_filters; f->name; f++)
+		if (!strcmp(f->name, name))
+			return f;
+	return NULL;
+}
+
+/* Turns a lazily loaded shipped policy into a parsed one (once; policies may
+ * be shared between threads, hence the lock).  0 or -errno. */
+static int policy_materialize(const struct dp_policy *cpol)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	struct dp_policy *pol = (struct dp_policy *)cpol; /* parsing is invisible to callers */
+	int r = 0;
+
+	pthread_mutex_lock(&lock);
+	if (pol->lazy) {
+		char err[256];
+		struct parser ps = { .err = err, .errlen = sizeof(err) };
+
+		ps.pol = pol;
+		r = policy_fill(&ps, pol, NULL, 0, NULL, NULL, pol->lazy);
+		if (r == 0)
+			pol->lazy = NULL;
+		else
+			policy_clear(pol); /* a later call starts again from nothing */
+	}
+	pthread_mutex_unlock(&lock);
+	return r;
+}
+
+const struct dp_prebuilt_filter *dp_policy_prebuilt(const struct dp_policy *pol)
+{
+	return pol ? pol->prebuilt : NULL;
 }
 
 uint64_t dp_policy_serial(const struct dp_policy *pol)
@@ -1197,6 +1270,18 @@ int dp_policy_load(const char *name_or_path, struct dp_policy **out, char *err, 
 				 "strict) nor a readable file: %s", name_or_path, strerror(errno));
 		return -ENOENT;
 	}
+	if (e && (ps.pol = policy_new())) {
+		/* Shipped and prebuilt at build time (tools/gen_prebuilt_filters.c,
+		 * which also parsed and checked it): no parsing now.  A `none` policy
+		 * has nothing to parse at all. */
+		if ((ps.pol->prebuilt = prebuilt_find(e->name))) {
+			ps.pol->none = ps.pol->prebuilt->none;
+			ps.pol->lazy = e;
+			*out = ps.pol;
+			return 0;
+		}
+		dp_policy_free(ps.pol);
+	}
 	return policy_parse(&ps, NULL, 0, NULL, name_or_path, e, out);
 }
 
@@ -1204,12 +1289,7 @@ void dp_policy_free(struct dp_policy *pol)
 {
 	if (!pol)
 		return;
-	for (size_t i = 0; i < pol->n; i++)
-		cond_free(&pol->rules[i].cond);
-	free(pol->rules);
-	for (size_t i = 0; i < pol->nfiles; i++)
-		free(pol->files[i]);
-	free(pol->files);
+	policy_clear(pol);
 	free(pol);
 }
 
@@ -1220,6 +1300,11 @@ bool dp_policy_is_none(const struct dp_policy *pol)
 
 void dp_policy_default(const struct dp_policy *pol, enum dp_action_kind *act, int *err)
 {
+	if (policy_materialize(pol) < 0) { /* out of memory: the flatten that follows fails too */
+		*act = DP_ACT_KILL;
+		*err = 0;
+		return;
+	}
 	*act = pol->def_act;
 	*err = pol->def_err;
 }
@@ -1376,5 +1461,11 @@ static int flatten(const struct dp_policy *pol, const struct dp_flatten_params *
 int dp_policy_flatten(const struct dp_policy *pol, const struct dp_flatten_params *fp,
 		      dp_rule_emit_fn emit, void *ctx, char *err, size_t errlen)
 {
+	int r = policy_materialize(pol);
+
+	if (r < 0) {
+		snprintf(err, errlen, "parsing the shipped policy: %s", strerror(-r));
+		return r;
+	}
 	return flatten(pol, fp, false, emit, ctx, err, errlen);
 }

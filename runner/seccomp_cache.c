@@ -56,6 +56,30 @@ const char *dp_seccomp_exec_slot(const char *exec_path)
 	return c->exec_buf;
 }
 
+/* Copies a prebuilt filter and writes the exec slot's address into it.
+ * -ENOENT when there is none or the address cannot be used (a zero half
+ * might let libseccomp shape the comparison differently): compile instead. */
+static int prebuilt_patch(const struct dp_prebuilt_filter *pb, const char *exec_slot,
+			  struct sock_fprog *out)
+{
+	uint64_t a = (uint64_t)(uintptr_t)exec_slot;
+	uint32_t lo = (uint32_t)a, hi = (uint32_t)(a >> 32);
+
+	if (!pb || pb->none || !pb->len || !lo || !hi)
+		return -ENOENT;
+	struct sock_filter *f = malloc(pb->len * sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	memcpy(f, pb->insns, pb->len * sizeof(*f));
+	for (unsigned i = 0; i < pb->n_lo; i++)
+		f[pb->lo[i]].k = lo;
+	for (unsigned i = 0; i < pb->n_hi; i++)
+		f[pb->hi[i]].k = hi;
+	out->filter = f;
+	out->len = pb->len;
+	return 0;
+}
+
 const struct sock_fprog *dp_seccomp_cached(const struct dp_policy *pol, const char *exec_slot,
 					   char *err, size_t errlen)
 {
@@ -70,6 +94,10 @@ const struct sock_fprog *dp_seccomp_cached(const struct dp_policy *pol, const ch
 		return &c->prog;
 	dp_seccomp_free(&c->prog);
 	c->serial = 0;
+	if (exec_slot && prebuilt_patch(dp_policy_prebuilt(pol), exec_slot, &c->prog) == 0) {
+		c->serial = serial;
+		return &c->prog;
+	}
 	struct dp_seccomp_params sp = { .notify = true, .exec_path = exec_slot,
 					.listener_send_fd = CHILD_CHAN_FD };
 	if (dp_seccomp_compile(pol, &sp, &c->prog, err, errlen) < 0)

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -131,6 +132,89 @@ Test(policy, shipped_policies_parse_and_compile)
 	dp_policy_free(load_ok("policies/default.policy"));
 	dp_policy_free(load_ok("policies/strict.policy"));
 	dp_policy_free(load_ok("policies/none.policy"));
+}
+
+/* The filters prebuilt at build time are exactly what a run-time compile
+ * gives, once the exec slot's address is patched in: checked for every
+ * shipped policy at several addresses (a stale or misgenerated table fails). */
+Test(policy, prebuilt_filters_equal_a_fresh_compile)
+{
+	static char slots[3][16]; /* three real, distinct addresses */
+	int seen = 0;
+
+	for (const struct dp_embedded_policy *e = dp_embedded_policies; e->name; e++) {
+		struct dp_policy *lazy = load_ok(e->name);
+		const struct dp_prebuilt_filter *pb = dp_policy_prebuilt(lazy);
+		cr_assert_not_null(pb, "shipped policy %s has no prebuilt filter", e->name);
+		struct dp_policy *fresh = parse_ok(e->text);
+		cr_assert_eq(pb->none, dp_policy_is_none(fresh), "%s", e->name);
+		cr_assert_eq(dp_policy_is_none(lazy), dp_policy_is_none(fresh), "%s", e->name);
+		if (pb->none) {
+			dp_policy_free(lazy);
+			dp_policy_free(fresh);
+			continue;
+		}
+		for (int k = 0; k < 3; k++) {
+			struct sock_fprog want;
+			compile_ok(fresh, true, slots[k], 3, &want);
+			/* the per-thread cache key is the policy; use a new lazy one each time */
+			struct dp_policy *again = load_ok(e->name);
+			const struct sock_fprog *got = dp_seccomp_cached(again, slots[k], errbuf, sizeof(errbuf));
+			cr_assert_not_null(got, "%s: %s", e->name, errbuf);
+			cr_assert_eq(got->len, want.len, "%s: %u vs %u instructions", e->name, got->len, want.len);
+			cr_assert_eq(memcmp(got->filter, want.filter, want.len * sizeof(*want.filter)), 0,
+				     "%s: prebuilt filter differs from a fresh compile", e->name);
+			dp_seccomp_free(&want);
+			dp_policy_free(again);
+		}
+		seen++;
+		dp_policy_free(lazy);
+		dp_policy_free(fresh);
+	}
+	cr_assert_geq(seen, 2, "default and strict are prebuilt");
+}
+
+/* A shipped policy loaded by name is parsed only when its rules are needed
+ * (callback mode compiles without an exec slot): the result must be the same
+ * filter as from the text, also when several threads need it at once. */
+struct lazy_arg {
+	const struct dp_policy *pol;
+	struct sock_fprog prog;
+	int r;
+};
+
+static void *lazy_compile(void *v)
+{
+	struct lazy_arg *a = v;
+	struct dp_seccomp_params sp = { .notify = true, .listener_send_fd = 3 };
+	char err[256];
+	a->r = dp_seccomp_compile(a->pol, &sp, &a->prog, err, sizeof(err));
+	return NULL;
+}
+
+Test(policy, lazy_shipped_policy_parses_on_demand)
+{
+	struct dp_policy *lazy = load_ok("strict");
+	struct dp_policy *fresh = load_ok("policies/strict.policy");
+	cr_assert_null(dp_policy_prebuilt(fresh), "a policy file is parsed, not prebuilt");
+	struct sock_fprog want;
+	compile_ok(fresh, true, NULL, 3, &want);
+	struct lazy_arg args[4];
+	pthread_t th[4];
+	for (int i = 0; i < 4; i++) {
+		args[i] = (struct lazy_arg){ .pol = lazy };
+		cr_assert_eq(pthread_create(&th[i], NULL, lazy_compile, &args[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		cr_assert_eq(args[i].r, 0);
+		cr_assert_eq(args[i].prog.len, want.len);
+		cr_assert_eq(memcmp(args[i].prog.filter, want.filter, want.len * sizeof(*want.filter)), 0);
+		dp_seccomp_free(&args[i].prog);
+	}
+	dp_seccomp_free(&want);
+	dp_policy_free(lazy);
+	dp_policy_free(fresh);
 }
 
 Test(policy, load_missing)
