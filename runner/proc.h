@@ -85,6 +85,8 @@ struct dp_proc {
 	uint64_t t_next_cpu_check;
 	uint64_t cpu_ns_last;       /* last sampled CPU of the tree */
 	uint64_t cpu_ns_base;       /* cgroup CPU at exec: init's own set-up, not the program's */
+	clockid_t prog_clock;       /* the program's exact CPU clock (clock_getcpuclockid) */
+	int prog_clock_state;       /* 0 not looked up yet, 1 usable, -1 unavailable */
 
 	bool failed_setup;          /* child reported a set-up/exec error */
 	bool draining;              /* dp_close/dp_pump: read outputs without back-pressure */
