@@ -212,6 +212,9 @@ int main(int argc, char **argv)
 	}
 	double bare_cli = spawn_median(tru, runs) * 1e3;
 	row("bare exec of /bin/true from the bench (CLI baseline)", bare_cli, bare_cli, "ms", "");
+	char floor[512];
+	snprintf(floor, sizeof floor, "%s/bench/floor", build);
+	row("floor: a static CLI that only forks, execs /bin/true and waits", spawn_median(argv_of(floor, "/bin/true", NULL, NULL, NULL, NULL, NULL), runs) * 1e3, bare_cli, "ms", "");
 	row("dualpipe run --isolation=none -- /bin/true (CLI, core)", spawn_median(argv_of(dp, "run", "--isolation=none", "--no-cgroup", "--", "/bin/true", NULL, NULL), runs) * 1e3, bare_cli, "ms", "");
 	row("dualpipe run -- /bin/true (CLI, full isolation)", spawn_median(argv_of(dp, "run", "--", "/bin/true", NULL, NULL, NULL, NULL), runs) * 1e3, bare_cli, "ms", "");
 	if (access("/usr/bin/bwrap", X_OK) == 0)

@@ -14,6 +14,7 @@ if [ "$(id -u)" = 0 ]; then
 fi
 make -s "$B/progs/sleeper" "$B/progs/spin"
 cc -O2 -o "$B/bench/writer" bench/writer.c
+cc -O2 -static-pie -o "$B/bench/floor" bench/floor.c
 cc -O2 -std=gnu11 -Wall -Wextra -Werror -Iinclude -o "$B/bench/bench" bench/bench.c "$B/libdualpipe.a" -lseccomp -lcap -lpthread -lm
 BENCH_OUT="$B/bench/results.md" "$B/bench/bench" "$B"
 { echo; echo "Machine: $(uname -srm), $(nproc) CPUs, $(date -u +%Y-%m-%d)"; } >> "$B/bench/results.md"
