@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,6 +138,29 @@ static char *const *argv_of(const char *first, ...)
 	return r;
 }
 
+/* Seconds one unshare(flags) takes in a fresh child (namespaces die with it). */
+static double unshare_cost(int flags)
+{
+	int p[2];
+	double d = -1;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		double t0 = now();
+		if (unshare(flags) == 0)
+			d = now() - t0;
+		_exit(write(p[1], &d, sizeof d) == sizeof d ? 0 : 1);
+	}
+	close(p[1]);
+	if (pid < 0 || read(p[0], &d, sizeof d) != sizeof d)
+		d = -1;
+	close(p[0]);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	return d;
+}
+
 static double spawn_median(char *const argv[], int runs)
 {
 	double *t = calloc((size_t)runs, sizeof *t);
@@ -183,8 +207,10 @@ int main(int argc, char **argv)
 	double bare = median(t, runs) * 1e3;
 	row("bare fork+exec+pipes (in-process baseline)", bare, bare, "ms", "");
 	struct { const char *name; enum dp_isolation iso; int cg; const char *pol; const char *target; } lib[] = {
+		{ "library dp_run, core mode, policy none (rlimits, uid, caps)", DP_ISOLATE_NONE, 0, "none", "" },
 		{ "library dp_run, core mode (rlimits, uid, caps, seccomp default)", DP_ISOLATE_NONE, 0, "default", "<= 1.3x" },
 		{ "library dp_run, core mode + cgroup", DP_ISOLATE_NONE, 1, "default", "" },
+		{ "library dp_run, namespaces and view, no cgroup", DP_ISOLATE_FULL, 0, "default", "" },
 		{ "library dp_run, full isolation (namespaces, view, cgroup)", DP_ISOLATE_FULL, 1, "default", "<= 2.0x" },
 	};
 	for (size_t k = 0; k < sizeof lib / sizeof *lib; k++) {
@@ -209,6 +235,16 @@ int main(int argc, char **argv)
 		}
 		dp_policy_free(pol);
 		row(lib[k].name, median(t, runs) * 1e3, bare, "ms", lib[k].target);
+	}
+	/* what the kernel alone charges for the namespaces, timed inside a forked child */
+	static const struct { const char *name; int flags; } kns[] = {
+		{ "kernel alone: unshare(CLONE_NEWNET) in a child", CLONE_NEWNET },
+		{ "kernel alone: unshare(CLONE_NEWNS|NEWIPC|NEWUTS) in a child", CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS },
+	};
+	for (size_t k = 0; k < sizeof kns / sizeof *kns; k++) {
+		for (int i = 0; i < runs; i++)
+			t[i] = unshare_cost(kns[k].flags);
+		row(kns[k].name, median(t, runs) * 1e3, bare, "ms", "");
 	}
 	double bare_cli = spawn_median(tru, runs) * 1e3;
 	row("bare exec of /bin/true from the bench (CLI baseline)", bare_cli, bare_cli, "ms", "");
