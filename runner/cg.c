@@ -607,14 +607,14 @@ static int cg_open_join_fds(struct dp_cgroup *cg)
 }
 
 /* Which hierarchies to use and where our own cgroup is: read once per process
- * and per shape (with or without the pids controller), since every run would
+ * and per shape (with or without the pids controller, the freezer), since every run would
  * otherwise parse /proc/self/mountinfo and /proc/self/cgroup several times. */
 static int cg_layout_cached(const struct dp_cgroup_config *cfg, const struct dp_cgroup_ops **ops,
 			    struct dp_cg_layout *lay)
 {
 	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-	static struct { bool done; int r; const struct dp_cgroup_ops *ops; struct dp_cg_layout lay; } cache[2];
-	int k = cfg && cfg->pids > 0;
+	static struct { bool done; int r; const struct dp_cgroup_ops *ops; struct dp_cg_layout lay; } cache[4];
+	int k = (cfg && cfg->pids > 0) | (cfg && cfg->no_freezer) << 1;
 	int r;
 
 	pthread_mutex_lock(&lock);

@@ -1,7 +1,8 @@
 /* cg_v1.c: the cgroup v1 backend (hybrid hosts: controllers on v1 mounts).
  *
  * A run gets one directory in each of the memory, cpuacct, pids (only when a
- * pids limit is asked for) and freezer (optional) hierarchies, deduplicated
+ * pids limit is asked for) and freezer (optional; left out for isolated runs,
+ * cfg->no_freezer, whose kill is init's death) hierarchies, deduplicated
  * when controllers are co-mounted ("cpu,cpuacct").  memory and cpuacct are
  * required: without them the figures would not cover the whole tree.
  *
@@ -58,6 +59,8 @@ static int v1_layout(const struct dp_cg_sys *sys, const struct dp_cgroup_config 
 		int k, r;
 
 		if (bit == DP_CG_PIDS && cfg && cfg->pids <= 0)
+			continue;
+		if (bit == DP_CG_FREEZER && cfg && cfg->no_freezer)
 			continue;
 		r = dp_cg_sys_self_dir(sys, v1_ctrls[i].name, dir, sizeof(dir));
 		if (r < 0) {

@@ -113,6 +113,8 @@ struct dp_cgroup;
 struct dp_cgroup_config {
 	uint64_t memory;  /* memory limit in bytes (0: none) */
 	int pids;         /* pids limit (0: none) */
+	bool no_freezer;  /* v1: leave out the freezer (isolated runs: killing init empties
+			   * the PID namespace, so the kill never needs to freeze) */
 };
 /* Creates the run's cgroup; -errno (ENOTSUP/EACCES/EROFS...) when no usable cgroup. */
 int dp_cgroup_create(const struct dp_cgroup_config *cfg, struct dp_cgroup **out);

@@ -362,7 +362,8 @@ static void send_go(struct dp_proc *p, int go_fd)
 	const struct sock_fprog *prog = NULL;
 	char err[512] = "";
 	if (p->want_cgroup) {
-		struct dp_cgroup_config cc = { .memory = p->lim.memory, .pids = p->lim.procs };
+		/* isolated: the PID namespace dies with init, so no freezer is needed to kill */
+		struct dp_cgroup_config cc = { .memory = p->lim.memory, .pids = p->lim.procs, .no_freezer = p->ns != NULL };
 		if (dp_cgroup_create(&cc, &p->cg) < 0) {
 			p->cg = NULL; /* fallback: rlimits, reported as "cgroup": false */
 		} else {

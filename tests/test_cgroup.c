@@ -328,6 +328,23 @@ Test(cgroup, v1_runs_sit_in_own_cgroup_and_join_through_tasks)
 	dp_cgroup_destroy(cg);
 }
 
+/* Isolated runs ask for no freezer: none of the run's directories has it,
+ * and kill still empties the group (unfrozen loop). */
+Test(cgroup, no_freezer_leaves_the_freezer_out)
+{
+	struct dp_cgroup_config cfg = { .memory = 16 * MiB, .pids = 8, .no_freezer = true };
+	struct dp_cgroup *cg = make_cg(0, 0); /* skips when unusable */
+
+	dp_cgroup_destroy(cg);
+	cr_assert_eq(dp_cgroup_create(&cfg, &cg), 0);
+	for (int i = 0; i < cg->n; i++)
+		cr_assert_eq(cg->dir[i].ctrls & DP_CG_FREEZER, 0u, "%s", cg->dir[i].path);
+	cr_assert_eq(reap(spawn_in(cg, small, NULL)), 0);
+	cr_assert_eq(dp_cgroup_kill(cg), 0);
+	cr_assert(empty(cg));
+	dp_cgroup_destroy(cg);
+}
+
 static int joined_pipe[2];
 
 static void report_cgroup(void *arg)
