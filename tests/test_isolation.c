@@ -22,7 +22,7 @@
 
 struct iso_run {
 	int rc;
-	pid_t pid;          /* the runner's pid (its cgroups are named run-<pid>-...) */
+	pid_t pid;          /* the runner's pid (its cgroups are named dualpipe-run-<pid>-...) */
 	double t0, elapsed;
 	int mounts_before;
 	char dir[64];       /* scratch dir holding the result, stdout and stderr */
