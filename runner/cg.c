@@ -4,22 +4,35 @@
  * - Backend: cgroup v2 when the cgroup2 mount offers the memory controller
  *   (cg_v2.c), else the v1 memory/cpuacct/pids/freezer hierarchies of a hybrid
  *   host (cg_v1.c).  Neither: -ENOTSUP, and the runner falls back to rlimits.
- * - Place: "<the runner's own cgroup>/dualpipe/<run>" in every hierarchy used,
- *   so a run stays inside whatever limits the runner itself is under.  The
- *   "dualpipe" parent is removed again when the last run of it goes away.
- * - Name: run-<owner pid>-<pid ns inode>-<counter>-<random>.  mkdir() is the
- *   lock: EEXIST means someone else has that name, so we pick another.  The
- *   owner in the name lets dp_cgroup_cleanup_stale() remove the cgroups of
+ * - Place: v1: "<the runner's own cgroup>/<run>" in every hierarchy used, so
+ *   a run stays inside whatever limits the runner itself is under, and no
+ *   shared parent has to be made and removed around every run (v1 has no
+ *   "no internal processes" rule).  v2: "<own cgroup>/dualpipe/<run>" (see
+ *   cg_v2.c: the parent enables the controllers); that parent is removed
+ *   again when the last run of it goes away.
+ * - Name: dualpipe-run-<owner pid>-<pid ns inode>-<counter>-<random>.  mkdir()
+ *   is the lock: EEXIST means someone else has that name, so we pick another.
+ *   The owner in the name lets dp_cgroup_cleanup_stale() remove the cgroups of
  *   runners that died (only of our own pid namespace: pids of another mean
- *   nothing here).
- * - Races with a concurrent destroy removing the shared parent show up as
+ *   nothing here); the prefix tells them from the other cgroups next to them.
+ *   Older versions' "<own>/dualpipe/run-..." are cleaned up too.
+ * - Discovery: /proc/self/mountinfo and /proc/self/cgroup are read once (per
+ *   process and shape) and every controller's place derived from that copy;
+ *   facts that cannot change between runs (memsw files, use_hierarchy) too.
+ * - Races with a concurrent destroy removing a shared v2 parent show up as
  *   ENOENT (mkdir of the run, or a control file missing because the parent was
  *   recreated before its controllers were enabled): we undo and retry.
- * - Joining: cgroup.procs of every directory is opened O_WRONLY|O_CLOEXEC here;
- *   the child writes "0" (itself) as its first step, while it is still root.
- * - Destroy: kill what is left, then rmdir; rmdir retries EBUSY for a while
- *   because a killed task leaves the cgroup only once it has fully exited.
- *   The caller should reap its own child before destroy.
+ * - Joining: the join file of every directory (v1 "tasks", v2 "cgroup.procs")
+ *   is opened O_WRONLY|O_CLOEXEC here, by us: the kernel checks the opener's
+ *   credentials.  v1: the child writes "0" into "tasks" itself (spawn.c hands
+ *   it the fds): a task moving itself as one thread skips the global
+ *   threadgroup lock that a move by pid takes for writing, whose wait for an
+ *   RCU grace period gave joins a 7-15 ms tail.  v2: the parent writes the
+ *   child's pid into cgroup.procs.
+ * - Destroy: rmdir, and only when that says EBUSY kill what is left and retry;
+ *   rmdir retries EBUSY for a while because a killed task leaves the cgroup
+ *   only once it has fully exited.  The caller should reap its own child
+ *   before destroy.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -200,18 +213,108 @@ int dp_cg_signal_procs(const char *dir, int sig)
 
 /* ---- where this process is ---- */
 
-/* Mount point and mount root of the hierarchy of ctrl (NULL: cgroup2), from
- * /proc/self/mountinfo: "id parent dev ROOT MOUNTPOINT opts... - FSTYPE src SUPEROPTS". */
-static int cg_find_mount(const char *ctrl, char *mnt, size_t mntsz, char *root, size_t rootsz)
+/* The whole of a /proc file into a malloc'd, NUL-terminated buffer. */
+static int cg_slurp(const char *path, char **out)
 {
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char *line = NULL;
-	size_t cap = 0;
+	size_t len = 0, cap = 8192;
+	char *buf = malloc(cap);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || !buf) {
+		int r = fd < 0 ? -errno : -ENOMEM;
+
+		if (fd >= 0)
+			close(fd);
+		free(buf);
+		return r;
+	}
+	for (;;) {
+		ssize_t n;
+
+		if (len + 1 >= cap) {
+			char *p = realloc(buf, cap *= 2);
+
+			if (!p) {
+				close(fd);
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = p;
+		}
+		n = read(fd, buf + len, cap - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int r = -errno;
+
+			close(fd);
+			free(buf);
+			return r;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	*out = buf;
+	return 0;
+}
+
+int dp_cg_sys_read(struct dp_cg_sys *sys)
+{
+	int r;
+
+	sys->mountinfo = sys->cgroup = NULL;
+	r = cg_slurp("/proc/self/mountinfo", &sys->mountinfo);
+	if (r == 0)
+		r = cg_slurp("/proc/self/cgroup", &sys->cgroup);
+	if (r < 0)
+		dp_cg_sys_free(sys);
+	return r;
+}
+
+void dp_cg_sys_free(struct dp_cg_sys *sys)
+{
+	free(sys->mountinfo);
+	free(sys->cgroup);
+	sys->mountinfo = sys->cgroup = NULL;
+}
+
+/* The next line of a snapshot, copied into line (NUL-terminated, newline
+ * kept); lines longer than the buffer are skipped.  NULL at the end. */
+static const char *cg_next_line(const char *pos, char *line, size_t size)
+{
+	while (pos && *pos) {
+		const char *nl = strchr(pos, '\n');
+		size_t len = nl ? (size_t)(nl - pos) + 1 : strlen(pos);
+		const char *next = pos + len;
+
+		if (len < size) {
+			memcpy(line, pos, len);
+			line[len] = '\0';
+			return next;
+		}
+		pos = next;
+	}
+	return NULL;
+}
+
+#define CG_LINE (3 * DP_CG_PATH)
+
+/* Mount point and mount root of the hierarchy of ctrl (NULL: cgroup2), from
+ * mountinfo: "id parent dev ROOT MOUNTPOINT opts... - FSTYPE src SUPEROPTS".
+ * root_only: the first mount whose root is "/" (a mount of the whole tree). */
+static int cg_mount(const struct dp_cg_sys *sys, const char *ctrl, bool root_only, char *mnt,
+		    size_t mntsz, char *root, size_t rootsz)
+{
+	char *line = malloc(CG_LINE);
+	const char *pos = sys->mountinfo;
 	int r = -ENOENT;
 
-	if (!f)
-		return -errno;
-	while (r == -ENOENT && getline(&line, &cap, f) > 0) {
+	if (!line)
+		return -ENOMEM;
+	while (r == -ENOENT && (pos = cg_next_line(pos, line, CG_LINE))) {
 		char mroot[DP_CG_PATH], mpoint[DP_CG_PATH], fstype[32], opts[512];
 		char *sep = strstr(line, " - ");
 
@@ -231,6 +334,8 @@ static int cg_find_mount(const char *ctrl, char *mnt, size_t mntsz, char *root, 
 		} else if (strcmp(fstype, "cgroup2") != 0) {
 			continue;
 		}
+		if (root_only && (strcmp(mroot, "/") != 0 || strlen(mpoint) >= mntsz))
+			continue;
 		if (strlen(mpoint) >= mntsz || strlen(mroot) >= rootsz)
 			r = -ENAMETOOLONG;
 		else {
@@ -240,22 +345,33 @@ static int cg_find_mount(const char *ctrl, char *mnt, size_t mntsz, char *root, 
 		}
 	}
 	free(line);
-	fclose(f);
 	return r;
+}
+
+int dp_cg_sys_mount(const struct dp_cg_sys *sys, const char *ctrl, char *mnt, size_t mntsz,
+		    char *root, size_t rootsz)
+{
+	return cg_mount(sys, ctrl, false, mnt, mntsz, root, rootsz);
+}
+
+int dp_cg_sys_v2_root(const struct dp_cg_sys *sys, char *dir, size_t size)
+{
+	char root[DP_CG_PATH];
+
+	return cg_mount(sys, NULL, true, dir, size, root, sizeof(root));
 }
 
 /* Our cgroup path in the hierarchy of ctrl, from /proc/self/cgroup
  * ("hierarchy-id:controllers:path"; cgroup2 is "0::path"). */
-static int cg_own_path(const char *ctrl, char *buf, size_t size)
+static int cg_own_path(const struct dp_cg_sys *sys, const char *ctrl, char *buf, size_t size)
 {
-	FILE *f = fopen("/proc/self/cgroup", "re");
-	char *line = NULL;
-	size_t cap = 0;
+	char *line = malloc(CG_LINE);
+	const char *pos = sys->cgroup;
 	int r = -ENOENT;
 
-	if (!f)
-		return -errno;
-	while (r == -ENOENT && getline(&line, &cap, f) > 0) {
+	if (!line)
+		return -ENOMEM;
+	while (r == -ENOENT && (pos = cg_next_line(pos, line, CG_LINE))) {
 		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
 		bool found = false;
 
@@ -280,18 +396,17 @@ static int cg_own_path(const char *ctrl, char *buf, size_t size)
 		}
 	}
 	free(line);
-	fclose(f);
 	return r;
 }
 
-int dp_cg_self_dir(const char *ctrl, char *dir, size_t size)
+int dp_cg_sys_self_dir(const struct dp_cg_sys *sys, const char *ctrl, char *dir, size_t size)
 {
 	char mnt[DP_CG_PATH], root[DP_CG_PATH], own[DP_CG_PATH];
 	const char *rel = own;
-	int n, r = cg_find_mount(ctrl, mnt, sizeof(mnt), root, sizeof(root));
+	int n, r = dp_cg_sys_mount(sys, ctrl, mnt, sizeof(mnt), root, sizeof(root));
 
 	if (r == 0)
-		r = cg_own_path(ctrl, own, sizeof(own));
+		r = cg_own_path(sys, ctrl, own, sizeof(own));
 	if (r < 0)
 		return r;
 	/* A mount of a sub-tree (container without a cgroup namespace): our path
@@ -307,6 +422,18 @@ int dp_cg_self_dir(const char *ctrl, char *dir, size_t size)
 		rel = "";
 	n = snprintf(dir, size, "%s%s", mnt, rel);
 	return (n < 0 || (size_t)n >= size) ? -ENAMETOOLONG : 0;
+}
+
+int dp_cg_self_dir(const char *ctrl, char *dir, size_t size)
+{
+	struct dp_cg_sys sys;
+	int r = dp_cg_sys_read(&sys);
+
+	if (r < 0)
+		return r;
+	r = dp_cg_sys_self_dir(&sys, ctrl, dir, size);
+	dp_cg_sys_free(&sys);
+	return r;
 }
 
 /* ---- names ---- */
@@ -327,17 +454,24 @@ int dp_cg_run_name(pid_t owner, char *buf, size_t size)
 
 	if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t)sizeof(rnd))
 		rnd = ((uint32_t)time(NULL) * 2654435761u) ^ (uint32_t)getpid() ^ c;
-	n = snprintf(buf, size, "run-%d-%lx-%u-%08" PRIx32, (int)owner, cg_pidns(), c, rnd);
+	n = snprintf(buf, size, DP_CG_RUN_PREFIX "%d-%lx-%u-%08" PRIx32, (int)owner, cg_pidns(), c, rnd);
 	return (n < 0 || (size_t)n >= size) ? -ENAMETOOLONG : 0;
 }
 
-/* True when name is a run whose owner, in our pid namespace, is gone. */
+/* True when name is a run whose owner, in our pid namespace, is gone.  Both
+ * the current names and the "run-..." of older versions count. */
 static bool cg_is_stale(const char *name)
 {
 	int pid;
 	unsigned long ns;
 
-	if (sscanf(name, "run-%d-%lx-", &pid, &ns) != 2 || pid <= 0)
+	if (strncmp(name, DP_CG_RUN_PREFIX, strlen(DP_CG_RUN_PREFIX)) == 0)
+		name += strlen(DP_CG_RUN_PREFIX);
+	else if (strncmp(name, "run-", 4) == 0)
+		name += 4;
+	else
+		return false;
+	if (sscanf(name, "%d-%lx-", &pid, &ns) != 2 || pid <= 0)
 		return false;
 	if (ns != cg_pidns() || pid == getpid())
 		return false;
@@ -346,33 +480,36 @@ static bool cg_is_stale(const char *name)
 
 /* ---- create / destroy ---- */
 
-static const struct dp_cgroup_ops *cg_pick(void)
+static const struct dp_cgroup_ops *cg_pick(const struct dp_cg_sys *sys)
 {
 	char dir[DP_CG_PATH], ctrls[512];
 	char mnt[DP_CG_PATH], root[DP_CG_PATH];
 
 	/* v2 is usable when its root offers memory (on hybrid hosts it is empty). */
-	if (cg_find_mount(NULL, mnt, sizeof(mnt), root, sizeof(root)) == 0 &&
+	if (dp_cg_sys_mount(sys, NULL, mnt, sizeof(mnt), root, sizeof(root)) == 0 &&
 	    dp_cg_read(mnt, "cgroup.controllers", ctrls, sizeof(ctrls)) >= 0) {
 		for (char *save = NULL, *tok = strtok_r(ctrls, " \n", &save); tok;
 		     tok = strtok_r(NULL, " \n", &save))
 			if (strcmp(tok, "memory") == 0)
 				return &dp_cg_v2_ops;
 	}
-	if (dp_cg_self_dir("memory", dir, sizeof(dir)) == 0)
+	if (dp_cg_sys_self_dir(sys, "memory", dir, sizeof(dir)) == 0)
 		return &dp_cg_v1_ops;
 	return NULL;
 }
 
-/* Removes the run's directories (retrying EBUSY while killed tasks finish
- * exiting), then the shared parents when they became empty. */
+/* Removes the run's directories, then the shared parents when they became
+ * empty.  rmdir comes first: it only succeeds on a cgroup without tasks, so
+ * an empty run (the usual case) costs no read of cgroup.procs.  EBUSY: kill
+ * what is listed and retry at once; nothing listed means killed tasks are
+ * still exiting, so wait a little (bounded). */
 static int cg_remove_dirs(struct dp_cgroup *cg)
 {
 	int err = 0;
 
 	for (int i = cg->n - 1; i >= 0; i--) {
 		char *slash;
-		int waited = 0, delay = 1;
+		int waited = 0, delay = 1, kills = 0;
 
 		while (rmdir(cg->dir[i].path) < 0) {
 			if (errno == ENOENT)
@@ -381,12 +518,18 @@ static int cg_remove_dirs(struct dp_cgroup *cg)
 				err = err ? err : -errno;
 				break;
 			}
-			if (dp_cg_signal_procs(cg->dir[i].path, 0) > 0 && cg->ops)
+			/* kill waits until the listing is empty by itself (bounded) */
+			if (kills < 3 && cg->ops && dp_cg_signal_procs(cg->dir[i].path, 0) > 0) {
+				kills++;
 				cg->ops->kill(cg);
+				continue;
+			}
 			dp_cg_sleep_ms(delay);
 			waited += delay;
 			delay = delay < 32 ? delay * 2 : delay;
 		}
+		if (cg->dir[i].own_parent)
+			continue; /* the runner's own cgroup: not ours to remove */
 		/* The parent: fails (ENOTEMPTY/EBUSY) while other runs use it. */
 		slash = strrchr(cg->dir[i].path, '/');
 		if (slash) {
@@ -407,7 +550,8 @@ static void cg_close_fds(struct dp_cgroup *cg)
 	}
 }
 
-/* mkdir of parents and of the run in each hierarchy; undoes itself on failure. */
+/* mkdir of parents (not the runner's own cgroup: it exists) and of the run
+ * in each hierarchy; undoes itself on failure. */
 static int cg_make_dirs(struct dp_cgroup *cg, const struct dp_cg_layout *lay, const char *name,
 			const struct dp_cgroup_config *cfg)
 {
@@ -417,13 +561,15 @@ static int cg_make_dirs(struct dp_cgroup *cg, const struct dp_cg_layout *lay, co
 	for (int i = 0; i < lay->n; i++) {
 		struct dp_cg_dir *d = &cg->dir[cg->n];
 
-		if (mkdir(lay->parent[i], 0755) < 0 && errno != EEXIST) {
-			r = -errno;
-			break;
+		if (!lay->own[i]) {
+			if (mkdir(lay->parent[i], 0755) < 0 && errno != EEXIST) {
+				r = -errno;
+				break;
+			}
+			r = cg->ops->prepare_parent(lay->parent[i], cfg);
+			if (r < 0)
+				break;
 		}
-		r = cg->ops->prepare_parent(lay->parent[i], cfg);
-		if (r < 0)
-			break;
 		r = cg_path(d->path, sizeof(d->path), lay->parent[i], name);
 		if (r < 0)
 			break;
@@ -432,12 +578,13 @@ static int cg_make_dirs(struct dp_cgroup *cg, const struct dp_cg_layout *lay, co
 			break;
 		}
 		d->ctrls = lay->ctrls[i];
+		d->own_parent = lay->own[i];
 		d->join_fd = -1;
 		cg->n++;
 	}
 	if (r < 0) {
 		/* The parent we failed in may be one we just made: remove it if empty. */
-		if (cg->n < lay->n)
+		if (cg->n < lay->n && !lay->own[cg->n])
 			rmdir(lay->parent[cg->n]);
 		cg_remove_dirs(cg);
 	}
@@ -448,7 +595,7 @@ static int cg_open_join_fds(struct dp_cgroup *cg)
 {
 	for (int i = 0; i < cg->n; i++) {
 		char path[DP_CG_PATH];
-		int r = cg_path(path, sizeof(path), cg->dir[i].path, "cgroup.procs");
+		int r = cg_path(path, sizeof(path), cg->dir[i].path, cg->ops->join_file);
 
 		if (r < 0)
 			return r;
@@ -460,21 +607,29 @@ static int cg_open_join_fds(struct dp_cgroup *cg)
 }
 
 /* Which hierarchies to use and where our own cgroup is: read once per process
- * and per shape (with or without the pids controller), since every run would
+ * and per shape (with or without the pids controller, the freezer), since every run would
  * otherwise parse /proc/self/mountinfo and /proc/self/cgroup several times. */
 static int cg_layout_cached(const struct dp_cgroup_config *cfg, const struct dp_cgroup_ops **ops,
 			    struct dp_cg_layout *lay)
 {
 	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-	static struct { bool done; int r; const struct dp_cgroup_ops *ops; struct dp_cg_layout lay; } cache[2];
-	int k = cfg && cfg->pids > 0;
+	static struct { bool done; int r; const struct dp_cgroup_ops *ops; struct dp_cg_layout lay; } cache[4];
+	int k = (cfg && cfg->pids > 0) | (cfg && cfg->no_freezer) << 1;
 	int r;
 
 	pthread_mutex_lock(&lock);
 	if (!cache[k].done) {
-		cache[k].ops = cg_pick();
+		/* one read of each /proc file serves every controller */
+		struct dp_cg_sys sys;
+
 		memset(&cache[k].lay, 0, sizeof(cache[k].lay));
-		cache[k].r = cache[k].ops ? cache[k].ops->layout(cfg, &cache[k].lay) : -ENOTSUP;
+		cache[k].ops = NULL;
+		cache[k].r = dp_cg_sys_read(&sys);
+		if (cache[k].r == 0) {
+			cache[k].ops = cg_pick(&sys);
+			cache[k].r = cache[k].ops ? cache[k].ops->layout(&sys, cfg, &cache[k].lay) : -ENOTSUP;
+			dp_cg_sys_free(&sys);
+		}
 		/* only a working layout is kept: a failure may be transient (EAGAIN, ENOMEM) */
 		cache[k].done = cache[k].r == 0;
 	}
@@ -500,6 +655,7 @@ int dp_cgroup_create(const struct dp_cgroup_config *cfg, struct dp_cgroup **out)
 	if (!cg)
 		return -ENOMEM;
 	cg->ops = ops;
+	cg->facts = lay.facts;
 	for (int attempt = 0; attempt < CG_CREATE_TRIES; attempt++) {
 		char name[96];
 
@@ -536,6 +692,11 @@ int dp_cgroup_join_fds(const struct dp_cgroup *cg, int *fds, int max)
 	for (int i = 0; i < cg->n; i++)
 		fds[i] = cg->dir[i].join_fd;
 	return cg->n;
+}
+
+bool dp_cgroup_self_join(const struct dp_cgroup *cg)
+{
+	return cg && cg->ops->self_join;
 }
 
 /* Child side: only write(), so it is safe between fork and exec. */
@@ -579,17 +740,14 @@ int dp_cgroup_kill(struct dp_cgroup *cg)
 	return cg ? cg->ops->kill(cg) : 0;
 }
 
+/* No look at cgroup.procs first: rmdir fails with EBUSY while a task is left,
+ * and cg_remove_dirs() kills and retries then (core mode: daemons that
+ * outlived the program; isolated mode: never, the PID namespace died with init). */
 void dp_cgroup_destroy(struct dp_cgroup *cg)
 {
-	bool busy = false;
-
 	if (!cg)
 		return;
 	cg_close_fds(cg);
-	for (int i = 0; i < cg->n; i++)
-		busy = busy || dp_cg_signal_procs(cg->dir[i].path, 0) > 0;
-	if (busy)
-		cg->ops->kill(cg);
 	cg_remove_dirs(cg);
 	free(cg);
 }
@@ -611,6 +769,7 @@ static int cg_remove_stale(const struct dp_cgroup_ops *ops, const struct dp_cg_l
 		    access(d->path, F_OK) < 0)
 			continue;
 		d->ctrls = lay->ctrls[i];
+		d->own_parent = lay->own[i];
 		d->join_fd = -1;
 		cg.n++;
 	}
@@ -620,20 +779,12 @@ static int cg_remove_stale(const struct dp_cgroup_ops *ops, const struct dp_cg_l
 	return cg_remove_dirs(&cg);
 }
 
-int dp_cgroup_cleanup_stale(void)
+/* Stale runs directly in the parents of lay; adds to *removed, keeps the first error. */
+static void cg_cleanup_in(const struct dp_cgroup_ops *ops, const struct dp_cg_layout *lay,
+			  int *removed, int *err)
 {
-	const struct dp_cgroup_ops *ops = cg_pick();
-	struct dp_cg_layout lay;
-	int removed = 0, err = 0, r;
-
-	if (!ops)
-		return 0;
-	memset(&lay, 0, sizeof(lay));
-	r = ops->layout(NULL, &lay);
-	if (r < 0)
-		return r;
-	for (int i = 0; i < lay.n; i++) {
-		DIR *d = opendir(lay.parent[i]);
+	for (int i = 0; i < lay->n; i++) {
+		DIR *d = opendir(lay->parent[i]);
 		char (*names)[96] = NULL;
 		size_t n = 0, cap = 0;
 		struct dirent *e;
@@ -655,13 +806,49 @@ int dp_cgroup_cleanup_stale(void)
 		}
 		closedir(d);
 		for (size_t k = 0; k < n; k++) {
-			r = cg_remove_stale(ops, &lay, names[k]);
+			int r = cg_remove_stale(ops, lay, names[k]);
+
 			if (r == 0)
-				removed++;
-			else if (r != -ENOENT && !err)
-				err = r;
+				(*removed)++;
+			else if (r != -ENOENT && !*err)
+				*err = r;
 		}
 		free(names);
+	}
+}
+
+int dp_cgroup_cleanup_stale(void)
+{
+	const struct dp_cgroup_ops *ops;
+	struct dp_cg_sys sys;
+	struct dp_cg_layout lay, legacy;
+	int removed = 0, err = 0, r = dp_cg_sys_read(&sys);
+
+	if (r < 0)
+		return r;
+	memset(&lay, 0, sizeof(lay));
+	ops = cg_pick(&sys);
+	r = ops ? ops->layout(&sys, NULL, &lay) : 0;
+	dp_cg_sys_free(&sys);
+	if (!ops)
+		return 0;
+	if (r < 0)
+		return r;
+	cg_cleanup_in(ops, &lay, &removed, &err);
+	/* Runs of older versions sit in a "dualpipe" directory under the
+	 * runner's own cgroup: clean those too, then the directory when empty. */
+	memset(&legacy, 0, sizeof(legacy));
+	for (int i = 0; i < lay.n; i++) {
+		if (!lay.own[i] || snprintf(legacy.parent[legacy.n], DP_CG_PATH, "%s/" DP_CG_LEGACY_PARENT,
+					     lay.parent[i]) >= DP_CG_PATH ||
+		    access(legacy.parent[legacy.n], F_OK) < 0)
+			continue;
+		legacy.ctrls[legacy.n++] = lay.ctrls[i];
+	}
+	if (legacy.n) {
+		cg_cleanup_in(ops, &legacy, &removed, &err);
+		for (int i = 0; i < legacy.n; i++)
+			rmdir(legacy.parent[i]); /* ENOTEMPTY/EBUSY while an older runner uses it */
 	}
 	return removed || !err ? removed : err;
 }

@@ -1,7 +1,8 @@
 /* cg_v1.c: the cgroup v1 backend (hybrid hosts: controllers on v1 mounts).
  *
  * A run gets one directory in each of the memory, cpuacct, pids (only when a
- * pids limit is asked for) and freezer (optional) hierarchies, deduplicated
+ * pids limit is asked for) and freezer (optional; left out for isolated runs,
+ * cfg->no_freezer, whose kill is init's death) hierarchies, deduplicated
  * when controllers are co-mounted ("cpu,cpuacct").  memory and cpuacct are
  * required: without them the figures would not cover the whole tree.
  *
@@ -40,43 +41,63 @@ static const struct { const char *name; unsigned bit; } v1_ctrls[] = {
 	{ "freezer", DP_CG_FREEZER },
 };
 
-static int v1_layout(const struct dp_cgroup_config *cfg, struct dp_cg_layout *lay)
+/* Runs go straight into the runner's own cgroup of each hierarchy (v1 allows
+ * tasks and children side by side), so there is no parent to make. */
+static int v1_layout(const struct dp_cg_sys *sys, const struct dp_cgroup_config *cfg,
+		     struct dp_cg_layout *lay)
 {
 	unsigned required = DP_CG_MEMORY | DP_CG_CPUACCT;
+	uint64_t v;
 
 	if (cfg && cfg->pids > 0)
 		required |= DP_CG_PIDS;
 	lay->n = 0;
+	lay->facts = 0;
 	for (size_t i = 0; i < DP_ARRAY_SIZE(v1_ctrls); i++) {
-		char dir[DP_CG_PATH], parent[DP_CG_PATH];
+		char dir[DP_CG_PATH];
 		unsigned bit = v1_ctrls[i].bit;
-		int k, n, r = dp_cg_self_dir(v1_ctrls[i].name, dir, sizeof(dir));
+		int k, r;
 
 		if (bit == DP_CG_PIDS && cfg && cfg->pids <= 0)
 			continue;
+		if (bit == DP_CG_FREEZER && cfg && cfg->no_freezer)
+			continue;
+		r = dp_cg_sys_self_dir(sys, v1_ctrls[i].name, dir, sizeof(dir));
 		if (r < 0) {
 			if (required & bit)
 				return r == -ENOENT ? -ENOTSUP : r;
 			continue;
 		}
-		n = snprintf(parent, sizeof(parent), "%s/dualpipe", dir);
-		if (n < 0 || (size_t)n >= sizeof(parent))
-			return -ENAMETOOLONG;
-		for (k = 0; k < lay->n && strcmp(lay->parent[k], parent) != 0; k++)
+		for (k = 0; k < lay->n && strcmp(lay->parent[k], dir) != 0; k++)
 			;
 		if (k == lay->n) {
 			if (lay->n == DP_CG_MAX_DIRS)
 				return -E2BIG;
-			strcpy(lay->parent[lay->n++], parent);
+			strcpy(lay->parent[lay->n], dir);
+			lay->own[lay->n++] = true;
 		}
 		lay->ctrls[k] |= bit;
+	}
+	if (!cfg)
+		return 0;
+	/* Read once here rather than per run: swap accounting is a boot option,
+	 * and a new memory cgroup takes use_hierarchy from its parent (ours). */
+	for (int k = 0; k < lay->n; k++) {
+		if (!(lay->ctrls[k] & DP_CG_MEMORY))
+			continue;
+		if (dp_cg_exists(lay->parent[k], "memory.memsw.limit_in_bytes"))
+			lay->facts |= DP_CG_F_MEMSW;
+		if (dp_cg_read_u64(lay->parent[k], "memory.use_hierarchy", &v) == 0 && v == 0)
+			lay->facts |= DP_CG_F_HIER_OFF;
 	}
 	return 0;
 }
 
 static int v1_prepare_parent(const char *parent, const struct dp_cgroup_config *cfg)
 {
-	return 0;
+	(void)parent;
+	(void)cfg;
+	return 0; /* never called: the parents are our own cgroups */
 }
 
 static int v1_set_u64(const char *dir, const char *file, uint64_t v)
@@ -87,14 +108,13 @@ static int v1_set_u64(const char *dir, const char *file, uint64_t v)
 	return dp_cg_write(dir, file, buf);
 }
 
-static int v1_configure_memory(const char *dir, const struct dp_cgroup_config *cfg)
+static int v1_configure_memory(const char *dir, unsigned facts, const struct dp_cgroup_config *cfg)
 {
-	uint64_t v;
-	bool memsw = dp_cg_exists(dir, "memory.memsw.limit_in_bytes");
+	bool memsw = facts & DP_CG_F_MEMSW;
 	int r;
 
 	/* Always 1 on recent kernels; on old ones it only matters for children. */
-	if (dp_cg_read_u64(dir, "memory.use_hierarchy", &v) == 0 && v == 0)
+	if (facts & DP_CG_F_HIER_OFF)
 		dp_cg_write(dir, "memory.use_hierarchy", "1");
 	if (cfg->memory) {
 		/* memory first: memsw may never be below it. */
@@ -106,12 +126,9 @@ static int v1_configure_memory(const char *dir, const struct dp_cgroup_config *c
 	}
 	if (!memsw)
 		dp_cg_write(dir, "memory.swappiness", "0");
-	r = dp_cg_write(dir, "memory.oom_control", "0");
-	if (r < 0)
-		return r;
-	if (dp_cg_read_key(dir, "memory.oom_control", "oom_kill_disable", &v) == 0 && v != 0)
-		return -EPERM;
-	return 0;
+	/* Not read back: the write succeeding is what sets oom_kill_disable to 0.
+	 * Not skipped when our own cgroup has 0 either: that one can change. */
+	return dp_cg_write(dir, "memory.oom_control", "0");
 }
 
 static int v1_configure(struct dp_cgroup *cg, const struct dp_cgroup_config *cfg)
@@ -121,7 +138,7 @@ static int v1_configure(struct dp_cgroup *cg, const struct dp_cgroup_config *cfg
 		int r = 0;
 
 		if (cg->dir[i].ctrls & DP_CG_MEMORY)
-			r = v1_configure_memory(dir, cfg);
+			r = v1_configure_memory(dir, cg->facts, cfg);
 		if (r == 0 && (cg->dir[i].ctrls & DP_CG_PIDS) && cfg->pids > 0)
 			r = v1_set_u64(dir, "pids.max", (uint64_t)cfg->pids);
 		if (r < 0)
@@ -152,7 +169,7 @@ static int v1_memory_peak(struct dp_cgroup *cg, uint64_t *bytes)
 	if (!dir)
 		return -ENOTSUP;
 	/* memory+swap when swap is accounted: that is what the limit covers. */
-	if (dp_cg_read_u64(dir, "memory.memsw.max_usage_in_bytes", bytes) == 0)
+	if ((cg->facts & DP_CG_F_MEMSW) && dp_cg_read_u64(dir, "memory.memsw.max_usage_in_bytes", bytes) == 0)
 		return 0;
 	return dp_cg_read_u64(dir, "memory.max_usage_in_bytes", bytes);
 }
@@ -224,6 +241,11 @@ static int v1_kill(struct dp_cgroup *cg)
 
 const struct dp_cgroup_ops dp_cg_v1_ops = {
 	.version = 1,
+	/* "tasks", not "cgroup.procs": "0" there moves only the writing thread, the
+	 * one case where the kernel skips the global threadgroup lock (the child
+	 * that joins is single-threaded, so that is the whole process). */
+	.join_file = "tasks",
+	.self_join = true,
 	.layout = v1_layout,
 	.prepare_parent = v1_prepare_parent,
 	.configure = v1_configure,

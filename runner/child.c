@@ -118,6 +118,40 @@ static void read_go(const struct dp_child_plan *pl, struct dp_go_msg *go)
 		_exit(127);
 }
 
+/* v1 cgroup join: the parent sent go->join_fds fds ("tasks" of every
+ * hierarchy, opened by the parent, whose credentials the kernel checks) over
+ * the channel.  Writing "0" moves this single-threaded process by itself,
+ * without the global lock a move by pid takes.  A failure fails the run. */
+static void join_cgroup(const struct dp_go_msg *go)
+{
+	if (!go->join_fds)
+		return;
+	if (go->join_fds > DP_GO_MAX_JOIN_FDS)
+		die_step(DP_STEP_CGROUP, EPROTO, 0);
+	int fds[DP_GO_MAX_JOIN_FDS];
+	char byte, cbuf[CMSG_SPACE(sizeof fds)];
+	struct iovec iov = { &byte, 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = cbuf, .msg_controllen = sizeof cbuf };
+	ssize_t n;
+	while ((n = recvmsg(DP_CHILD_CHAN_FD, &mh, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+		;
+	if (n < 0)
+		die_step(DP_STEP_CGROUP, errno, 0);
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	size_t len = go->join_fds * sizeof(int);
+	/* anything else than exactly the fds announced: give up (_exit closes what came) */
+	if (n != 1 || (mh.msg_flags & MSG_CTRUNC) || !cm || cm->cmsg_level != SOL_SOCKET ||
+	    cm->cmsg_type != SCM_RIGHTS || cm->cmsg_len != CMSG_LEN(len))
+		die_step(DP_STEP_CGROUP, EPROTO, 0);
+	memcpy(fds, CMSG_DATA(cm), len);
+	int r = dp_cgroup_join_self(fds, (int)go->join_fds);
+	for (uint32_t i = 0; i < go->join_fds; i++)
+		close(fds[i]);
+	if (r < 0)
+		die_step(DP_STEP_CGROUP, -r, 0);
+}
+
 /* The bounding set can only shrink while we still hold CAP_SETPCAP, i.e.
  * before the uid switch clears the permitted set.  An unprivileged runner
  * (core mode without a user namespace) has no CAP_SETPCAP and no capabilities
@@ -264,7 +298,8 @@ static _Noreturn void init_main(const struct dp_child_plan *pl)
 		die_step(step ? step : DP_STEP_MOUNT, -r, extra);
 	hide_runner_from_program();
 	struct dp_go_msg go;
-	read_go(pl, &go); /* init joins the cgroup before the program exists: it inherits it */
+	read_go(pl, &go);
+	join_cgroup(&go); /* init joins the cgroup before the program exists: it inherits it */
 	pid_t prog = raw_fork();
 	if (prog < 0)
 		die_step(DP_STEP_FORK, errno, 0);
@@ -310,5 +345,6 @@ _Noreturn void dp_child_main(const struct dp_child_plan *pl)
 		init_main(pl);
 	struct dp_go_msg go;
 	read_go(pl, &go);
+	join_cgroup(&go);
 	program_main(pl, parent, &go);
 }

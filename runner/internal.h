@@ -130,11 +130,17 @@ struct dp_cgroup;
 struct dp_cgroup_config {
 	uint64_t memory;  /* memory limit in bytes (0: none) */
 	int pids;         /* pids limit (0: none) */
+	bool no_freezer;  /* v1: leave out the freezer (isolated runs: killing init empties
+			   * the PID namespace, so the kill never needs to freeze) */
 };
 /* Creates the run's cgroup; -errno (ENOTSUP/EACCES/EROFS...) when no usable cgroup. */
 int dp_cgroup_create(const struct dp_cgroup_config *cfg, struct dp_cgroup **out);
-/* Fds (opened in the parent) that the child writes "0" into to join; returns count. */
+/* Fds (opened in the parent, O_WRONLY|O_CLOEXEC) to join the run's cgroup
+ * with: v1 "tasks", v2 "cgroup.procs"; returns count, -ENOSPC when max is short. */
 int dp_cgroup_join_fds(const struct dp_cgroup *cg, int *fds, int max);
+/* True when the child must join by itself (writing "0" into the join fds,
+ * v1), false when the parent writes the child's pid into them (v2). */
+bool dp_cgroup_self_join(const struct dp_cgroup *cg);
 /* Child side, async-signal-safe: writes "0" into each join fd. */
 int dp_cgroup_join_self(const int *fds, int n);
 /* CPU time of every task that ever ran in the cgroup, nanoseconds. */
@@ -223,29 +229,52 @@ void dp_json_number(FILE *f, double v);
 #define DP_CG_PATH 4096
 enum { DP_CG_MEMORY = 1u, DP_CG_PIDS = 2u, DP_CG_CPUACCT = 4u, DP_CG_FREEZER = 8u };
 
+/* Run cgroup names: DP_CG_RUN_PREFIX "<owner pid>-<pid ns inode>-<counter>-<random>".
+ * Older versions used "run-..." inside a "dualpipe" parent: cleanup knows both. */
+#define DP_CG_RUN_PREFIX "dualpipe-run-"
+#define DP_CG_LEGACY_PARENT "dualpipe"
+
+/* Facts about the hierarchies that do not change between runs, read with the layout. */
+enum { DP_CG_F_MEMSW = 1u,      /* v1: memory.memsw.* exist (swap accounting) */
+       DP_CG_F_HIER_OFF = 2u }; /* v1: memory.use_hierarchy of the parent is 0 */
+
 /* Where run cgroups go: one parent directory per hierarchy used. */
 struct dp_cg_layout {
 	int n;
 	unsigned ctrls[DP_CG_MAX_DIRS];  /* DP_CG_* handled by each hierarchy */
+	bool own[DP_CG_MAX_DIRS];        /* parent is the runner's own cgroup: never made nor removed */
+	unsigned facts;                  /* DP_CG_F_* */
 	char parent[DP_CG_MAX_DIRS][DP_CG_PATH];
 };
 struct dp_cg_dir {
 	char path[DP_CG_PATH];
 	unsigned ctrls;
-	int join_fd;                     /* cgroup.procs, O_WRONLY|O_CLOEXEC, or -1 */
+	bool own_parent;                 /* the parent is the runner's own cgroup: kept */
+	int join_fd;                     /* v1 tasks / v2 cgroup.procs, O_WRONLY|O_CLOEXEC, or -1 */
 };
 struct dp_cgroup_ops;
 struct dp_cgroup {
 	const struct dp_cgroup_ops *ops;
 	int n;
+	unsigned facts;                  /* DP_CG_F_*, from the layout */
 	struct dp_cg_dir dir[DP_CG_MAX_DIRS];
 	uint64_t peak_sample;            /* v2 without memory.peak: largest memory.current seen */
 };
+/* /proc/self/mountinfo and /proc/self/cgroup, read once per discovery and
+ * parsed for every controller from memory. */
+struct dp_cg_sys {
+	char *mountinfo;
+	char *cgroup;
+};
 struct dp_cgroup_ops {
 	int version;
+	/* The file a task joins through: writing "0" moves the writer itself. */
+	const char *join_file;
+	bool self_join;                  /* see dp_cgroup_self_join() */
 	/* Parents for a new run (cfg) or every parent a run may live in (cfg NULL, for
 	 * cleanup: must not change anything); -errno when no usable hierarchy. */
-	int (*layout)(const struct dp_cgroup_config *cfg, struct dp_cg_layout *lay);
+	int (*layout)(const struct dp_cg_sys *sys, const struct dp_cgroup_config *cfg,
+		      struct dp_cg_layout *lay);
 	/* After mkdir of the parent (v2: enables controllers in its subtree_control). */
 	int (*prepare_parent)(const char *parent, const struct dp_cgroup_config *cfg);
 	int (*configure)(struct dp_cgroup *cg, const struct dp_cgroup_config *cfg);
@@ -264,10 +293,19 @@ int dp_cg_read_key(const char *dir, const char *file, const char *key, uint64_t 
 bool dp_cg_exists(const char *dir, const char *file);
 /* This process's own cgroup directory in the hierarchy of ctrl (NULL: cgroup2). */
 int dp_cg_self_dir(const char *ctrl, char *dir, size_t size);
+/* The same from a snapshot: dp_cg_sys_read() reads both files once (free with
+ * dp_cg_sys_free); dp_cg_sys_mount() gives the mount point and mount root. */
+int dp_cg_sys_read(struct dp_cg_sys *sys);
+void dp_cg_sys_free(struct dp_cg_sys *sys);
+int dp_cg_sys_self_dir(const struct dp_cg_sys *sys, const char *ctrl, char *dir, size_t size);
+int dp_cg_sys_mount(const struct dp_cg_sys *sys, const char *ctrl, char *mnt, size_t mntsz,
+		    char *root, size_t rootsz);
+/* Mount point of a cgroup2 mount of the whole tree (mount root "/"): the root cgroup. */
+int dp_cg_sys_v2_root(const struct dp_cg_sys *sys, char *dir, size_t size);
 /* Sends sig (0: none) to every pid in dir/cgroup.procs; returns how many were listed. */
 int dp_cg_signal_procs(const char *dir, int sig);
 void dp_cg_sleep_ms(int ms);
-/* "run-<owner pid>-<pid ns inode>-<counter>-<random>": the owner is in the name for cleanup. */
+/* DP_CG_RUN_PREFIX "<owner pid>-<pid ns inode>-<counter>-<random>": the owner is in the name for cleanup. */
 int dp_cg_run_name(pid_t owner, char *buf, size_t size);
 
 /* ---- box.c: box ids for concurrent runs (uid = DP_DEFAULT_UID + id) ---- */

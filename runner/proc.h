@@ -54,15 +54,20 @@ struct dp_child_plan {
 
 #define DP_FILTER_MAX 4096 /* BPF_MAXINSNS */
 
-/* Parent -> child once the cgroup is joined and the filter compiled, which the
- * parent does while the child builds its namespaces; filter_len sock_filter
- * entries follow.  ok == 0: the parent gave up, the child exits. */
+/* Parent -> child once the cgroup is made (and joined, v2) and the filter
+ * compiled, which the parent does while the child builds its namespaces;
+ * filter_len sock_filter entries follow.  ok == 0: the parent gave up, the
+ * child exits.  join_fds > 0 (v1): that many cgroup join fds wait on the
+ * channel (SCM_RIGHTS, sent before this message); the child writes "0" into
+ * each to move itself, before it forks or execs. */
 struct dp_go_msg {
 	int32_t ok;
 	int32_t as_limit;   /* apply RLIMIT_AS (no cgroup bounds memory) */
 	uint32_t filter_len; /* 0: no filter */
 	uint32_t notify;
+	uint32_t join_fds;
 };
+#define DP_GO_MAX_JOIN_FDS 8
 
 struct dp_proc {
 	pid_t pid;                  /* init (isolated) or the program (core mode) */

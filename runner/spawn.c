@@ -332,25 +332,63 @@ static int prepare(struct dp_proc *p, const struct dp_options *opt)
 	return 0;
 }
 
+/* Sends the cgroup join fds to the child over the channel (one message). */
+static int send_join_fds(int chan_fd, const int *fds, int n)
+{
+	char byte = 'j', cbuf[CMSG_SPACE(DP_GO_MAX_JOIN_FDS * sizeof(int))];
+	struct iovec iov = { &byte, 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = cbuf, .msg_controllen = CMSG_SPACE((size_t)n * sizeof(int)) };
+	if (n <= 0 || n > DP_GO_MAX_JOIN_FDS)
+		return -EINVAL;
+	memset(cbuf, 0, sizeof cbuf);
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN((size_t)n * sizeof(int));
+	memcpy(CMSG_DATA(cm), fds, (size_t)n * sizeof(int));
+	while (sendmsg(chan_fd, &mh, MSG_NOSIGNAL) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return 0;
+}
+
 /* What the parent does while the child builds its namespaces: the cgroup
- * (created, then the child attached by pid) and the seccomp filter. */
+ * (created; the child attached by pid (v2) or handed the fds to join by
+ * itself (v1)) and the seccomp filter. */
 static void send_go(struct dp_proc *p, int go_fd)
 {
 	struct dp_go_msg go = { .ok = 1, .as_limit = 1 };
 	const struct sock_fprog *prog = NULL;
 	char err[512] = "";
 	if (p->want_cgroup) {
-		struct dp_cgroup_config cc = { .memory = p->lim.memory, .pids = p->lim.procs };
+		/* isolated: the PID namespace dies with init, so no freezer is needed to kill */
+		struct dp_cgroup_config cc = { .memory = p->lim.memory, .pids = p->lim.procs, .no_freezer = p->ns != NULL };
 		if (dp_cgroup_create(&cc, &p->cg) < 0) {
 			p->cg = NULL; /* fallback: rlimits, reported as "cgroup": false */
 		} else {
-			int fds[8], n = dp_cgroup_join_fds(p->cg, fds, (int)DP_ARRAY_SIZE(fds));
-			char pid[24];
-			int len = snprintf(pid, sizeof pid, "%d", (int)p->pid);
-			for (int i = 0; i < n; i++) {
-				if (write(fds[i], pid, (size_t)len) != len) {
-					dp_proc_fail(p, "joining the run's cgroup: %s", strerror(errno));
+			int fds[DP_GO_MAX_JOIN_FDS], n = dp_cgroup_join_fds(p->cg, fds, (int)DP_ARRAY_SIZE(fds));
+			if (n < 0) {
+				dp_proc_fail(p, "joining the run's cgroup: %s", strerror(-n));
+				go.ok = 0;
+			} else if (dp_cgroup_self_join(p->cg)) {
+				/* v1: the child moves itself (see cg.c); the fds we opened carry our credentials */
+				int r = send_join_fds(p->chan_fd, fds, n);
+				if (r == -EPIPE || r == -ECONNRESET)
+					go.ok = 0; /* the child is gone: its own report (or its death) says why */
+				else if (r < 0) {
+					dp_proc_fail(p, "joining the run's cgroup: %s", strerror(-r));
 					go.ok = 0;
+				}
+				go.join_fds = (uint32_t)n;
+			} else {
+				char pid[24];
+				int len = snprintf(pid, sizeof pid, "%d", (int)p->pid);
+				for (int i = 0; i < n; i++) {
+					if (write(fds[i], pid, (size_t)len) != len) {
+						dp_proc_fail(p, "joining the run's cgroup: %s", strerror(errno));
+						go.ok = 0;
+					}
 				}
 			}
 			go.as_limit = 0;

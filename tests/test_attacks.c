@@ -944,14 +944,14 @@ ReportHook(PRE_ALL)(struct criterion_test_set *set)
 Test(attacks, zz_no_leftover_cgroups)
 {
 	/* strict: no cgroup named after any runner of this suite
-	 * (run-<runner pid>-..., see runner/cg.c) */
+	 * (dualpipe-run-<runner pid>-..., see runner/cg.c) */
 	const char *pids = getenv("DP_ATK_PIDS");
 	FILE *f = pids ? fopen(pids, "re") : NULL;
 	int n = 0, pid;
 	cg_found = 0;
 	while (f && fscanf(f, "%d", &pid) == 1) {
-		char needle[32];
-		snprintf(needle, sizeof needle, "run-%d-", pid);
+		char needle[48];
+		snprintf(needle, sizeof needle, "dualpipe-run-%d-", pid);
 		cg_needle = needle;
 		nftw("/sys/fs/cgroup", cg_match, 16, FTW_PHYS);
 		n++;

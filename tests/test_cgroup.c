@@ -293,6 +293,99 @@ Test(cgroup, join_fds_contract)
 	dp_cgroup_destroy(cg);
 }
 
+/* v1: a run is a "dualpipe-run-<owner>-..." directly in the runner's own
+ * cgroup of each hierarchy (no shared parent), and joined through "tasks". */
+Test(cgroup, v1_runs_sit_in_own_cgroup_and_join_through_tasks)
+{
+	static const char *const ctrl[] = { "memory", "cpuacct", "pids", "freezer" };
+	struct dp_cgroup *cg = make_cg(16 * MiB, 8);
+	char prefix[64];
+
+	if (cg->ops->version != 1) {
+		dp_cgroup_destroy(cg);
+		cr_skip_test("not the v1 backend");
+	}
+	cr_assert(dp_cgroup_self_join(cg));
+	cr_assert_not(dp_cgroup_self_join(NULL));
+	snprintf(prefix, sizeof(prefix), DP_CG_RUN_PREFIX "%d-", (int)getpid());
+	for (size_t c = 0; c < sizeof(ctrl) / sizeof(ctrl[0]); c++) {
+		char own[DP_CG_PATH];
+		const char *slash;
+		int i;
+
+		if (dp_cg_self_dir(ctrl[c], own, sizeof(own)) < 0)
+			continue;
+		for (i = 0; i < cg->n && strncmp(cg->dir[i].path, own, strlen(own)) != 0; i++)
+			;
+		cr_assert_lt(i, cg->n, "no run directory under %s", own);
+		slash = strrchr(cg->dir[i].path, '/');
+		cr_assert_eq((size_t)(slash - cg->dir[i].path), strlen(own), "%s not directly in %s",
+			     cg->dir[i].path, own);
+		cr_assert_eq(strncmp(slash + 1, prefix, strlen(prefix)), 0, "%s", slash + 1);
+		cr_assert(cg->dir[i].own_parent);
+		cr_assert(dp_cg_exists(cg->dir[i].path, "tasks"));
+	}
+	dp_cgroup_destroy(cg);
+}
+
+/* Isolated runs ask for no freezer: none of the run's directories has it,
+ * and kill still empties the group (unfrozen loop). */
+Test(cgroup, no_freezer_leaves_the_freezer_out)
+{
+	struct dp_cgroup_config cfg = { .memory = 16 * MiB, .pids = 8, .no_freezer = true };
+	struct dp_cgroup *cg = make_cg(0, 0); /* skips when unusable */
+
+	dp_cgroup_destroy(cg);
+	cr_assert_eq(dp_cgroup_create(&cfg, &cg), 0);
+	for (int i = 0; i < cg->n; i++)
+		cr_assert_eq(cg->dir[i].ctrls & DP_CG_FREEZER, 0u, "%s", cg->dir[i].path);
+	cr_assert_eq(reap(spawn_in(cg, small, NULL)), 0);
+	cr_assert_eq(dp_cgroup_kill(cg), 0);
+	cr_assert(empty(cg));
+	dp_cgroup_destroy(cg);
+}
+
+static int joined_pipe[2];
+
+static void report_cgroup(void *arg)
+{
+	char buf[4096];
+	int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf));
+
+	if (n <= 0 || write(joined_pipe[1], buf, (size_t)n) != n)
+		_exit(2);
+	_exit(0);
+}
+
+/* The child's own "0" write moves it: /proc/self/cgroup names the run in
+ * every hierarchy, and the runner itself stays where it was. */
+Test(cgroup, join_self_moves_the_child_everywhere)
+{
+	struct dp_cgroup *cg = make_cg(16 * MiB, 8);
+	char buf[4096] = "", before[DP_CG_PATH], after[DP_CG_PATH];
+	const char *name = strrchr(cg->dir[0].path, '/') + 1;
+	int st, count = 0;
+
+	cr_assert(dp_cg_self_dir("memory", before, sizeof(before)) == 0 ||
+		  dp_cg_self_dir(NULL, before, sizeof(before)) == 0);
+	cr_assert_eq(pipe2(joined_pipe, O_CLOEXEC), 0);
+	st = reap(spawn_in(cg, report_cgroup, NULL));
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
+	cr_assert_gt(read(joined_pipe[0], buf, sizeof(buf) - 1), 0);
+	close(joined_pipe[0]);
+	close(joined_pipe[1]);
+	for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
+		if (strstr(line, name))
+			count++;
+	/* every directory of the run, deduplicated hierarchies counted once */
+	cr_assert_geq(count, cg->n, "%d of %d hierarchies show %s:\n%s", count, cg->n, name, buf);
+	cr_assert(dp_cg_self_dir("memory", after, sizeof(after)) == 0 ||
+		  dp_cg_self_dir(NULL, after, sizeof(after)) == 0);
+	cr_assert_str_eq(before, after, "the runner moved");
+	dp_cgroup_destroy(cg);
+}
+
 /* ---- stale cgroups ---- */
 
 Test(cgroup, cleanup_stale_removes_dead_owners_runs)
@@ -338,6 +431,48 @@ Test(cgroup, cleanup_stale_removes_dead_owners_runs)
 	for (int i = 0; i < cg->n; i++) {
 		cr_assert_eq(stat(stale[i], &sb), -1, "%s survived", stale[i]);
 		/* Our own, live run is untouched. */
+		cr_assert_eq(stat(cg->dir[i].path, &sb), 0, "%s was removed", cg->dir[i].path);
+	}
+	dp_cgroup_destroy(cg);
+}
+
+/* Runs of older versions ("<own>/dualpipe/run-<dead owner>-...") are found
+ * too, and their "dualpipe" parent goes once empty. */
+Test(cgroup, cleanup_stale_removes_legacy_runs_and_parent)
+{
+	struct dp_cgroup *cg = make_cg(0, 8);
+	char legacy[DP_CG_MAX_DIRS][DP_CG_PATH], run[DP_CG_MAX_DIRS][DP_CG_PATH];
+	bool made_parent[DP_CG_MAX_DIRS] = { false };
+	struct stat sb;
+	int removed, n = 0;
+	pid_t dead;
+
+	if (!cg->dir[0].own_parent) {
+		dp_cgroup_destroy(cg);
+		cr_skip_test("runs do not sit in the runner's own cgroup here (v2)");
+	}
+	dead = fork();
+	cr_assert_geq(dead, 0);
+	if (dead == 0)
+		_exit(0);
+	reap(dead);
+	for (int i = 0; i < cg->n; i++, n++) {
+		char parent[DP_CG_PATH];
+
+		strcpy(parent, cg->dir[i].path);
+		snprintf(legacy[i], sizeof(legacy[i]), "%s/" DP_CG_LEGACY_PARENT, dirname(parent));
+		made_parent[i] = mkdir(legacy[i], 0755) == 0;
+		cr_assert(made_parent[i] || errno == EEXIST, "%s: %s", legacy[i], strerror(errno));
+		snprintf(run[i], sizeof(run[i]), "%s/run-%d-%lx-0-00000000", legacy[i], (int)dead,
+			 (unsigned long)(stat("/proc/self/ns/pid", &sb) == 0 ? sb.st_ino : 0));
+		cr_assert_eq(mkdir(run[i], 0755), 0, "%s: %s", run[i], strerror(errno));
+	}
+	removed = dp_cgroup_cleanup_stale();
+	cr_assert_geq(removed, 1, "removed %d", removed);
+	for (int i = 0; i < n; i++) {
+		cr_assert_eq(stat(run[i], &sb), -1, "%s survived", run[i]);
+		if (made_parent[i])
+			cr_assert_eq(stat(legacy[i], &sb), -1, "%s survived", legacy[i]);
 		cr_assert_eq(stat(cg->dir[i].path, &sb), 0, "%s was removed", cg->dir[i].path);
 	}
 	dp_cgroup_destroy(cg);
@@ -437,6 +572,7 @@ Test(cgroup, v2_backend_refuses_hybrid_root)
 {
 	struct dp_cgroup_config cfg = { .memory = 64 * MiB, .pids = 8 };
 	struct dp_cg_layout lay;
+	struct dp_cg_sys sys;
 	char ctrls[256] = "";
 
 	if (geteuid() != 0)
@@ -445,7 +581,9 @@ Test(cgroup, v2_backend_refuses_hybrid_root)
 	    strstr(ctrls, "memory"))
 		cr_skip_test("not a hybrid host with an empty cgroup2");
 	memset(&lay, 0, sizeof(lay));
-	cr_assert_lt(dp_cg_v2_ops.layout(&cfg, &lay), 0);
+	cr_assert_eq(dp_cg_sys_read(&sys), 0);
+	cr_assert_lt(dp_cg_v2_ops.layout(&sys, &cfg, &lay), 0);
+	dp_cg_sys_free(&sys);
 }
 
 Test(cgroup, self_dir_follows_proc_self_cgroup)

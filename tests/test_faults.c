@@ -52,18 +52,20 @@ static int find_marked(const char *marker, pid_t skip, pid_t *pids, int max)
 	return n;
 }
 
-/* Counts cgroup directories named run-<owner>-* in every hierarchy (depth <= 6). */
+/* Counts cgroup directories named dualpipe-run-<owner>-* (or run-<owner>-*,
+ * older versions) in every hierarchy (depth <= 6). */
 static int count_run_cgroups(const char *dir, pid_t owner, int depth)
 {
-	char prefix[32];
-	snprintf(prefix, sizeof prefix, "run-%d-", (int)owner);
+	char prefix[48], legacy[32];
+	snprintf(prefix, sizeof prefix, "dualpipe-run-%d-", (int)owner);
+	snprintf(legacy, sizeof legacy, "run-%d-", (int)owner);
 	int n = 0;
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	while (d && depth > 0 && (e = readdir(d))) {
 		if (e->d_type != DT_DIR || e->d_name[0] == '.')
 			continue;
-		if (!strncmp(e->d_name, prefix, strlen(prefix)))
+		if (!strncmp(e->d_name, prefix, strlen(prefix)) || !strncmp(e->d_name, legacy, strlen(legacy)))
 			n++;
 		char sub[4096];
 		snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name);
@@ -163,7 +165,7 @@ Test(faults, sigkill_of_runner_leaves_no_process_and_cleanup_removes_its_cgroup,
 		cr_assert(atoi(r->out + (strncmp(r->out, "removed ", 8) ? 0 : 8)) >= 1,
 			  "cleanup said: %s", r->out);
 	cr_assert_eq(count_run_cgroups("/sys/fs/cgroup", runner, 7), 0,
-		     "cgroup dirs run-%d-* remain after cleanup", (int)runner);
+		     "cgroup dirs dualpipe-run-%d-* remain after cleanup", (int)runner);
 
 	const char *again[] = { "run", "--", tu_prog("hello"), NULL };
 	cr_assert_eq(tu_cli(r, "run", again + 1), 0);

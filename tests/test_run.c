@@ -440,3 +440,54 @@ Test(run, box_uid_range_is_configurable)
 	cr_assert(uid >= 71000 && uid < 71003, "uid %d outside 71000:3", uid);
 	usage_error("--box-uids=71000", "--box-uids");
 }
+
+/* The program is really inside the run's cgroup in every v1 hierarchy the run
+ * uses (memory, cpuacct, pids; freezer in core mode only: an isolated run is
+ * killed through its PID namespace), in both isolation modes: each of those
+ * lines of its /proc/self/cgroup ends in the same dualpipe-run-* name. */
+static void check_joined(const char *isolation, bool freezer)
+{
+	if (geteuid() != 0)
+		cr_skip_test("cgroups are used only when the runner is root");
+	struct tu_run r;
+	RUN(r, isolation, "--policy=none", "--procs=16", "--", "/bin/cat", "/proc/self/cgroup");
+	expect(&r, "OK", 0);
+	if (strcmp(tu_field(r.json, "cgroup"), "true"))
+		cr_skip_test("no cgroup on this host");
+	if (strstr(r.out, ":memory:") == NULL)
+		cr_skip_test("no v1 memory hierarchy (cgroup v2 host)");
+	char name[128] = "";
+	int found = 0;
+	static const char *const ctrls[] = { ":memory:", ":cpuacct:", ":cpu,cpuacct:", ":pids:", ":freezer:" };
+	bool freezer_seen = false;
+	for (char *line = strtok(r.out, "\n"); line; line = strtok(NULL, "\n")) {
+		for (size_t c = 0; c < sizeof ctrls / sizeof *ctrls; c++) {
+			char *at = strstr(line, ctrls[c]);
+			if (!at)
+				continue;
+			freezer_seen = freezer_seen || c == 4;
+			const char *base = strrchr(at, '/');
+			if (c == 4 && !freezer) {
+				cr_assert_null(strstr(base, "dualpipe-run-"), "isolated run in a freezer cgroup: %s", line);
+				continue;
+			}
+			cr_assert_not_null(base, "%s", line);
+			cr_assert_eq(strncmp(base + 1, "dualpipe-run-", 13), 0, "not in a run cgroup: %s", line);
+			if (!name[0])
+				snprintf(name, sizeof name, "%s", base + 1);
+			cr_assert_str_eq(base + 1, name, "two different run cgroups: %s", line);
+			found++;
+		}
+	}
+	cr_assert_geq(found, freezer && freezer_seen ? 4 : 3, "memory, cpuacct, pids (, freezer): %d lines", found);
+}
+
+Test(run, program_is_in_the_run_cgroup_isolated)
+{
+	check_joined("--isolation=full", false);
+}
+
+Test(run, program_is_in_the_run_cgroup_core_mode)
+{
+	check_joined("--isolation=none", true);
+}

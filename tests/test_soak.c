@@ -8,8 +8,9 @@
  * Shared-machine care: the test process first moves into a private mount
  * namespace (root only), so mounts made by others do not change our
  * mountinfo while a leak of a run's mount into the caller's namespace still
- * would; cgroup directories of other runners (run-<their pid>-...) and the
- * shared "dualpipe" parents that come and go with them are not counted. */
+ * would; cgroup directories of other runners (dualpipe-run-<their pid>-...,
+ * or run-<pid>-... of older versions) and the shared "dualpipe" parents of
+ * those are not counted. */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <pthread.h>
@@ -93,9 +94,12 @@ static int children(int *zombies)
 	return n;
 }
 
-/* "run-<pid>-..." */
+/* "dualpipe-run-<pid>-..." (runs sit directly in the runner's cgroup), or
+ * the "run-<pid>-..." of older versions under a "dualpipe" parent */
 static int run_owner(const char *name)
 {
+	if (!strncmp(name, "dualpipe-run-", 13))
+		return atoi(name + 13);
 	return strncmp(name, "run-", 4) ? 0 : atoi(name + 4);
 }
 
@@ -166,7 +170,7 @@ static void snapshot(struct snap *s)
 	s->kids = children(&s->zombies);
 	s->cg = 0;
 	s->cg_ours = 0;
-	/* run cgroups sit at <hierarchy>/<runner's cgroup>/dualpipe/run-*: depth 4
+	/* run cgroups sit at <hierarchy>/<runner's cgroup>/dualpipe-run-*: depth 4
 	 * covers a runner two levels down (here: memory:/process_api/<id>) */
 	DIR *d = opendir("/sys/fs/cgroup");
 	struct dirent *e;
