@@ -237,8 +237,17 @@ static _Noreturn void program_main(const struct dp_child_plan *pl, pid_t parent,
 	die_step(DP_STEP_EXEC, errno, 0);
 }
 
+/* init's fork of the program, as PID 2 of the box even when set-up helpers
+ * (ns_child.c) used that number before (clone3 set_tid: init holds
+ * CAP_SYS_ADMIN over its PID namespace); a plain fork when that is refused. */
 static pid_t raw_fork(void)
 {
+	pid_t tid = 2;
+	struct clone_args ca = { .exit_signal = SIGCHLD, .set_tid = (uint64_t)(uintptr_t)&tid,
+				 .set_tid_size = 1 };
+	pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
+	if (pid >= 0)
+		return pid;
 	return (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
 }
 

@@ -162,10 +162,10 @@ int dp_cgroup_cleanup_stale(void);
 struct dp_ns_plan;
 /* Everything the child needs, resolved in the parent (paths, mount list, tmp dir). */
 int dp_ns_plan_create(const struct dp_options *opt, struct dp_ns_plan **out, char *err, size_t errlen);
-/* Namespace flags this plan needs (CLONE_NEWPID | CLONE_NEWNS | ...).  The
- * runner clones with the PID and user ones only; init unshares the rest itself,
- * so building them (a network namespace costs ~1.5 ms) overlaps the parent's
- * cgroup and filter work. */
+/* Namespace flags for the runner's clone: CLONE_NEWPID, and CLONE_NEWUSER when
+ * rootless.  init makes the others (mount, IPC, UTS, net) itself in
+ * dp_ns_child_setup, so building them overlaps the parent's cgroup and filter
+ * work (and the network namespace, the costliest, overlaps init's mounts). */
 unsigned long dp_ns_clone_flags(const struct dp_ns_plan *plan);
 /* Parent side, after clone: writes uid/gid maps when a user namespace is used. */
 int dp_ns_parent_setup(const struct dp_ns_plan *plan, pid_t child);
@@ -182,7 +182,7 @@ const char *dp_ns_plan_exec_path(const struct dp_ns_plan *plan);
 const char *dp_ns_plan_cwd(const struct dp_ns_plan *plan);
 
 /* The plan's layout, shared by ns_plan.c (builds it) and ns_child.c (runs it). */
-enum dp_ns_op_kind { DP_NS_BIND, DP_NS_TMPFS, DP_NS_PROC, DP_NS_SYMLINK, DP_NS_SETATTR };
+enum dp_ns_op_kind { DP_NS_BIND, DP_NS_TMPFS, DP_NS_PROC, DP_NS_SYMLINK, DP_NS_SETATTR, DP_NS_MKNOD };
 struct dp_ns_op {
 	enum dp_ns_op_kind kind;
 	char *src;               /* bind: "/.oldroot" + host path; symlink: link text; tmpfs: mount data */
@@ -193,16 +193,20 @@ struct dp_ns_op {
 	bool recursive;          /* attr applies to submounts too */
 	bool file;               /* the mount point is a regular file */
 	unsigned long remount;   /* MS_* for a bind-remount when mount_setattr is missing (keeps locked flags) */
+	mode_t mode;             /* mknod: S_IFCHR | permissions (umask is 0 while init builds) */
+	dev_t rdev;              /* mknod: the host node's device number */
 };
 /* Special values of *extra for steps that are not ops[] entries. */
 enum { DP_NS_X_PRIVATE = -1, DP_NS_X_ROOT = -2, DP_NS_X_PIVOT = -3, DP_NS_X_DETACH = -4,
-       DP_NS_X_ROOT_RO = -5, DP_NS_X_CHDIR = -6, DP_NS_X_LO = -7, DP_NS_X_HOSTNAME = -8 };
+       DP_NS_X_ROOT_RO = -5, DP_NS_X_CHDIR = -6, DP_NS_X_LO = -7, DP_NS_X_HOSTNAME = -8,
+       DP_NS_X_NETNS = -9 };
 struct dp_ns_plan {
-	unsigned long clone_flags;
+	unsigned long clone_flags;  /* for the runner's clone3: CLONE_NEWPID (| CLONE_NEWUSER) */
+	unsigned long unshare_flags; /* what init unshares: CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS */
+	bool netns;              /* a new network namespace (made by init's helper, see ns_child.c) */
 	bool userns;             /* CLONE_NEWUSER: parent writes "uid uid 1" / "gid gid 1" maps */
 	uid_t uid;
 	gid_t gid;
-	bool loopback;           /* new network namespace: bring lo up */
 	char *base;              /* existing host dir the root tmpfs is mounted on (private mount ns) */
 	char *root_data;         /* tmpfs options of the new root */
 	char *cwd;

@@ -14,7 +14,8 @@
  *   /proc               a fresh proc of the box's PID namespace (no hidepid:
  *                       only the box's own processes are in it anyway, and
  *                       subset=pid would break /proc/meminfo, /proc/cpuinfo)
- *   /dev                tmpfs with binds of null zero full random urandom,
+ *   /dev                tmpfs with null zero full random urandom (mknod as
+ *                       root, binds of the host's nodes when rootless),
  *                       symlinks fd stdin stdout stderr, a /dev/shm tmpfs;
  *                       made read-only last (device nodes stay writable)
  *   /tmp                private tmpfs, 1777, 64 MiB; the cwd without workdir
@@ -483,7 +484,18 @@ static int build_view(struct dp_ns_plan *p, const struct dp_options *opt, char *
 		snprintf(host, sizeof host, "/dev/%s", dev_nodes[i]);
 		if (stat(host, &st) < 0 || !S_ISCHR(st.st_mode))
 			continue;
-		/* no attributes: a character device cannot be executed or be
+		if (!p->userns) {
+			/* as root: a node of our own, one syscall instead of an
+			 * empty file and a bind mount */
+			if (!(op = add_op(p, DP_NS_MKNOD)) || !(op->dst = strdup(host)) ||
+			    !(op->what = xfmt("device node %s", host)))
+				return -ENOMEM;
+			op->mode = S_IFCHR | (st.st_mode & 07777);
+			op->rdev = st.st_rdev;
+			continue;
+		}
+		/* a user namespace may not mknod: bind the host's node.  No
+		 * attributes: a character device cannot be executed or be
 		 * setuid, and read-only would not stop writes to it anyway */
 		if ((r = add_bind(p, host, host, true, true, 0, "bind of device")) < 0)
 			return r;
@@ -570,11 +582,9 @@ int dp_ns_plan_create(const struct dp_options *opt, struct dp_ns_plan **out, cha
 	struct dp_ns_plan *p = calloc(1, sizeof *p);
 	if (!p)
 		return -ENOMEM;
-	p->clone_flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS;
-	if (!opt->net) {
-		p->clone_flags |= CLONE_NEWNET;
-		p->loopback = true;
-	}
+	p->clone_flags = CLONE_NEWPID;
+	p->unshare_flags = CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS;
+	p->netns = !opt->net;
 	if (!root) {
 		p->clone_flags |= CLONE_NEWUSER;
 		p->userns = true;
@@ -664,6 +674,7 @@ const char *dp_ns_plan_describe(const struct dp_ns_plan *plan, int extra)
 	case DP_NS_X_CHDIR: return "entering the working directory";
 	case DP_NS_X_LO: return "bringing up the loopback interface";
 	case DP_NS_X_HOSTNAME: return "setting the hostname";
+	case DP_NS_X_NETNS: return "creating the network namespace";
 	default: return "building the filesystem view";
 	}
 }
