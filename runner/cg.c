@@ -82,10 +82,29 @@ int dp_cg_write(const char *dir, const char *file, const char *val)
 	return r;
 }
 
+/* Reads fd until EOF or size - 1 bytes, NUL-terminated: the length, or -errno. */
+static int cg_read_fd(int fd, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	while (len + 1 < size) {
+		ssize_t n = read(fd, buf + len, size - 1 - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	return (int)len;
+}
+
 int dp_cg_read(const char *dir, const char *file, char *buf, size_t size)
 {
 	char path[DP_CG_PATH];
-	size_t len = 0;
 	int fd, r = cg_path(path, sizeof(path), dir, file);
 
 	if (r < 0)
@@ -93,23 +112,9 @@ int dp_cg_read(const char *dir, const char *file, char *buf, size_t size)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	while (len + 1 < size) {
-		ssize_t n = read(fd, buf + len, size - 1 - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = -errno;
-			close(fd);
-			return r;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
+	r = cg_read_fd(fd, buf, size);
 	close(fd);
-	buf[len] = '\0';
-	return (int)len;
+	return r;
 }
 
 int dp_cg_read_u64(const char *dir, const char *file, uint64_t *v)
@@ -216,47 +221,28 @@ int dp_cg_signal_procs(const char *dir, int sig)
 /* The whole of a /proc file into a malloc'd, NUL-terminated buffer. */
 static int cg_slurp(const char *path, char **out)
 {
-	size_t len = 0, cap = 8192;
-	char *buf = malloc(cap);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t len = 0, cap = 4096;
+	char *buf = NULL;
+	int r, fd = open(path, O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0 || !buf) {
-		int r = fd < 0 ? -errno : -ENOMEM;
+	if (fd < 0)
+		return -errno;
+	do { /* a buffer filled to the brim may have more to come: grow, read on */
+		char *p = realloc(buf, cap *= 2);
 
-		if (fd >= 0)
-			close(fd);
+		if (!p) {
+			r = -ENOMEM;
+			break;
+		}
+		buf = p;
+		r = cg_read_fd(fd, buf + len, cap - len);
+		len += r > 0 ? (size_t)r : 0;
+	} while (r >= 0 && len + 1 == cap);
+	close(fd);
+	if (r < 0) {
 		free(buf);
 		return r;
 	}
-	for (;;) {
-		ssize_t n;
-
-		if (len + 1 >= cap) {
-			char *p = realloc(buf, cap *= 2);
-
-			if (!p) {
-				close(fd);
-				free(buf);
-				return -ENOMEM;
-			}
-			buf = p;
-		}
-		n = read(fd, buf + len, cap - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int r = -errno;
-
-			close(fd);
-			free(buf);
-			return r;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	buf[len] = '\0';
 	*out = buf;
 	return 0;
 }
@@ -528,7 +514,7 @@ static int cg_remove_dirs(struct dp_cgroup *cg)
 			waited += delay;
 			delay = delay < 32 ? delay * 2 : delay;
 		}
-		if (cg->dir[i].own_parent)
+		if (cg->ops && cg->ops->in_own_cgroup)
 			continue; /* the runner's own cgroup: not ours to remove */
 		/* The parent: fails (ENOTEMPTY/EBUSY) while other runs use it. */
 		slash = strrchr(cg->dir[i].path, '/');
@@ -561,7 +547,7 @@ static int cg_make_dirs(struct dp_cgroup *cg, const struct dp_cg_layout *lay, co
 	for (int i = 0; i < lay->n; i++) {
 		struct dp_cg_dir *d = &cg->dir[cg->n];
 
-		if (!lay->own[i]) {
+		if (!cg->ops->in_own_cgroup) {
 			if (mkdir(lay->parent[i], 0755) < 0 && errno != EEXIST) {
 				r = -errno;
 				break;
@@ -578,13 +564,12 @@ static int cg_make_dirs(struct dp_cgroup *cg, const struct dp_cg_layout *lay, co
 			break;
 		}
 		d->ctrls = lay->ctrls[i];
-		d->own_parent = lay->own[i];
 		d->join_fd = -1;
 		cg->n++;
 	}
 	if (r < 0) {
 		/* The parent we failed in may be one we just made: remove it if empty. */
-		if (cg->n < lay->n && !lay->own[cg->n])
+		if (cg->n < lay->n && !cg->ops->in_own_cgroup)
 			rmdir(lay->parent[cg->n]);
 		cg_remove_dirs(cg);
 	}
@@ -769,7 +754,6 @@ static int cg_remove_stale(const struct dp_cgroup_ops *ops, const struct dp_cg_l
 		    access(d->path, F_OK) < 0)
 			continue;
 		d->ctrls = lay->ctrls[i];
-		d->own_parent = lay->own[i];
 		d->join_fd = -1;
 		cg.n++;
 	}
@@ -838,8 +822,8 @@ int dp_cgroup_cleanup_stale(void)
 	/* Runs of older versions sit in a "dualpipe" directory under the
 	 * runner's own cgroup: clean those too, then the directory when empty. */
 	memset(&legacy, 0, sizeof(legacy));
-	for (int i = 0; i < lay.n; i++) {
-		if (!lay.own[i] || snprintf(legacy.parent[legacy.n], DP_CG_PATH, "%s/" DP_CG_LEGACY_PARENT,
+	for (int i = 0; ops->in_own_cgroup && i < lay.n; i++) {
+		if (snprintf(legacy.parent[legacy.n], DP_CG_PATH, "%s/" DP_CG_LEGACY_PARENT,
 					     lay.parent[i]) >= DP_CG_PATH ||
 		    access(legacy.parent[legacy.n], F_OK) < 0)
 			continue;

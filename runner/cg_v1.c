@@ -73,8 +73,7 @@ static int v1_layout(const struct dp_cg_sys *sys, const struct dp_cgroup_config 
 		if (k == lay->n) {
 			if (lay->n == DP_CG_MAX_DIRS)
 				return -E2BIG;
-			strcpy(lay->parent[lay->n], dir);
-			lay->own[lay->n++] = true;
+			strcpy(lay->parent[lay->n++], dir);
 		}
 		lay->ctrls[k] |= bit;
 	}
@@ -91,13 +90,6 @@ static int v1_layout(const struct dp_cg_sys *sys, const struct dp_cgroup_config 
 			lay->facts |= DP_CG_F_HIER_OFF;
 	}
 	return 0;
-}
-
-static int v1_prepare_parent(const char *parent, const struct dp_cgroup_config *cfg)
-{
-	(void)parent;
-	(void)cfg;
-	return 0; /* never called: the parents are our own cgroups */
 }
 
 static int v1_set_u64(const char *dir, const char *file, uint64_t v)
@@ -247,7 +239,7 @@ const struct dp_cgroup_ops dp_cg_v1_ops = {
 	.join_file = "tasks",
 	.self_join = true,
 	.layout = v1_layout,
-	.prepare_parent = v1_prepare_parent,
+	.in_own_cgroup = true, /* so no prepare_parent */
 	.configure = v1_configure,
 	.cpu_ns = v1_cpu_ns,
 	.memory_peak = v1_memory_peak,

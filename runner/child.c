@@ -299,9 +299,7 @@ static void hide_runner_from_program(void)
 static _Noreturn void init_main(const struct dp_child_plan *pl)
 {
 	int step = 0, extra = 0;
-	/* the costly namespaces are made here, while the parent builds the cgroup and filter */
-	if (pl->unshare_flags && unshare((int)pl->unshare_flags) < 0)
-		die_step(DP_STEP_UNSHARE, errno, 0);
+	/* the namespaces are made here, while the parent builds the cgroup and filter */
 	int r = dp_ns_child_setup(pl->ns, &step, &extra);
 	if (r < 0)
 		die_step(step ? step : DP_STEP_MOUNT, -r, extra);

@@ -246,14 +246,12 @@ enum { DP_CG_F_MEMSW = 1u,      /* v1: memory.memsw.* exist (swap accounting) */
 struct dp_cg_layout {
 	int n;
 	unsigned ctrls[DP_CG_MAX_DIRS];  /* DP_CG_* handled by each hierarchy */
-	bool own[DP_CG_MAX_DIRS];        /* parent is the runner's own cgroup: never made nor removed */
 	unsigned facts;                  /* DP_CG_F_* */
 	char parent[DP_CG_MAX_DIRS][DP_CG_PATH];
 };
 struct dp_cg_dir {
 	char path[DP_CG_PATH];
 	unsigned ctrls;
-	bool own_parent;                 /* the parent is the runner's own cgroup: kept */
 	int join_fd;                     /* v1 tasks / v2 cgroup.procs, O_WRONLY|O_CLOEXEC, or -1 */
 };
 struct dp_cgroup_ops;
@@ -275,11 +273,15 @@ struct dp_cgroup_ops {
 	/* The file a task joins through: writing "0" moves the writer itself. */
 	const char *join_file;
 	bool self_join;                  /* see dp_cgroup_self_join() */
+	/* Runs are made directly in the runner's own cgroup (v1): the layout's
+	 * parents exist already and are never made, prepared nor removed. */
+	bool in_own_cgroup;
 	/* Parents for a new run (cfg) or every parent a run may live in (cfg NULL, for
 	 * cleanup: must not change anything); -errno when no usable hierarchy. */
 	int (*layout)(const struct dp_cg_sys *sys, const struct dp_cgroup_config *cfg,
 		      struct dp_cg_layout *lay);
-	/* After mkdir of the parent (v2: enables controllers in its subtree_control). */
+	/* After mkdir of the parent (v2: enables controllers in its subtree_control);
+	 * unused when in_own_cgroup. */
 	int (*prepare_parent)(const char *parent, const struct dp_cgroup_config *cfg);
 	int (*configure)(struct dp_cgroup *cg, const struct dp_cgroup_config *cfg);
 	int (*cpu_ns)(struct dp_cgroup *cg, uint64_t *ns);

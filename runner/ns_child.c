@@ -215,18 +215,33 @@ struct net_helper {
 	pid_t pid;
 };
 
+/* A new network namespace with lo up, for the calling task; on failure
+ * *extra says which part (DP_NS_X_NETNS or DP_NS_X_LO). */
+static int make_netns(int *extra)
+{
+	int r;
+	*extra = DP_NS_X_NETNS;
+	if (unshare(CLONE_NEWNET) < 0)
+		return -errno;
+	*extra = DP_NS_X_LO;
+	if ((r = loopback_up()) < 0)
+		return r;
+	*extra = 0;
+	return 0;
+}
+
+/* The step a make_netns() failure is reported as. */
+static int netns_step(int extra)
+{
+	return extra == DP_NS_X_LO ? DP_STEP_NET : DP_STEP_UNSHARE;
+}
+
 static int net_helper_main(void *arg)
 {
 	struct net_helper *h = arg;
-	int r;
-	if (unshare(CLONE_NEWNET) < 0) {
-		h->err = -errno;
-		h->extra = DP_NS_X_NETNS;
-		return 1;
-	}
-	if ((r = loopback_up()) < 0) {
+	int r = make_netns(&h->extra);
+	if (r < 0) {
 		h->err = r;
-		h->extra = DP_NS_X_LO;
 		return 1;
 	}
 	int fd = openat(h->proc_fd, "self/ns/net", O_RDONLY | O_CLOEXEC);
@@ -352,13 +367,11 @@ int dp_ns_child_setup(const struct dp_ns_plan *plan, int *step, int *extra)
 	if (helper) {
 		int x, rn = net_helper_join(&net, &x);
 		if (r == 0 && rn < 0)
-			FAIL(x == DP_NS_X_LO ? DP_STEP_NET : DP_STEP_UNSHARE, x, rn);
+			FAIL(netns_step(x), x, rn);
 	} else if (r == 0 && plan->netns) {
-		/* no helper: the same, here */
-		if (unshare(CLONE_NEWNET) < 0)
-			FAIL(DP_STEP_UNSHARE, DP_NS_X_NETNS, -errno);
-		if ((r = loopback_up()) < 0)
-			FAIL(DP_STEP_NET, DP_NS_X_LO, r);
+		int x; /* no helper: the same, here */
+		if ((r = make_netns(&x)) < 0)
+			FAIL(netns_step(x), x, r);
 	}
 	return r;
 }

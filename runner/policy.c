@@ -1270,17 +1270,17 @@ int dp_policy_load(const char *name_or_path, struct dp_policy **out, char *err, 
 				 "strict) nor a readable file: %s", name_or_path, strerror(errno));
 		return -ENOENT;
 	}
-	if (e && (ps.pol = policy_new())) {
+	const struct dp_prebuilt_filter *pb = e ? prebuilt_find(e->name) : NULL;
+	if (pb) {
 		/* Shipped and prebuilt at build time (tools/gen_prebuilt_filters.c,
 		 * which also parsed and checked it): no parsing now.  A `none` policy
 		 * has nothing to parse at all. */
-		if ((ps.pol->prebuilt = prebuilt_find(e->name))) {
-			ps.pol->none = ps.pol->prebuilt->none;
-			ps.pol->lazy = e;
-			*out = ps.pol;
-			return 0;
-		}
-		dp_policy_free(ps.pol);
+		if (!(*out = policy_new()))
+			return -ENOMEM;
+		(*out)->prebuilt = pb;
+		(*out)->none = pb->none;
+		(*out)->lazy = e;
+		return 0;
 	}
 	return policy_parse(&ps, NULL, 0, NULL, name_or_path, e, out);
 }

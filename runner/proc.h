@@ -47,7 +47,6 @@ struct dp_child_plan {
 	struct sock_filter *filter_buf; /* DP_FILTER_MAX slots: the parent sends the filter in the go message */
 	int stdio_fds[3];            /* fds that become 0, 1, 2 */
 	bool wait_maps;              /* user namespace: wait for the uid/gid maps before set-up */
-	unsigned long unshare_flags; /* namespaces init creates itself (mount, IPC, UTS, net) */
 	const struct dp_ns_plan *ns; /* NULL: core mode, no init process */
 	int chan_fd, status_fd, sync_fd;
 };

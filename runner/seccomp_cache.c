@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
+#include "proc.h" /* DP_CHILD_CHAN_FD: the child's channel, sendmsg on it stays allowed */
 
-#define CHILD_CHAN_FD 3 /* the child's channel fd: sendmsg on it stays allowed */
 
 struct filter_cache {
 	uint64_t serial;
@@ -99,7 +99,7 @@ const struct sock_fprog *dp_seccomp_cached(const struct dp_policy *pol, const ch
 		return &c->prog;
 	}
 	struct dp_seccomp_params sp = { .notify = true, .exec_path = exec_slot,
-					.listener_send_fd = CHILD_CHAN_FD };
+					.listener_send_fd = DP_CHILD_CHAN_FD };
 	if (dp_seccomp_compile(pol, &sp, &c->prog, err, errlen) < 0)
 		return NULL;
 	if (exec_slot)

@@ -423,9 +423,8 @@ static int launch(struct dp_proc *p)
 		return -errno;
 	p->chan_fd = chan[0];
 	pl->chan_fd = chan[1];
-	unsigned long nsflags = p->ns ? dp_ns_clone_flags(p->ns) : 0;
-	unsigned long cflags = nsflags & (CLONE_NEWPID | CLONE_NEWUSER);
-	pl->unshare_flags = nsflags & ~cflags;
+	/* PID (and user) namespace only: init makes the others (ns_child.c) */
+	unsigned long cflags = p->ns ? dp_ns_clone_flags(p->ns) : 0;
 	pl->wait_maps = cflags & CLONE_NEWUSER;
 	if (p->ns && pipe2(status, O_CLOEXEC) < 0)
 		return -errno;

@@ -13,8 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
-
-#define CHILD_CHAN_FD 3 /* as in seccomp_cache.c */
+#include "proc.h"
 
 static const uint64_t addr[2] = { 0x0000111122223333ull, 0x0000444455556666ull };
 
@@ -22,7 +21,7 @@ static int compile_at(const struct dp_policy *pol, uint64_t a, struct sock_fprog
 {
 	char err[512];
 	struct dp_seccomp_params sp = { .notify = true, .exec_path = (const void *)(uintptr_t)a,
-					.listener_send_fd = CHILD_CHAN_FD };
+					.listener_send_fd = DP_CHILD_CHAN_FD }; /* as seccomp_cache.c */
 	if (dp_seccomp_compile(pol, &sp, prog, err, sizeof err) < 0) {
 		fprintf(stderr, "gen_prebuilt_filters: %s\n", err);
 		return -1;
