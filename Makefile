@@ -10,15 +10,17 @@ WARN     := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wno-unused-parameter
 HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIC
 CFLAGS   ?= -O2 -g
-override CFLAGS += -std=gnu11 $(WARN) $(HARDEN) -Iinclude -Irunner -I$(BUILD)
+LAYERS   := base policy seccomp sandbox child core judge cli
+# -MMD -MP: each object depends on exactly the headers it includes
+override CFLAGS += -std=gnu11 $(WARN) $(HARDEN) -MMD -MP -Iinclude -Irunner $(addprefix -Irunner/,$(LAYERS)) -I$(BUILD)
 LDLIBS   := -lseccomp -lcap -lpthread
 ifeq ($(SANITIZE),1)
 override CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 override LDFLAGS += -fsanitize=address,undefined
 endif
 
-CLI_SRC  := runner/main.c $(wildcard runner/cli_*.c)
-LIB_SRC  := $(filter-out $(CLI_SRC),$(wildcard runner/*.c))
+CLI_SRC  := $(wildcard runner/cli/*.c)
+LIB_SRC  := $(filter-out $(CLI_SRC),$(wildcard runner/*/*.c))
 LIB_OBJ  := $(patsubst runner/%.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/policies_embedded.o \
             $(BUILD)/obj/policies_prebuilt.o
 # the filter generator links the library with an empty prebuilt table
@@ -41,7 +43,8 @@ ATTACKS  := $(patsubst tests/attacks/%.c,$(BUILD)/attacks/%,$(wildcard tests/att
 .PHONY: all check test deps demo bench install clean fuzz valgrind
 all: $(BUILD)/dualpipe $(BUILD)/libdualpipe.a $(BUILD)/libdualpipe.so
 
-$(BUILD)/obj/%.o: runner/%.c $(wildcard runner/*.h) include/dualpipe.h | $(BUILD)/obj
+$(BUILD)/obj/%.o: runner/%.c | $(BUILD)/obj
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 # Shipped policies are compiled into the library so `--policy=NAME` works wherever it is installed.
@@ -51,10 +54,10 @@ $(BUILD)/obj/policies_embedded.o: $(BUILD)/policies_embedded.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 # ... and compiled to BPF at build time, so a run neither parses nor compiles them.
-$(BUILD)/obj/prebuilt_empty.o: tools/prebuilt_empty.c runner/internal.h | $(BUILD)/obj
+$(BUILD)/obj/prebuilt_empty.o: tools/prebuilt_empty.c | $(BUILD)/obj
 	$(CC) $(CFLAGS) -c -o $@ $<
 $(BUILD)/gen_prebuilt_filters: tools/gen_prebuilt_filters.c $(GEN_OBJ)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(GEN_OBJ) $(LDLIBS)
+	$(CC) $(CFLAGS) -MF $@.d $(LDFLAGS) -o $@ $< $(GEN_OBJ) $(LDLIBS)
 $(BUILD)/policies_prebuilt.c: $(BUILD)/gen_prebuilt_filters
 	ASAN_OPTIONS=detect_leaks=0 $(BUILD)/gen_prebuilt_filters > $@.tmp && mv $@.tmp $@
 $(BUILD)/obj/policies_prebuilt.o: $(BUILD)/policies_prebuilt.c
@@ -76,7 +79,7 @@ $(BUILD)/progs/%: tests/progs/%.c | $(BUILD)/progs
 $(BUILD)/attacks/%: tests/attacks/%.c | $(BUILD)/attacks
 	gcc -O1 -o $@ $< -lpthread
 $(BUILD)/tests/%: tests/%.c tests/testutil.h $(BUILD)/libdualpipe.a $(CLI_OBJ) | $(BUILD)/tests
-	$(CC) $(CFLAGS) $(LDFLAGS) -Itests -o $@ $< $(filter-out $(BUILD)/obj/main.o,$(CLI_OBJ)) $(BUILD)/libdualpipe.a $(LDLIBS) -lcriterion
+	$(CC) $(CFLAGS) -MF $@.d $(LDFLAGS) -Itests -o $@ $< $(filter-out $(BUILD)/obj/cli/main.o,$(CLI_OBJ)) $(BUILD)/libdualpipe.a $(LDLIBS) -lcriterion
 
 test: all $(TEST_BIN) $(HELPERS) $(ATTACKS)
 	@failed=""; for t in $(TEST_BIN); do echo "== $$t"; \
@@ -119,6 +122,8 @@ install: all
 	install -m 755 $(BUILD)/dualpipe $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(BUILD)/libdualpipe.a $(BUILD)/libdualpipe.so $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 include/dualpipe.h $(DESTDIR)$(PREFIX)/include/
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 clean:
 	rm -rf build build-asan build-*

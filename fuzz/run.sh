@@ -14,7 +14,7 @@ CLANG=${CLANG:-clang}
 OUT=${FUZZ_BUILD:-build/fuzz}
 TARGETS=${FUZZ_TARGETS:-"policy units readline"}
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
-CFLAGS="-g -O1 -std=gnu11 -Wall -Wextra -Wno-unused-parameter $SAN -Iinclude -Irunner -I$OUT"
+CFLAGS="-g -O1 -std=gnu11 -Wall -Wextra -Wno-unused-parameter $SAN -Iinclude -Irunner $(for l in base policy seccomp sandbox child core judge cli; do printf -- " -Irunner/%s" $l; done) -I$OUT"
 LIBS="-lseccomp -lcap -lpthread -lm"
 
 case $SECONDS_EACH in
@@ -34,13 +34,13 @@ fi
 OBJS=""
 pids=""
 # the empty prebuilt table: the fuzzers parse and compile shipped policies too
-for src in runner/*.c "$OUT/policies_embedded.c" tools/prebuilt_empty.c; do
-  case $(basename "$src") in main.c|cli_*.c) continue ;; esac
+for src in runner/*/*.c "$OUT/policies_embedded.c" tools/prebuilt_empty.c; do
+  case $src in runner/cli/*) continue ;; esac
   obj="$OUT/obj/$(basename "$src" .c).o"
   OBJS="$OBJS $obj"
   stale=0
   [ -f "$obj" ] || stale=1
-  for dep in "$src" runner/*.h include/dualpipe.h; do
+  for dep in "$src" runner/*.h runner/*/*.h include/dualpipe.h; do
     [ "$stale" = 1 ] || [ ! "$dep" -nt "$obj" ] || stale=1
   done
   if [ "$stale" = 1 ]; then
