@@ -12,7 +12,7 @@ HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIC
 CFLAGS   ?= -O2 -g
 LAYERS   := base policy seccomp sandbox child core judge cli
 # -MMD -MP: each object depends on exactly the headers it includes
-override CFLAGS += -std=gnu11 $(WARN) $(HARDEN) -MMD -MP -Iinclude -Irunner $(addprefix -Irunner/,$(LAYERS)) -I$(BUILD)
+override CFLAGS += -std=gnu11 $(WARN) $(HARDEN) -MMD -MP -Iinclude -Irunner -I$(BUILD)
 LDLIBS   := -lseccomp -lcap -lpthread
 ifeq ($(SANITIZE),1)
 override CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined

@@ -14,7 +14,7 @@ CLANG=${CLANG:-clang}
 OUT=${FUZZ_BUILD:-build/fuzz}
 TARGETS=${FUZZ_TARGETS:-"policy units readline"}
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
-CFLAGS="-g -O1 -std=gnu11 -Wall -Wextra -Wno-unused-parameter $SAN -Iinclude -Irunner $(for l in base policy seccomp sandbox child core judge cli; do printf -- " -Irunner/%s" $l; done) -I$OUT"
+CFLAGS="-g -O1 -std=gnu11 -Wall -Wextra -Wno-unused-parameter $SAN -Iinclude -Irunner -I$OUT"
 LIBS="-lseccomp -lcap -lpthread -lm"
 
 case $SECONDS_EACH in

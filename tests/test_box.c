@@ -11,7 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "sandbox/box.h"
+#include "base/util.h"
 
 #define MANY 1000
 

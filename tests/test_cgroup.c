@@ -20,7 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "sandbox/cg_backend.h"
+#include "child/child.h"
+#include "base/util.h"
 
 #define MiB (1ull << 20)
 

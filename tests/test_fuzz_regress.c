@@ -11,7 +11,9 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include "internal.h"
+#include "policy/policy.h"
+#include "seccomp/seccomp.h"
+#include "base/util.h"
 
 
 /* libseccomp 2.5.4 loops forever in seccomp_rule_add_array() on the rules

@@ -11,8 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
-#include "judge.h"
+#include "base/json.h"
+#include "base/util.h"
+#include "judge/judge.h"
 
 static char msg[512];
 

@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "judge.h"
+#include "judge/judge.h"
 
 static char tmp[] = "/tmp/judge-e2e.XXXXXX";
 static char result[600], errlog[600], outlog[600];

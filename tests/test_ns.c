@@ -31,7 +31,10 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include "internal.h"
+#include "sandbox/ns_plan.h"
+#include "sandbox/ns_layout.h"
+#include "child/child.h"
+#include "base/util.h"
 
 #define NOBODY 65534
 

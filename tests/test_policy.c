@@ -23,7 +23,11 @@
 #include <sys/wait.h>
 #include <linux/seccomp.h>
 
-#include "internal.h"
+#include "policy/policy.h"
+#include "policy/policy_rules.h"
+#include "seccomp/seccomp.h"
+#include "child/child.h"
+#include "base/util.h"
 
 #define FIX "tests/policies/"
 

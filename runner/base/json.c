@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include "internal.h"
+#include "base/json.h"
 
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 when it is not one
  * (overlong forms, surrogates and code points past U+10FFFF are invalid). */
@@ -60,51 +60,4 @@ void dp_json_number(FILE *f, double v)
 		fputs("null", f);
 	else
 		fprintf(f, "%.6f", v);
-}
-
-int dp_result_write_json(const struct dp_result *res, int fd)
-{
-	int dfd = dup(fd);
-	if (dfd < 0)
-		return -errno;
-	FILE *f = fdopen(dfd, "w");
-	if (!f) {
-		close(dfd);
-		return -errno;
-	}
-	fprintf(f, "{\"status\": \"%s\", ", dp_status_name(res->status));
-	if (res->exited)
-		fprintf(f, "\"exit_code\": %d, ", res->exit_code);
-	else
-		fputs("\"exit_code\": null, ", f);
-	if (res->signal)
-		fprintf(f, "\"signal\": %d, ", res->signal);
-	else
-		fputs("\"signal\": null, ", f);
-	fputs("\"cpu_time\": ", f);
-	dp_json_number(f, res->cpu_time);
-	fputs(", \"wall_time\": ", f);
-	dp_json_number(f, res->wall_time);
-	fputs(", \"setup_time\": ", f);
-	dp_json_number(f, res->setup_time);
-	fprintf(f, ", \"memory\": %llu", (unsigned long long)res->memory);
-	if (res->status == DP_TLE || res->status == DP_MLE || res->status == DP_OLE) {
-		fputs(", \"limit\": ", f);
-		dp_json_string(f, dp_limit_name(res->limit));
-	}
-	if (res->status == DP_SV) {
-		fputs(", \"syscall\": ", f);
-		dp_json_string(f, res->syscall);
-	}
-	fprintf(f, ", \"stdout_bytes\": %llu, \"stderr_bytes\": %llu",
-		(unsigned long long)res->output[1], (unsigned long long)res->output[2]);
-	fprintf(f, ", \"cgroup\": %s, \"isolated\": %s", res->cgroup ? "true" : "false",
-		res->isolated ? "true" : "false");
-	fputs(", \"message\": ", f);
-	dp_json_string(f, res->message);
-	fputs("}\n", f);
-	int bad = ferror(f);
-	if (fclose(f) != 0 || bad)
-		return -EIO;
-	return 0;
 }

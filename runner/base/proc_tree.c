@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "proc.h"
+#include "base/proc_tree.h"
 
 static uint64_t proc_cpu_ticks(pid_t pid)
 {

@@ -34,7 +34,8 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "proc.h"
+#include "child/child.h"
+#include "sandbox/ns_layout.h"
 
 static void send_msg(int fd, int kind, int step, int err, int extra)
 {

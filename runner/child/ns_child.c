@@ -55,7 +55,9 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "internal.h"
+#include "child/child.h"
+#include "sandbox/ns_layout.h"
+#include "base/util.h"
 
 #ifndef AT_RECURSIVE
 #define AT_RECURSIVE 0x8000

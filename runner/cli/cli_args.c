@@ -6,8 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include "cli.h"
-#include "internal.h"
+#include <stdbool.h>
+
+#include "cli/cli.h"
 
 const char cli_run_options_help[] =
 "Limits (whole run: every process and thread together):\n"

@@ -1,8 +1,8 @@
 /* `dualpipe cleanup`: removes the cgroups of runners that died (killed with SIGKILL, crashed). */
 #include <stdio.h>
 #include <string.h>
-#include "cli.h"
-#include "internal.h"
+#include "cli/cli.h"
+#include "sandbox/cgroup.h"
 
 int cli_cleanup_main(int argc, char **argv)
 {

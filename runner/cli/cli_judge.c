@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "judge.h"
+#include "cli/cli.h"
+#include "judge/judge.h"
 
 static const char judge_help[] =
 	"usage: dualpipe judge --tests=DIR [OPTIONS] [--] PROGRAM [ARG...]\n"

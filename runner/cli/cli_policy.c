@@ -2,8 +2,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include "cli.h"
-#include "internal.h"
+#include "cli/cli.h"
+#include "policy/policy.h"
+#include "seccomp/seccomp.h"
 
 int cli_policy_main(int argc, char **argv)
 {

@@ -2,7 +2,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include "cli.h"
+#include "cli/cli.h"
 
 static const struct {
 	const char *name;

@@ -1,7 +1,8 @@
 /* Defaults for options and limits, and the names of statuses, limits and child steps. */
 #include <string.h>
 #include <time.h>
-#include "internal.h"
+#include "core/proc.h"
+#include "base/util.h"
 
 void dp_options_init(struct dp_options *opt)
 {

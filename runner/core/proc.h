@@ -1,20 +1,17 @@
-/* struct dp_proc and the functions shared by spawn.c, child.c, proc_io.c and supervise.c. */
+/* core/: struct dp_proc and the functions shared by spawn.c, streams.c and supervise.c. */
 #ifndef DP_PROC_H
 #define DP_PROC_H
 
 #include <limits.h>
 #include <stdbool.h>
 #include <sys/resource.h>
-#include <sys/capability.h>
-#include "internal.h"
+#include "dualpipe.h"
+#include "child/child.h"
 
 struct dp_box;
+struct dp_cgroup;
+struct dp_ns_plan;
 
-
-/* The fixed fd numbers the forked side uses once its fds are arranged. */
-#define DP_CHILD_CHAN_FD   3  /* channel to the parent (close-on-exec) */
-#define DP_CHILD_STATUS_FD 4  /* init -> parent: the program's wait status */
-#define DP_CHILD_SYNC_FD   5  /* parent -> child: "uid maps written, go on" */
 
 /* One standard stream as the parent sees it. */
 struct dp_stream_state {
@@ -29,44 +26,6 @@ struct dp_stream_state {
 	size_t start, len, cap;
 	uint64_t total;     /* bytes that passed through */
 };
-
-/* Everything the forked side needs, prepared before fork (no malloc after). */
-struct dp_child_plan {
-	const char *exec_path;       /* resolved absolute path; its pointer is in the seccomp filter */
-	char *const *argv;
-	char *const *envp;
-	int (*fn)(void *);
-	void *fn_arg;
-	const char *workdir;         /* core mode chdir (isolated mode: ns setup does it) */
-	struct rlimit rlim[RLIM_NLIMITS];
-	bool rlim_set[RLIM_NLIMITS];
-	bool switch_uid;
-	uid_t uid;
-	gid_t gid;
-	cap_t empty_caps;
-	struct sock_filter *filter_buf; /* DP_FILTER_MAX slots: the parent sends the filter in the go message */
-	int stdio_fds[3];            /* fds that become 0, 1, 2 */
-	bool wait_maps;              /* user namespace: wait for the uid/gid maps before set-up */
-	const struct dp_ns_plan *ns; /* NULL: core mode, no init process */
-	int chan_fd, status_fd, sync_fd;
-};
-
-#define DP_FILTER_MAX 4096 /* BPF_MAXINSNS */
-
-/* Parent -> child once the cgroup is made (and joined, v2) and the filter
- * compiled, which the parent does while the child builds its namespaces;
- * filter_len sock_filter entries follow.  ok == 0: the parent gave up, the
- * child exits.  join_fds > 0 (v1): that many cgroup join fds wait on the
- * channel (SCM_RIGHTS, sent before this message); the child writes "0" into
- * each to move itself, before it forks or execs. */
-struct dp_go_msg {
-	int32_t ok;
-	int32_t as_limit;   /* apply RLIMIT_AS (no cgroup bounds memory) */
-	uint32_t filter_len; /* 0: no filter */
-	uint32_t notify;
-	uint32_t join_fds;
-};
-#define DP_GO_MAX_JOIN_FDS 8
 
 struct dp_proc {
 	pid_t pid;                  /* init (isolated) or the program (core mode) */
@@ -119,8 +78,6 @@ struct dp_proc {
 /* spawn.c */
 void dp_proc_fail(struct dp_proc *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* child.c: the forked side; never returns. */
-_Noreturn void dp_child_main(const struct dp_child_plan *plan);
 
 /* supervise.c */
 /* One turn of the event loop: waits up to timeout_ms (-1: until the next
@@ -134,14 +91,11 @@ void dp_finish(struct dp_proc *p, struct dp_result *res);
 /* Records a limit verdict and kills the tree (first one wins). */
 void dp_hit_limit(struct dp_proc *p, enum dp_status st, enum dp_limit lim, const char *msg);
 
-/* proc_io.c */
+/* streams.c */
 /* Reads what is available from an output pipe into its buffer or relay. */
 void dp_io_drain(struct dp_proc *p, enum dp_stream s);
 /* Moves stdin relay data into the pipe. */
 void dp_io_feed_stdin(struct dp_proc *p);
 void dp_io_close(struct dp_stream_state *st);
-
-/* proc_tree.c: CPU time of a process tree without a cgroup (clock ticks). */
-uint64_t dp_tree_cpu_ns(pid_t root);
 
 #endif

@@ -19,7 +19,12 @@
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "proc.h"
+#include "core/proc.h"
+#include "base/util.h"
+#include "sandbox/box.h"
+#include "sandbox/cgroup.h"
+#include "sandbox/ns_plan.h"
+#include "seccomp/seccomp.h"
 
 #define DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin"
 #define SPAWN_TIMEOUT_MS 20000 /* a child stuck in set-up (e.g. a hung mount) is an XX, not a hang */

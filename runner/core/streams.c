@@ -15,7 +15,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include "proc.h"
+#include "core/proc.h"
+#include "base/util.h"
 
 #define CHUNK (256u << 10)
 

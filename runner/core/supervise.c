@@ -17,7 +17,11 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "proc.h"
+#include "core/proc.h"
+#include "base/util.h"
+#include "base/proc_tree.h"
+#include "sandbox/cgroup.h"
+#include "seccomp/seccomp.h"
 
 #define CPU_CHECK_MIN_NS 200000ull
 #define CPU_CHECK_MAX_NS 50000000ull

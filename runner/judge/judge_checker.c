@@ -15,7 +15,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "judge.h"
+#include "judge/judge.h"
 
 #define HELPER_CPU    10.0
 #define HELPER_WALL   30.0

@@ -34,7 +34,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "judge.h"
+#include "judge/judge.h"
 
 #define INTERACTOR_EXTRA_WALL 1.0   /* seconds past the solution's wall limit */
 #define INTERACTOR_TEXT (64u << 10)

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
-#include "judge.h"
+#include "judge/judge.h"
+#include "base/json.h"
 
 static const char *const verdict_names[JV__COUNT] = {
 	[JV_AC] = "AC", [JV_WA] = "WA", [JV_PE] = "PE", [JV_TLE] = "TLE", [JV_MLE] = "MLE",

@@ -27,7 +27,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "judge.h"
+#include "judge/judge.h"
 
 #define COMPILE_CPU    30.0
 #define COMPILE_WALL   60.0

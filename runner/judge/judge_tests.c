@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "judge.h"
+#include "judge/judge.h"
 
 static int is_digit(char c)
 {

@@ -36,8 +36,10 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
-#include "internal.h"
-#include "policy_rules.h"
+#include "policy/policy.h"
+#include "policy/policy_rules.h"
+#include "seccomp/seccomp.h"
+#include "base/util.h"
 
 #define DP_NARGS 6
 #define DP_RAW_MAX 16       /* comparisons in a clause before normalisation */

@@ -6,7 +6,7 @@
 #define DP_POLICY_RULES_H
 
 #include <seccomp.h>
-#include "internal.h"
+#include "policy/policy.h"
 
 /* What the runner adds to every policy at compile time. */
 struct dp_flatten_params {

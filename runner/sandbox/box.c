@@ -21,7 +21,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "sandbox/box.h"
+#include "base/util.h"
 
 static char box_dir[4096];
 static pthread_once_t box_once = PTHREAD_ONCE_INIT;

@@ -48,7 +48,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "sandbox/cg_backend.h"
+#include "base/util.h"
 
 #define CG_CREATE_TRIES 32
 #define CG_RMDIR_WAIT_MS 2000
@@ -685,20 +686,6 @@ bool dp_cgroup_self_join(const struct dp_cgroup *cg)
 }
 
 /* Child side: only write(), so it is safe between fork and exec. */
-int dp_cgroup_join_self(const int *fds, int n)
-{
-	for (int i = 0; i < n; i++) {
-		ssize_t w;
-
-		do
-			w = write(fds[i], "0", 1);
-		while (w < 0 && errno == EINTR);
-		if (w < 0)
-			return -errno;
-	}
-	return 0;
-}
-
 int dp_cgroup_cpu_ns(struct dp_cgroup *cg, uint64_t *ns)
 {
 	return cg ? cg->ops->cpu_ns(cg, ns) : -EINVAL;

@@ -29,7 +29,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "sandbox/cg_backend.h"
+#include "base/util.h"
 
 #define V1_KILL_WAIT_MS 5000
 #define V1_FREEZE_WAIT_MS 200

@@ -29,7 +29,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "sandbox/cg_backend.h"
+#include "base/util.h"
 
 #define V2_LEAF "dualpipe-supervisor"
 #define V2_KILL_WAIT_MS 5000

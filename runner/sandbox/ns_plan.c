@@ -48,7 +48,9 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "internal.h"
+#include "sandbox/ns_plan.h"
+#include "sandbox/ns_layout.h"
+#include "base/util.h"
 
 #ifndef MOUNT_ATTR_RDONLY
 #define MOUNT_ATTR_RDONLY 0x1

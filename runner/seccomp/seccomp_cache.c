@@ -11,8 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
-#include "proc.h" /* DP_CHILD_CHAN_FD: the child's channel, sendmsg on it stays allowed */
+#include "seccomp/seccomp.h"
+#include "child/child.h"
+#include "base/util.h"
 
 
 struct filter_cache {

@@ -3,7 +3,7 @@
  * libseccomp builds the filter here, before fork: it allocates, so the child
  * must not call it.  The program is exported with seccomp_export_bpf() into a
  * memfd and read back into a plain struct sock_fprog; the child then installs
- * it with one raw seccomp(2) call (dp_seccomp_install).
+ * it with one raw seccomp(2) call (dp_seccomp_install, child/child_calls.c).
  *
  * Fixed choices, whatever the policy says:
  *  - wrong architecture (i386 via int 0x80, and x32 numbers, which libseccomp
@@ -27,8 +27,9 @@
 #include <sys/syscall.h>
 #include <linux/seccomp.h>
 
-#include "internal.h"
-#include "policy_rules.h"
+#include "seccomp/seccomp.h"
+#include "policy/policy_rules.h"
+#include "base/util.h"
 
 struct emit_ctx {
 	scmp_filter_ctx ctx;
@@ -163,18 +164,6 @@ void dp_seccomp_free(struct sock_fprog *prog)
 	free(prog->filter);
 	prog->filter = NULL;
 	prog->len = 0;
-}
-
-int dp_seccomp_install(const struct sock_fprog *prog, bool notify)
-{
-	/* Raw syscall: no libseccomp, no allocation (we are in the forked child).
-	 * No TSYNC: the child is single-threaded, and TSYNC with NEW_LISTENER
-	 * would need TSYNC_ESRCH.  The listener fd comes back close-on-exec. */
-	long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-			 notify ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0, prog);
-	if (r < 0)
-		return -errno;
-	return notify ? (int)r : 0;
 }
 
 void dp_syscall_name(int nr, uint32_t arch, char *buf, size_t len)

@@ -14,7 +14,8 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "internal.h"
+#include "seccomp/seccomp.h"
+#include "base/util.h"
 
 int dp_policy_probe_compile(const struct dp_policy *pol, int timeout_ms, char *err, size_t errlen)
 {

@@ -1,0 +1,14 @@
+/* base/json.c: JSON output helpers (strings escaped per RFC 8259). */
+#ifndef DP_BASE_JSON_H
+#define DP_BASE_JSON_H
+
+#include <stdio.h>
+
+/* Writes s as a quoted JSON string: quotes and backslashes escaped, control
+ * characters as \u00XX, bytes that are not valid UTF-8 (overlong forms,
+ * surrogates, past U+10FFFF) replaced by \ufffd. */
+void dp_json_string(FILE *f, const char *s);
+/* Writes a finite double with enough digits ("null" for NaN/inf). */
+void dp_json_number(FILE *f, double v);
+
+#endif

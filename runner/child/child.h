@@ -1,0 +1,71 @@
+/* child/: between clone() and execve(), async-signal-safe only: no malloc,
+ * no stdio, no locks; calls nothing outside child/ (tools/check_layers.py). */
+#ifndef DP_CHILD_H
+#define DP_CHILD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/resource.h>
+#include <sys/capability.h>
+#include <linux/filter.h>
+#include "child/child_msg.h"
+
+struct dp_ns_plan;
+
+/* The fixed fd numbers the forked side uses once its fds are arranged. */
+#define DP_CHILD_CHAN_FD   3  /* channel to the parent (close-on-exec) */
+#define DP_CHILD_STATUS_FD 4  /* init -> parent: the program's wait status */
+#define DP_CHILD_SYNC_FD   5  /* parent -> child: "uid maps written, go on" */
+
+/* Everything the forked side needs, prepared before fork (no malloc after). */
+struct dp_child_plan {
+	const char *exec_path;       /* resolved absolute path; its pointer is in the seccomp filter */
+	char *const *argv;
+	char *const *envp;
+	int (*fn)(void *);
+	void *fn_arg;
+	const char *workdir;         /* core mode chdir (isolated mode: ns setup does it) */
+	struct rlimit rlim[RLIM_NLIMITS];
+	bool rlim_set[RLIM_NLIMITS];
+	bool switch_uid;
+	uid_t uid;
+	gid_t gid;
+	cap_t empty_caps;
+	struct sock_filter *filter_buf; /* DP_FILTER_MAX slots: the parent sends the filter in the go message */
+	int stdio_fds[3];            /* fds that become 0, 1, 2 */
+	bool wait_maps;              /* user namespace: wait for the uid/gid maps before set-up */
+	const struct dp_ns_plan *ns; /* NULL: core mode, no init process */
+	int chan_fd, status_fd, sync_fd;
+};
+
+#define DP_FILTER_MAX 4096 /* BPF_MAXINSNS */
+
+/* Parent -> child once the cgroup is made (and joined, v2) and the filter
+ * compiled, which the parent does while the child builds its namespaces;
+ * filter_len sock_filter entries follow.  ok == 0: the parent gave up, the
+ * child exits.  join_fds > 0 (v1): that many cgroup join fds wait on the
+ * channel (SCM_RIGHTS, sent before this message); the child writes "0" into
+ * each to move itself, before it forks or execs. */
+struct dp_go_msg {
+	int32_t ok;
+	int32_t as_limit;   /* apply RLIMIT_AS (no cgroup bounds memory) */
+	uint32_t filter_len; /* 0: no filter */
+	uint32_t notify;
+	uint32_t join_fds;
+};
+#define DP_GO_MAX_JOIN_FDS 8
+
+/* child.c: the forked side; never returns. */
+_Noreturn void dp_child_main(const struct dp_child_plan *plan);
+
+/* ns_child.c, init side: builds the root, pivots into it.
+ * On failure returns -errno and sets *step / *extra. */
+int dp_ns_child_setup(const struct dp_ns_plan *plan, int *step, int *extra);
+
+/* child_calls.c: writes "0" into each cgroup join fd (v1: moves the writer). */
+int dp_cgroup_join_self(const int *fds, int n);
+/* child_calls.c: installs prog; with notify returns the listener fd (>= 0),
+ * else 0; -errno on failure. */
+int dp_seccomp_install(const struct sock_fprog *prog, bool notify);
+
+#endif

@@ -1,0 +1,51 @@
+/* What the forked side tells the parent over the channel (shared by child/ and core/). */
+#ifndef DP_CHILD_MSG_H
+#define DP_CHILD_MSG_H
+
+#include <stdint.h>
+
+/* The channel is an AF_UNIX SOCK_SEQPACKET pair, close-on-exec on both ends:
+ * EOF without a DP_MSG_ERROR means execve() succeeded. */
+enum dp_child_step {
+	DP_STEP_NONE = 0,
+	DP_STEP_CGROUP,     /* joining the run's cgroup */
+	DP_STEP_USERNS,     /* waiting for uid/gid maps */
+	DP_STEP_UNSHARE,    /* init creating the mount/IPC/UTS/net namespaces */
+	DP_STEP_SETSID,
+	DP_STEP_PDEATHSIG,
+	DP_STEP_MOUNT,      /* building the filesystem view (extra: mount index) */
+	DP_STEP_PIVOT,
+	DP_STEP_NET,        /* loopback in the new network namespace */
+	DP_STEP_HOSTNAME,
+	DP_STEP_FORK,       /* init forking the program */
+	DP_STEP_DUP2,
+	DP_STEP_CLOSE_FDS,
+	DP_STEP_CHDIR,
+	DP_STEP_RLIMIT,     /* extra: resource number */
+	DP_STEP_SETGROUPS,
+	DP_STEP_SETGID,
+	DP_STEP_SETUID,
+	DP_STEP_CAPS,
+	DP_STEP_NO_NEW_PRIVS,
+	DP_STEP_SECCOMP,
+	DP_STEP_SEND_LISTENER,
+	DP_STEP_EXEC,
+	DP_STEP__COUNT,
+};
+
+enum dp_msg_kind {
+	DP_MSG_ERROR = 1,   /* step, err (errno), extra */
+	DP_MSG_LISTENER,    /* the seccomp listener fd travels as SCM_RIGHTS */
+};
+
+struct dp_child_msg {
+	int32_t kind;
+	int32_t step;
+	int32_t err;
+	int32_t extra;
+};
+
+/* "execve", "setuid", ...: the call that failed at that step. */
+const char *dp_step_name(int step);
+
+#endif

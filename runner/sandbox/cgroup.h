@@ -1,0 +1,38 @@
+/* sandbox/cg*.c: a cgroup per run (v2, or v1 controllers on hybrid hosts). */
+#ifndef DP_SANDBOX_CGROUP_H
+#define DP_SANDBOX_CGROUP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct dp_cgroup;
+struct dp_cgroup_config {
+	uint64_t memory;  /* memory limit in bytes (0: none) */
+	int pids;         /* pids limit (0: none) */
+	bool no_freezer;  /* v1: leave out the freezer (isolated runs: killing init empties
+			   * the PID namespace, so the kill never needs to freeze) */
+};
+/* Creates the run's cgroup; -errno (ENOTSUP/EACCES/EROFS...) when no usable cgroup. */
+int dp_cgroup_create(const struct dp_cgroup_config *cfg, struct dp_cgroup **out);
+/* Fds (opened in the parent, O_WRONLY|O_CLOEXEC) to join the run's cgroup
+ * with: v1 "tasks", v2 "cgroup.procs"; returns count, -ENOSPC when max is short. */
+int dp_cgroup_join_fds(const struct dp_cgroup *cg, int *fds, int max);
+/* True when the child must join by itself (writing "0" into the join fds,
+ * v1), false when the parent writes the child's pid into them (v2). */
+bool dp_cgroup_self_join(const struct dp_cgroup *cg);
+/* CPU time of every task that ever ran in the cgroup, nanoseconds. */
+int dp_cgroup_cpu_ns(struct dp_cgroup *cg, uint64_t *ns);
+/* Peak memory usage, bytes. */
+int dp_cgroup_memory_peak(struct dp_cgroup *cg, uint64_t *bytes);
+/* Number of OOM kills (or limit hits that killed) inside the cgroup so far. */
+int dp_cgroup_oom_kills(struct dp_cgroup *cg, uint64_t *count);
+/* Sends sig to every task in the cgroup now, without waiting; count or -errno. */
+int dp_cgroup_signal(struct dp_cgroup *cg, int sig);
+/* Kills every task in the cgroup and waits until it is empty. */
+int dp_cgroup_kill(struct dp_cgroup *cg);
+/* Kills, removes the cgroup directories, frees; accepts NULL. */
+void dp_cgroup_destroy(struct dp_cgroup *cg);
+/* Removes cgroups of runners that died (their owner pid is gone); returns count removed. */
+int dp_cgroup_cleanup_stale(void);
+
+#endif

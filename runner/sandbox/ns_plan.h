@@ -1,0 +1,27 @@
+/* sandbox/ns_plan.c: namespaces and the private filesystem view, planned in the parent. */
+#ifndef DP_SANDBOX_NS_PLAN_H
+#define DP_SANDBOX_NS_PLAN_H
+
+#include <sys/types.h>
+#include "dualpipe.h"
+
+struct dp_ns_plan;
+/* Everything the child needs, resolved in the parent (paths, mount list, tmp dir). */
+int dp_ns_plan_create(const struct dp_options *opt, struct dp_ns_plan **out, char *err, size_t errlen);
+/* Namespace flags for the runner's clone: CLONE_NEWPID, and CLONE_NEWUSER when
+ * rootless.  init makes the others (mount, IPC, UTS, net) itself in
+ * dp_ns_child_setup, so building them overlaps the parent's cgroup and filter
+ * work (and the network namespace, the costliest, overlaps init's mounts). */
+unsigned long dp_ns_clone_flags(const struct dp_ns_plan *plan);
+/* Parent side, after clone: writes uid/gid maps when a user namespace is used. */
+int dp_ns_parent_setup(const struct dp_ns_plan *plan, pid_t child);
+/* Removes temporary directories; accepts NULL. */
+void dp_ns_plan_destroy(struct dp_ns_plan *plan);
+/* What step `extra` of dp_ns_child_setup was ("read-only bind of /usr", ...), for messages. */
+const char *dp_ns_plan_describe(const struct dp_ns_plan *plan, int extra);
+/* Absolute path to execve() in the box (argv[0] resolved through PATH); NULL in callback mode. */
+const char *dp_ns_plan_exec_path(const struct dp_ns_plan *plan);
+/* Directory the program starts in, inside the box (the workdir, or /tmp). */
+const char *dp_ns_plan_cwd(const struct dp_ns_plan *plan);
+
+#endif
