@@ -96,6 +96,7 @@ struct dp_limits {
 #define DP_DEFAULT_UID     60000 /* first uid of the box range used when run as root */
 #define DP_DEFAULT_GID     60000
 #define DP_DEFAULT_BOXES   1000  /* concurrent runs as root: box ids 0..999 */
+#define DP_DEFAULT_PATH    "/usr/local/bin:/usr/bin:/bin" /* PATH when the caller gives none */
 
 struct dp_policy; /* a parsed seccomp policy (dp_policy_load) */
 
@@ -189,6 +190,13 @@ int dp_run(const struct dp_options *opt, struct dp_result *res);
  * On a syntax error returns -EINVAL with "file:line: message" in err. */
 int dp_policy_load(const char *name_or_path, struct dp_policy **out, char *err, size_t errlen);
 void dp_policy_free(struct dp_policy *pol);
+/* Compiles pol as a run would, in a forked child with a deadline of timeout_ms
+ * (libseccomp can hang on some inputs); 0, or -errno with a message in err. */
+int dp_policy_check(const struct dp_policy *pol, int timeout_ms, char *err, size_t errlen);
+
+/* Removes the cgroups of runners that died (their owner pid is gone);
+ * the number removed, or -errno. */
+int dp_cleanup_stale(void);
 
 /* "OK", "RE", ... */
 const char *dp_status_name(enum dp_status s);

@@ -426,7 +426,7 @@ Test(cgroup, cleanup_stale_removes_dead_owners_runs)
 			pause();
 	}
 	cr_assert_eq(read(ready[0], name, 1), 1);
-	removed = dp_cgroup_cleanup_stale();
+	removed = dp_cleanup_stale();
 	cr_assert_geq(removed, 1, "removed %d", removed);
 	st = reap(victim);
 	cr_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "status %#x", st);
@@ -469,7 +469,7 @@ Test(cgroup, cleanup_stale_removes_legacy_runs_and_parent)
 			 (unsigned long)(stat("/proc/self/ns/pid", &sb) == 0 ? sb.st_ino : 0));
 		cr_assert_eq(mkdir(run[i], 0755), 0, "%s: %s", run[i], strerror(errno));
 	}
-	removed = dp_cgroup_cleanup_stale();
+	removed = dp_cleanup_stale();
 	cr_assert_geq(removed, 1, "removed %d", removed);
 	for (int i = 0; i < n; i++) {
 		cr_assert_eq(stat(run[i], &sb), -1, "%s survived", run[i]);
@@ -563,7 +563,7 @@ Test(cgroup, unprivileged_create_fails_cleanly)
 		    setresuid(65534, 65534, 65534) < 0)
 			_exit(100);
 		r = dp_cgroup_create(&cfg, &cg);
-		dp_cgroup_cleanup_stale(); /* must not crash either */
+		dp_cleanup_stale(); /* must not crash either */
 		_exit(r < 0 && cg == NULL ? 0 : 101);
 	}
 	st = reap(pid);

@@ -61,7 +61,7 @@ CHILD_LIBC = {
     "access", "faccessat", "readlink", "readlinkat", "close_range", "chmod", "fchmod",
     "chown", "fchown", "lchown", "umask", "getuid", "getgid", "geteuid", "getegid",
     "__errno_location", "__stack_chk_fail", "cap_set_proc", "sched_yield",
-    "alarm", "pause", "raise",
+    "alarm", "pause", "raise", "rmdir", "unlink", "unlinkat", "rename",
 }
 CHILD_LIBC_PATTERNS = [re.compile(p) for p in (
     r"^mem[a-z]*$", r"^str[a-z]*$", r"^__(mem|str|st)[a-z]*_chk$", r"^__[a-z0-9_]*_chk$",

@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli/cli.h"
-#include "sandbox/cgroup.h"
 
 int cli_cleanup_main(int argc, char **argv)
 {
@@ -12,7 +11,7 @@ int cli_cleanup_main(int argc, char **argv)
 			"Kills what is left of runs whose runner died and removes their cgroups.\n");
 		return help ? 0 : 2;
 	}
-	int n = dp_cgroup_cleanup_stale();
+	int n = dp_cleanup_stale();
 	if (n < 0) {
 		fprintf(stderr, "dualpipe cleanup: %s\n", strerror(-n));
 		return 3;

@@ -1,6 +1,5 @@
 /* Defaults for options and limits, and the names of statuses, limits and child steps. */
 #include <string.h>
-#include <time.h>
 #include "core/proc.h"
 #include "base/util.h"
 
@@ -77,11 +76,4 @@ const char *dp_step_name(int step)
 	if (step < 0 || step >= DP_STEP__COUNT || !names[step])
 		return "set-up";
 	return names[step];
-}
-
-uint64_t dp_now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }

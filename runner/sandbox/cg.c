@@ -12,7 +12,7 @@
  *   again when the last run of it goes away.
  * - Name: dualpipe-run-<owner pid>-<pid ns inode>-<counter>-<random>.  mkdir()
  *   is the lock: EEXIST means someone else has that name, so we pick another.
- *   The owner in the name lets dp_cgroup_cleanup_stale() remove the cgroups of
+ *   The owner in the name lets dp_cleanup_stale() remove the cgroups of
  *   runners that died (only of our own pid namespace: pids of another mean
  *   nothing here); the prefix tells them from the other cgroups next to them.
  *   Older versions' "<own>/dualpipe/run-..." are cleaned up too.
@@ -788,7 +788,7 @@ static void cg_cleanup_in(const struct dp_cgroup_ops *ops, const struct dp_cg_la
 	}
 }
 
-int dp_cgroup_cleanup_stale(void)
+int dp_cleanup_stale(void)
 {
 	const struct dp_cgroup_ops *ops;
 	struct dp_cg_sys sys;

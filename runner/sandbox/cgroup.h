@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "dualpipe.h"
 
 struct dp_cgroup;
 struct dp_cgroup_config {
@@ -32,7 +33,6 @@ int dp_cgroup_signal(struct dp_cgroup *cg, int sig);
 int dp_cgroup_kill(struct dp_cgroup *cg);
 /* Kills, removes the cgroup directories, frees; accepts NULL. */
 void dp_cgroup_destroy(struct dp_cgroup *cg);
-/* Removes cgroups of runners that died (their owner pid is gone); returns count removed. */
-int dp_cgroup_cleanup_stale(void);
+/* dp_cleanup_stale (public, dualpipe.h) is defined in cg.c. */
 
 #endif
