@@ -75,21 +75,22 @@ struct dp_proc {
 	int workdir_chowned;
 };
 
-/* spawn.c */
+/* outcome.c: what ended the run. */
+/* Records a set-up failure (XX with this message); the first one wins. */
 void dp_proc_fail(struct dp_proc *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-
-/* supervise.c */
-/* One turn of the event loop: waits up to timeout_ms (-1: until the next
- * limit check) for any event, services the child, the limits, the listener and
- * the relays.  want_fd/want_events: an extra caller fd (stdin pipe for writes). */
-int dp_step(struct dp_proc *p, int timeout_ms, int want_fd, short want_events);
+/* Ends the run with verdict st (a limit, SV, or XX) and kills the tree; the first one wins. */
+void dp_stop_with(struct dp_proc *p, enum dp_status st, enum dp_limit lim, const char *msg);
 /* Kills the whole tree once; records nothing. */
 void dp_kill_tree(struct dp_proc *p);
-/* Decides the verdict once exited and fills res. */
+
+/* supervise.c: one turn of the event loop: waits up to timeout_ms (-1: until
+ * the next limit check) for any event, services the child, the limits, the
+ * listener and the relays.  want_fd/want_events: an extra caller fd (stdin
+ * pipe for writes). */
+int dp_supervise_once(struct dp_proc *p, int timeout_ms, int want_fd, short want_events);
+
+/* verdict.c: decides the verdict once exited and fills res. */
 void dp_finish(struct dp_proc *p, struct dp_result *res);
-/* Records a limit verdict and kills the tree (first one wins). */
-void dp_hit_limit(struct dp_proc *p, enum dp_status st, enum dp_limit lim, const char *msg);
 
 /* streams.c */
 /* Reads what is available from an output pipe into its buffer or relay. */
@@ -97,5 +98,7 @@ void dp_io_drain(struct dp_proc *p, enum dp_stream s);
 /* Moves stdin relay data into the pipe. */
 void dp_io_feed_stdin(struct dp_proc *p);
 void dp_io_close(struct dp_stream_state *st);
+/* write() on a pipe without letting SIGPIPE kill the caller's process. */
+ssize_t dp_pipe_write(int fd, const void *buf, size_t len);
 
 #endif

@@ -29,17 +29,6 @@
 #define DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin"
 #define SPAWN_TIMEOUT_MS 20000 /* a child stuck in set-up (e.g. a hung mount) is an XX, not a hang */
 
-void dp_proc_fail(struct dp_proc *p, const char *fmt, ...)
-{
-	va_list ap;
-	if (p->failed_setup)
-		return; /* the first failure is the one that explains the rest */
-	p->failed_setup = true;
-	va_start(ap, fmt);
-	vsnprintf(p->message, sizeof p->message, fmt, ap);
-	va_end(ap);
-}
-
 /* PATH lookup like execvp, done in the parent so the child only calls execve. */
 static char *resolve_program(const char *name, const char *const *envp)
 {
