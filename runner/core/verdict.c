@@ -1,4 +1,5 @@
-/* verdict.c: the result of a finished run, from what the supervisor saw. */
+/* verdict.c: the result of a finished run: the figures (CPU, memory, wall)
+ * and the verdict, decided by dp_verdict_decide from the facts alone. */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdio.h>
@@ -6,28 +7,69 @@
 #include <sys/wait.h>
 
 #include "core/proc.h"
+#include "core/verdict.h"
 #include "base/util.h"
 #include "sandbox/cgroup.h"
+
+#define SAY(...) snprintf(out->message, sizeof out->message, __VA_ARGS__)
+
+void dp_verdict_decide(const struct dp_verdict_facts *f, struct dp_verdict *out)
+{
+	memset(out, 0, sizeof *out);
+	out->status = f->failed_setup ? DP_XX : f->recorded;
+	out->limit = f->failed_setup ? DP_LIMIT_NONE : f->recorded_limit;
+	if (f->failed_setup || f->recorded != DP_OK) {
+		SAY("%s", f->recorded_message ? f->recorded_message : "");
+		return;
+	}
+	if (f->has_cgroup && f->oom_kills > 0) {
+		out->status = DP_MLE, out->limit = DP_LIMIT_MEMORY;
+		SAY("memory limit of %llu bytes exceeded (out-of-memory kill)", (unsigned long long)f->memory_limit);
+	} else if (f->signal == SIGXCPU) {
+		out->status = DP_TLE, out->limit = DP_LIMIT_CPU;
+		SAY("CPU time limit exceeded (RLIMIT_CPU)");
+	} else if (f->cpu_time > f->cpu_limit) {
+		out->status = DP_TLE, out->limit = DP_LIMIT_CPU;
+		SAY("CPU time limit of %.3g s exceeded (%.3f s used)", f->cpu_limit, f->cpu_time);
+	} else if (f->signal == SIGSYS && f->has_filter) {
+		/* the filter killed it without telling us (no listener): still a violation */
+		out->status = DP_SV;
+		out->unknown_syscall = true;
+		SAY("killed by the seccomp filter (SIGSYS)");
+	} else if (f->signal == SIGXFSZ) {
+		out->status = DP_OLE, out->limit = DP_LIMIT_FSIZE;
+		SAY("file size limit of %llu bytes exceeded", (unsigned long long)f->fsize_limit);
+	} else if (!f->has_cgroup && f->memory >= f->memory_limit * 9 / 10 &&
+		   !(f->exited && f->exit_code == 0)) {
+		/* no cgroup: RLIMIT_AS made an allocation fail near the limit */
+		out->status = DP_MLE, out->limit = DP_LIMIT_MEMORY;
+		SAY("memory limit of %llu bytes reached (address-space limit, no cgroup)",
+		    (unsigned long long)f->memory_limit);
+	} else if (f->relay_errno) {
+		out->status = DP_XX;
+		SAY("writing the program's output failed: %s", strerror(f->relay_errno));
+	} else if (f->exited && f->exit_code == 0) {
+		SAY("exited normally");
+	} else if (f->exited) {
+		out->status = DP_RE;
+		SAY("exited with code %d", f->exit_code);
+	} else if (f->signal) {
+		out->status = DP_RE;
+		SAY("killed by signal %d (%s)", f->signal, strsignal(f->signal));
+	} else {
+		out->status = DP_XX;
+		SAY("the sandbox lost track of the program (no exit status)");
+	}
+}
 
 static double tv_sec(const struct timeval *tv)
 {
 	return (double)tv->tv_sec + (double)tv->tv_usec / 1e6;
 }
 
-void dp_finish(struct dp_proc *p, struct dp_result *res)
+/* CPU and memory of the run: the cgroup's counters when there is one. */
+static void measure(struct dp_proc *p, struct dp_result *res)
 {
-	memset(res, 0, sizeof *res);
-	res->cgroup = p->cg != NULL;
-	res->isolated = p->ns != NULL;
-	res->output[1] = p->io[1].total;
-	res->output[2] = p->io[2].total;
-	res->wall_time = (double)((p->t_end ? p->t_end : dp_now_ns()) - p->t_start) / 1e9;
-	res->setup_time = (double)(p->t_start - p->t_spawn) / 1e9;
-	if (p->failed_setup) {
-		res->status = DP_XX;
-		snprintf(res->message, sizeof res->message, "%s", p->message);
-		return;
-	}
 	uint64_t cpu_ns = 0;
 	if (p->cg && dp_cgroup_cpu_ns(p->cg, &cpu_ns) == 0)
 		res->cpu_time = (double)(cpu_ns > p->cpu_ns_base ? cpu_ns - p->cpu_ns_base : 0) / 1e9;
@@ -41,8 +83,11 @@ void dp_finish(struct dp_proc *p, struct dp_result *res)
 		res->memory = peak;
 	else
 		res->memory = (uint64_t)p->ru.ru_maxrss * 1024;
+}
 
-	/* the program's own status: from init when isolated, else from wait4 */
+/* The program's own status: from init when isolated, else from wait4. */
+static void program_status(const struct dp_proc *p, struct dp_result *res)
+{
 	int st = p->ns ? p->prog_status : p->wait_status;
 	bool have = p->ns ? p->have_prog_status : true;
 	if (have && WIFEXITED(st)) {
@@ -53,55 +98,42 @@ void dp_finish(struct dp_proc *p, struct dp_result *res)
 	} else if (p->killed) {
 		res->signal = SIGKILL;
 	}
+}
 
-	enum dp_status v = p->verdict;
-	enum dp_limit lim = p->limit;
-	const char *msg = p->message;
-	char m[256] = "";
-	uint64_t ooms = 0;
-	if (v == DP_OK && p->cg && dp_cgroup_oom_kills(p->cg, &ooms) == 0 && ooms > 0) {
-		v = DP_MLE, lim = DP_LIMIT_MEMORY;
-		snprintf(m, sizeof m, "memory limit of %llu bytes exceeded (out-of-memory kill)",
-			 (unsigned long long)p->lim.memory);
-	} else if (v == DP_OK && res->signal == SIGXCPU) {
-		v = DP_TLE, lim = DP_LIMIT_CPU;
-		snprintf(m, sizeof m, "CPU time limit exceeded (RLIMIT_CPU)");
-	} else if (v == DP_OK && res->cpu_time > p->lim.cpu) {
-		v = DP_TLE, lim = DP_LIMIT_CPU;
-		snprintf(m, sizeof m, "CPU time limit of %.3g s exceeded (%.3f s used)", p->lim.cpu, res->cpu_time);
-	} else if (v == DP_OK && res->signal == SIGSYS && p->has_filter) {
-		/* the filter killed it without telling us (no listener): still a violation */
-		v = DP_SV;
-		snprintf(p->syscall, sizeof p->syscall, "unknown");
-		snprintf(m, sizeof m, "killed by the seccomp filter (SIGSYS)");
-	} else if (v == DP_OK && res->signal == SIGXFSZ) {
-		v = DP_OLE, lim = DP_LIMIT_FSIZE;
-		snprintf(m, sizeof m, "file size limit of %llu bytes exceeded", (unsigned long long)p->lim.fsize);
-	} else if (v == DP_OK && !p->cg && res->memory >= p->lim.memory * 9 / 10 &&
-		   !(res->exited && res->exit_code == 0)) {
-		/* no cgroup: RLIMIT_AS made an allocation fail near the limit */
-		v = DP_MLE, lim = DP_LIMIT_MEMORY;
-		snprintf(m, sizeof m, "memory limit of %llu bytes reached (address-space limit, no cgroup)",
-			 (unsigned long long)p->lim.memory);
-	} else if (v == DP_OK && (p->io[1].relay_failed || p->io[2].relay_failed)) {
-		v = DP_XX;
-		snprintf(m, sizeof m, "writing the program's output failed: %s",
-			 strerror(p->io[1].relay_failed ? p->io[1].relay_errno : p->io[2].relay_errno));
-	} else if (v == DP_OK && res->exited && res->exit_code == 0) {
-		snprintf(m, sizeof m, "exited normally");
-	} else if (v == DP_OK && res->exited) {
-		v = DP_RE;
-		snprintf(m, sizeof m, "exited with code %d", res->exit_code);
-	} else if (v == DP_OK && res->signal) {
-		v = DP_RE;
-		snprintf(m, sizeof m, "killed by signal %d (%s)", res->signal, strsignal(res->signal));
-	} else if (v == DP_OK) {
-		v = DP_XX;
-		snprintf(m, sizeof m, "the sandbox lost track of the program (no exit status)");
+void dp_finish(struct dp_proc *p, struct dp_result *res)
+{
+	memset(res, 0, sizeof *res);
+	res->cgroup = p->cg != NULL;
+	res->isolated = p->ns != NULL;
+	res->output[1] = p->io[1].total;
+	res->output[2] = p->io[2].total;
+	res->wall_time = (double)((p->t_end ? p->t_end : dp_now_ns()) - p->t_start) / 1e9;
+	res->setup_time = (double)(p->t_start - p->t_spawn) / 1e9;
+	struct dp_verdict_facts f = { .failed_setup = p->failed_setup, .recorded = p->verdict,
+				      .recorded_limit = p->limit, .recorded_message = p->message };
+	if (!p->failed_setup) {
+		measure(p, res);
+		program_status(p, res);
+		f.exited = res->exited;
+		f.exit_code = res->exit_code;
+		f.signal = res->signal;
+		f.has_cgroup = p->cg != NULL;
+		if (p->cg && p->verdict == DP_OK && dp_cgroup_oom_kills(p->cg, &f.oom_kills) < 0)
+			f.oom_kills = 0;
+		f.has_filter = p->has_filter;
+		f.cpu_time = res->cpu_time;
+		f.cpu_limit = p->lim.cpu;
+		f.memory = res->memory;
+		f.memory_limit = p->lim.memory;
+		f.fsize_limit = p->lim.fsize;
+		f.relay_errno = p->io[1].relay_failed ? p->io[1].relay_errno :
+				p->io[2].relay_failed ? p->io[2].relay_errno : 0;
 	}
-	res->status = v;
-	res->limit = lim;
-	snprintf(res->message, sizeof res->message, "%s", m[0] ? m : msg);
-	if (v == DP_SV)
-		snprintf(res->syscall, sizeof res->syscall, "%s", p->syscall);
+	struct dp_verdict v;
+	dp_verdict_decide(&f, &v);
+	res->status = v.status;
+	res->limit = v.limit;
+	snprintf(res->message, sizeof res->message, "%s", v.message);
+	if (v.status == DP_SV)
+		snprintf(res->syscall, sizeof res->syscall, "%s", v.unknown_syscall ? "unknown" : p->syscall);
 }
