@@ -63,7 +63,7 @@ static _Noreturn void die_early(const struct dp_child_plan *pl, int step, int er
 static int arrange_fds(const struct dp_child_plan *pl)
 {
 	int src[6] = { pl->stdio_fds[0], pl->stdio_fds[1], pl->stdio_fds[2],
-		       pl->chan_fd, pl->status_fd, pl->sync_fd };
+		       pl->chan_fd, pl->status_fd, pl->go_fd };
 	int tmp[6];
 	for (int i = 0; i < 6; i++) {
 		tmp[i] = -1;
@@ -113,9 +113,9 @@ static bool read_full(int fd, void *buf, size_t len)
  * into the buffer allocated before fork).  No go means the parent gave up. */
 static void read_go(const struct dp_child_plan *pl, struct dp_go_msg *go)
 {
-	if (!read_full(DP_CHILD_SYNC_FD, go, sizeof *go) || !go->ok || go->filter_len > DP_FILTER_MAX)
+	if (!read_full(DP_CHILD_GO_FD, go, sizeof *go) || !go->ok || go->filter_len > DP_FILTER_MAX)
 		_exit(127);
-	if (go->filter_len && !read_full(DP_CHILD_SYNC_FD, pl->filter_buf, go->filter_len * sizeof *pl->filter_buf))
+	if (go->filter_len && !read_full(DP_CHILD_GO_FD, pl->filter_buf, go->filter_len * sizeof *pl->filter_buf))
 		_exit(127);
 }
 
@@ -129,23 +129,14 @@ static void join_cgroup(const struct dp_go_msg *go)
 		return;
 	if (go->join_fds > DP_GO_MAX_JOIN_FDS)
 		die_step(DP_STEP_CGROUP, EPROTO, 0);
-	int fds[DP_GO_MAX_JOIN_FDS];
-	char byte, cbuf[CMSG_SPACE(sizeof fds)];
-	struct iovec iov = { &byte, 1 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = cbuf, .msg_controllen = sizeof cbuf };
-	ssize_t n;
-	while ((n = recvmsg(DP_CHILD_CHAN_FD, &mh, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
-		;
+	int fds[DP_GO_MAX_JOIN_FDS], nfds;
+	char byte;
+	ssize_t n = dp_recv_fds(DP_CHILD_CHAN_FD, &byte, 1, fds, DP_GO_MAX_JOIN_FDS, &nfds);
 	if (n < 0)
-		die_step(DP_STEP_CGROUP, errno, 0);
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-	size_t len = go->join_fds * sizeof(int);
+		die_step(DP_STEP_CGROUP, (int)-n, 0);
 	/* anything else than exactly the fds announced: give up (_exit closes what came) */
-	if (n != 1 || (mh.msg_flags & MSG_CTRUNC) || !cm || cm->cmsg_level != SOL_SOCKET ||
-	    cm->cmsg_type != SCM_RIGHTS || cm->cmsg_len != CMSG_LEN(len))
+	if (n != 1 || nfds != (int)go->join_fds)
 		die_step(DP_STEP_CGROUP, EPROTO, 0);
-	memcpy(fds, CMSG_DATA(cm), len);
 	int r = dp_cgroup_join_self(fds, (int)go->join_fds);
 	for (uint32_t i = 0; i < go->join_fds; i++)
 		close(fds[i]);
@@ -214,18 +205,9 @@ static _Noreturn void program_main(const struct dp_child_plan *pl, pid_t parent,
 			die_step(DP_STEP_SECCOMP, -lfd, 0);
 		if (go->notify) {
 			struct dp_child_msg m = { DP_MSG_LISTENER, 0, 0, 0 };
-			char cbuf[CMSG_SPACE(sizeof(int))];
-			struct iovec iov = { &m, sizeof m };
-			struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-					     .msg_control = cbuf, .msg_controllen = sizeof cbuf };
-			memset(cbuf, 0, sizeof cbuf);
-			struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-			cm->cmsg_level = SOL_SOCKET;
-			cm->cmsg_type = SCM_RIGHTS;
-			cm->cmsg_len = CMSG_LEN(sizeof(int));
-			memcpy(CMSG_DATA(cm), &lfd, sizeof(int));
-			if (sendmsg(DP_CHILD_CHAN_FD, &mh, MSG_NOSIGNAL) < 0)
-				die_step(DP_STEP_SEND_LISTENER, errno, 0);
+			int r = dp_send_fds(DP_CHILD_CHAN_FD, &m, sizeof m, &lfd, 1);
+			if (r < 0)
+				die_step(DP_STEP_SEND_LISTENER, -r, 0);
 			/* the listener is close-on-exec: the program never holds it */
 		}
 	}
@@ -341,7 +323,7 @@ _Noreturn void dp_child_main(const struct dp_child_plan *pl)
 	if (pl->wait_maps) {
 		char c;
 		ssize_t n;
-		while ((n = read(pl->sync_fd, &c, 1)) < 0 && errno == EINTR)
+		while ((n = read(pl->go_fd, &c, 1)) < 0 && errno == EINTR)
 			;
 		if (n != 1)
 			_exit(127); /* the parent gave up on us */

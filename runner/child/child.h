@@ -4,7 +4,9 @@
 #define DP_CHILD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <sys/resource.h>
 #include <sys/capability.h>
 #include <linux/filter.h>
@@ -15,7 +17,7 @@ struct dp_ns_plan;
 /* The fixed fd numbers the forked side uses once its fds are arranged. */
 #define DP_CHILD_CHAN_FD   3  /* channel to the parent (close-on-exec) */
 #define DP_CHILD_STATUS_FD 4  /* init -> parent: the program's wait status */
-#define DP_CHILD_SYNC_FD   5  /* parent -> child: "uid maps written, go on" */
+#define DP_CHILD_GO_FD     5  /* parent -> child: "uid maps written", then the go message with the filter */
 
 /* Everything the forked side needs, prepared before fork (no malloc after). */
 struct dp_child_plan {
@@ -35,7 +37,7 @@ struct dp_child_plan {
 	int stdio_fds[3];            /* fds that become 0, 1, 2 */
 	bool wait_maps;              /* user namespace: wait for the uid/gid maps before set-up */
 	const struct dp_ns_plan *ns; /* NULL: core mode, no init process */
-	int chan_fd, status_fd, sync_fd;
+	int chan_fd, status_fd, go_fd;
 };
 
 #define DP_FILTER_MAX 4096 /* BPF_MAXINSNS */
@@ -67,5 +69,13 @@ int dp_cgroup_join_self(const int *fds, int n);
 /* child_calls.c: installs prog; with notify returns the listener fd (>= 0),
  * else 0; -errno on failure. */
 int dp_seccomp_install(const struct sock_fprog *prog, bool notify);
+
+/* fd_pass.c: sends len bytes of data with n (1..8) fds as SCM_RIGHTS in one
+ * message; 0 or -errno. */
+int dp_send_fds(int sock, const void *data, size_t len, const int *fds, int n);
+/* Receives one message: its data into buf (up to len), its fds (close-on-exec,
+ * at most max kept, the rest closed) into fds; returns the data length (0:
+ * EOF) with the fd count in *nfds, -EPROTO when control data was cut, -errno. */
+ssize_t dp_recv_fds(int sock, void *buf, size_t len, int *fds, int max, int *nfds);
 
 #endif

@@ -57,7 +57,6 @@
 #include <unistd.h>
 #include "child/child.h"
 #include "sandbox/ns_layout.h"
-#include "base/util.h"
 
 #ifndef AT_RECURSIVE
 #define AT_RECURSIVE 0x8000

@@ -75,6 +75,10 @@ struct dp_proc {
 	int workdir_chowned;
 };
 
+/* prepare.c: everything before fork (program, streams, namespace plan, box
+ * uid, rlimits, filter slot); 0 or -errno, or 0 with p->failed_setup set. */
+int dp_prepare(struct dp_proc *p, const struct dp_options *opt);
+
 /* outcome.c: what ended the run. */
 /* Records a set-up failure (XX with this message); the first one wins. */
 void dp_proc_fail(struct dp_proc *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

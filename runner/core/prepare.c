@@ -1,0 +1,223 @@
+/* prepare.c: everything a run needs that can be done before fork, so the
+ * forked side only consumes it: the program's path and copies of argv, envp
+ * and workdir, the pipes, the namespace plan, the box uid, the rlimit plan,
+ * the exec slot the filter names, and buffers the child fills without malloc. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/proc.h"
+#include "base/fmt.h"
+#include "base/path.h"
+#include "base/strv.h"
+#include "sandbox/box.h"
+#include "sandbox/ns_plan.h"
+#include "sandbox/rlimits.h"
+#include "seccomp/seccomp.h"
+
+/* PATH lookup like execvp, done in the parent so the child only calls execve. */
+static char *resolve_program(const char *name, const char *const *envp)
+{
+	if (name[0] == '/')
+		return strdup(name);
+	if (strchr(name, '/')) {
+		/* relative to our cwd, which the program does not share when isolated */
+		char cwd[PATH_MAX];
+		if (!getcwd(cwd, sizeof cwd))
+			return strdup(name);
+		return dp_strfmt("%s/%s", cwd, name);
+	}
+	const char *path = DP_DEFAULT_PATH;
+	for (const char *const *e = envp; e && *e; e++)
+		if (!strncmp(*e, "PATH=", 5))
+			path = *e + 5;
+	char found[PATH_MAX];
+	if (dp_path_search(name, path, found, sizeof found) == 0)
+		return strdup(found);
+	return strdup(name); /* execve will fail with ENOENT and say so */
+}
+static int open_stream(struct dp_proc *p, int i, const struct dp_stream_spec *spec)
+{
+	struct dp_stream_state *st = &p->io[i];
+	st->mode = spec->mode;
+	st->fd = st->relay_fd = st->child_fd = -1;
+	switch (spec->mode) {
+	case DP_FD:
+		if (spec->fd < 0)
+			return -EBADF;
+		st->child_fd = spec->fd;
+		st->eof = true;
+		return 0;
+	case DP_NULL:
+		st->child_fd = open("/dev/null", (i == 0 ? O_RDONLY : O_WRONLY) | O_CLOEXEC);
+		st->eof = true;
+		return st->child_fd < 0 ? -errno : 0;
+	case DP_RELAY:
+		if (spec->fd < 0)
+			return -EBADF;
+		st->relay_fd = spec->fd;
+		/* fall through */
+	case DP_PIPE: {
+		int fds[2];
+		if (pipe2(fds, O_CLOEXEC) < 0)
+			return -errno;
+		st->fd = i == 0 ? fds[1] : fds[0];
+		st->child_fd = i == 0 ? fds[0] : fds[1];
+		if (fcntl(st->fd, F_SETFL, O_NONBLOCK) < 0)
+			return -errno;
+		/* bigger pipes halve the wake-ups of a flood; failure is harmless */
+		fcntl(st->fd, F_SETPIPE_SZ, 1 << 20);
+		return 0;
+	}
+	}
+	return -EINVAL;
+}
+
+
+/* The program, its argv/envp and workdir, copied: the caller's may be gone by dp_destroy. */
+static int prepare_program(struct dp_proc *p, const struct dp_options *opt)
+{
+	static const char *const default_env[] = { "PATH=" DP_DEFAULT_PATH, NULL };
+	const char *const *envp = opt->envp ? opt->envp : default_env;
+	struct dp_child_plan *pl = &p->plan;
+
+	if (!opt->fn && (!opt->argv || !opt->argv[0]))
+		return -EINVAL;
+	if (!(p->envp_copy = dp_strv_copy(envp)))
+		return -ENOMEM;
+	if (opt->argv) {
+		if (!(p->argv_copy = dp_strv_copy(opt->argv)))
+			return -ENOMEM;
+		if (!(p->exec_path = resolve_program(opt->argv[0], envp)))
+			return -ENOMEM;
+	}
+	pl->exec_path = p->exec_path;
+	pl->argv = p->argv_copy;
+	pl->envp = p->envp_copy;
+	pl->fn = opt->fn;
+	pl->fn_arg = opt->fn_arg;
+	if (opt->workdir && !(p->workdir_copy = strdup(opt->workdir)))
+		return -ENOMEM;
+	pl->workdir = p->workdir_copy;
+	pl->chan_fd = pl->status_fd = pl->go_fd = -1;
+	for (int i = 0; i < 3; i++) {
+		struct dp_stream_spec spec = opt->stdio[i];
+		int r = open_stream(p, i, &spec);
+		if (r < 0)
+			return r;
+		pl->stdio_fds[i] = p->io[i].child_fd;
+	}
+	return 0;
+}
+
+/* The namespace plan, and the path the program has inside the box (the plan
+ * bound it there).  0 with p->failed_setup when the plan was refused. */
+static int prepare_isolation(struct dp_proc *p, const struct dp_options *opt)
+{
+	char err[512] = "";
+	if (opt->isolation != DP_ISOLATE_NONE) {
+		int r = dp_ns_plan_create(opt, &p->ns, err, sizeof err);
+		/* AUTO falls back to core mode only when namespaces are unavailable;
+		 * a bad path is an error whatever the isolation level */
+		if (r < 0 && (opt->isolation == DP_ISOLATE_FULL || r != -ENOTSUP)) {
+			dp_proc_fail(p, "isolation: %s", err[0] ? err : strerror(-r));
+			return 0;
+		}
+		if (r < 0)
+			p->ns = NULL; /* reported as "isolated": false */
+	}
+	if (p->ns && opt->argv) {
+		char *inside = strdup(dp_ns_plan_exec_path(p->ns));
+		if (!inside)
+			return -ENOMEM;
+		free(p->exec_path);
+		p->exec_path = inside;
+		p->plan.exec_path = inside;
+	}
+	p->plan.ns = p->ns;
+	return 0;
+}
+
+/* As root without a user namespace the program runs as a uid of its own: the
+ * caller's, or a box uid locked for this run.  0 with p->failed_setup when
+ * every box id is busy. */
+static int prepare_identity(struct dp_proc *p, const struct dp_options *opt)
+{
+	struct dp_child_plan *pl = &p->plan;
+	bool userns = p->ns && (dp_ns_clone_flags(p->ns) & CLONE_NEWUSER);
+
+	if (geteuid() != 0 || userns)
+		return 0;
+	pl->switch_uid = true;
+	if (opt->uid) {
+		pl->uid = opt->uid;
+		pl->gid = opt->gid ? opt->gid : (gid_t)opt->uid;
+	} else {
+		if (!(p->box = calloc(1, sizeof *p->box)))
+			return -ENOMEM;
+		uid_t first = opt->box_first ? opt->box_first : DP_DEFAULT_UID;
+		int count = opt->box_count > 0 ? opt->box_count : DP_DEFAULT_BOXES;
+		int r = dp_box_acquire(count, p->box);
+		if (r < 0) {
+			free(p->box);
+			p->box = NULL;
+			dp_proc_fail(p, "no free box id among %d: %s", count, strerror(-r));
+			return 0;
+		}
+		pl->uid = first + (uid_t)p->box->id;
+		pl->gid = (gid_t)pl->uid;
+	}
+	/* the program must be able to write its working directory */
+	struct stat sb;
+	if (pl->workdir && stat(pl->workdir, &sb) == 0 && sb.st_uid != pl->uid) {
+		p->workdir_uid = sb.st_uid;
+		p->workdir_gid = sb.st_gid;
+		if (chown(pl->workdir, pl->uid, pl->gid) == 0)
+			p->workdir_chowned = 1;
+	}
+	return 0;
+}
+
+/* The filter's exec slot and the buffers the child receives the filter and
+ * drops its capabilities with.  0 with p->failed_setup when the path does not fit. */
+static int prepare_filter(struct dp_proc *p, const struct dp_options *opt)
+{
+	struct dp_child_plan *pl = &p->plan;
+	if (opt->policy && !dp_policy_is_none(opt->policy)) {
+		p->policy = opt->policy;
+		/* the child execs the slot's copy of the path: its address goes into the filter */
+		if (opt->argv && !(pl->exec_path = dp_seccomp_exec_slot(p->exec_path))) {
+			dp_proc_fail(p, "seccomp: program path too long");
+			return 0;
+		}
+	}
+	if (!(pl->filter_buf = malloc(DP_FILTER_MAX * sizeof *pl->filter_buf)))
+		return -ENOMEM;
+	if (!(pl->empty_caps = cap_init()))
+		return -errno;
+	return 0;
+}
+
+int dp_prepare(struct dp_proc *p, const struct dp_options *opt)
+{
+	int r = prepare_program(p, opt);
+	if (r == 0 && !p->failed_setup)
+		r = prepare_isolation(p, opt);
+	if (r == 0 && !p->failed_setup)
+		r = prepare_identity(p, opt);
+	if (r < 0 || p->failed_setup)
+		return r;
+	struct dp_rlimit_plan rl = { 0 };
+	dp_rlimit_plan(&p->lim, p->plan.switch_uid, &rl);
+	memcpy(p->plan.rlim, rl.rlim, sizeof rl.rlim);
+	memcpy(p->plan.rlim_set, rl.set, sizeof rl.set);
+	p->want_cgroup = !opt->no_cgroup;
+	return prepare_filter(p, opt);
+}
