@@ -52,7 +52,7 @@ ssize_t dp_write(struct dp_proc *p, const void *buf, size_t len, int timeout_ms)
 		int left = remaining_ms(deadline);
 		if (left == 0)
 			return done ? (ssize_t)done : -ETIMEDOUT;
-		if (p->exited && p->verdict != DP_OK)
+		if (p->exit.exited && p->out.verdict != DP_OK)
 			return done ? (ssize_t)done : -EPIPE;
 		/* while we wait for room, dp_supervise_once keeps draining stdout/stderr */
 		int r = dp_supervise_once(p, left, st->fd, POLLOUT);
@@ -78,7 +78,7 @@ static int wait_output(struct dp_proc *p, struct dp_stream_state *st, uint64_t d
 		if (r < 0)
 			return r;
 		/* after exit, nobody refills an empty buffer: read to EOF now */
-		if (p->exited)
+		if (p->exit.exited)
 			dp_io_drain(p, (enum dp_stream)(st - p->io));
 	}
 	return 0;
@@ -207,7 +207,7 @@ int dp_pump(struct dp_proc *p, const void *in, size_t inlen, struct dp_buffer *o
 		if (r < 0)
 			break;
 		r = 0;
-		if (p->exited) {
+		if (p->exit.exited) {
 			dp_io_drain(p, DP_STDOUT);
 			dp_io_drain(p, DP_STDERR);
 		}
@@ -243,9 +243,9 @@ int dp_close(struct dp_proc *p, struct dp_result *res)
 	uint64_t grace_end = 0;
 	for (;;) {
 		bool outs = output_done(&p->io[1]) && output_done(&p->io[2]);
-		if (p->exited && outs)
+		if (p->exit.exited && outs)
 			break;
-		if (p->exited) {
+		if (p->exit.exited) {
 			uint64_t now = dp_now_ns();
 			if (!grace_end)
 				grace_end = now + DRAIN_GRACE_NS;
@@ -255,7 +255,7 @@ int dp_close(struct dp_proc *p, struct dp_result *res)
 				break;
 			}
 		}
-		int r = dp_supervise_once(p, p->exited ? 10 : -1, -1, 0);
+		int r = dp_supervise_once(p, p->exit.exited ? 10 : -1, -1, 0);
 		if (r < 0 && r != -EINTR) {
 			dp_kill_tree(p);
 			dp_proc_fail(p, "poll: %s", strerror(-r));
@@ -266,8 +266,8 @@ int dp_close(struct dp_proc *p, struct dp_result *res)
 		/* init is gone: its report is in the pipe already, or never comes (EOF) */
 		int st;
 		if (read(p->status_fd, &st, sizeof st) == (ssize_t)sizeof st) {
-			p->prog_status = st;
-			p->have_prog_status = true;
+			p->exit.prog_status = st;
+			p->exit.have_prog_status = true;
 		}
 		close(p->status_fd);
 		p->status_fd = -1;

@@ -14,21 +14,21 @@
 void dp_proc_fail(struct dp_proc *p, const char *fmt, ...)
 {
 	va_list ap;
-	if (p->failed_setup)
+	if (p->out.failed_setup)
 		return; /* the first failure is the one that explains the rest */
-	p->failed_setup = true;
+	p->out.failed_setup = true;
 	va_start(ap, fmt);
-	vsnprintf(p->message, sizeof p->message, fmt, ap);
+	vsnprintf(p->out.message, sizeof p->out.message, fmt, ap);
 	va_end(ap);
 }
 
 void dp_kill_tree(struct dp_proc *p)
 {
-	if (p->pid <= 0 || p->exited)
+	if (p->pid <= 0 || p->exit.exited)
 		return;
-	p->killed = true;
-	if (!p->t_end)
-		p->t_end = dp_now_ns(); /* the run ends here; tearing the tree down is not its time */
+	p->exit.killed = true;
+	if (!p->clock.end)
+		p->clock.end = dp_now_ns(); /* the run ends here; tearing the tree down is not its time */
 	/* the program first: a dying init tears its mount namespace down before it
 	 * kills the rest of the PID namespace, and the program would burn CPU meanwhile */
 	if (p->ns && p->cg)
@@ -47,10 +47,10 @@ void dp_kill_tree(struct dp_proc *p)
 
 void dp_stop_with(struct dp_proc *p, enum dp_status st, enum dp_limit lim, const char *msg)
 {
-	if (p->verdict != DP_OK || p->exited)
+	if (p->out.verdict != DP_OK || p->exit.exited)
 		return;
-	p->verdict = st;
-	p->limit = lim;
-	snprintf(p->message, sizeof p->message, "%s", msg);
+	p->out.verdict = st;
+	p->out.limit = lim;
+	snprintf(p->out.message, sizeof p->out.message, "%s", msg);
 	dp_kill_tree(p);
 }

@@ -90,22 +90,22 @@ static int prepare_program(struct dp_proc *p, const struct dp_options *opt)
 
 	if (!opt->fn && (!opt->argv || !opt->argv[0]))
 		return -EINVAL;
-	if (!(p->envp_copy = dp_strv_copy(envp)))
+	if (!(p->copy.envp = dp_strv_copy(envp)))
 		return -ENOMEM;
 	if (opt->argv) {
-		if (!(p->argv_copy = dp_strv_copy(opt->argv)))
+		if (!(p->copy.argv = dp_strv_copy(opt->argv)))
 			return -ENOMEM;
-		if (!(p->exec_path = resolve_program(opt->argv[0], envp)))
+		if (!(p->copy.exec_path = resolve_program(opt->argv[0], envp)))
 			return -ENOMEM;
 	}
-	pl->exec_path = p->exec_path;
-	pl->argv = p->argv_copy;
-	pl->envp = p->envp_copy;
+	pl->exec_path = p->copy.exec_path;
+	pl->argv = p->copy.argv;
+	pl->envp = p->copy.envp;
 	pl->fn = opt->fn;
 	pl->fn_arg = opt->fn_arg;
-	if (opt->workdir && !(p->workdir_copy = strdup(opt->workdir)))
+	if (opt->workdir && !(p->copy.workdir = strdup(opt->workdir)))
 		return -ENOMEM;
-	pl->workdir = p->workdir_copy;
+	pl->workdir = p->copy.workdir;
 	pl->chan_fd = pl->status_fd = pl->go_fd = -1;
 	for (int i = 0; i < 3; i++) {
 		struct dp_stream_spec spec = opt->stdio[i];
@@ -118,7 +118,7 @@ static int prepare_program(struct dp_proc *p, const struct dp_options *opt)
 }
 
 /* The namespace plan, and the path the program has inside the box (the plan
- * bound it there).  0 with p->failed_setup when the plan was refused. */
+ * bound it there).  0 with p->out.failed_setup when the plan was refused. */
 static int prepare_isolation(struct dp_proc *p, const struct dp_options *opt)
 {
 	char err[512] = "";
@@ -137,8 +137,8 @@ static int prepare_isolation(struct dp_proc *p, const struct dp_options *opt)
 		char *inside = strdup(dp_ns_plan_exec_path(p->ns));
 		if (!inside)
 			return -ENOMEM;
-		free(p->exec_path);
-		p->exec_path = inside;
+		free(p->copy.exec_path);
+		p->copy.exec_path = inside;
 		p->plan.exec_path = inside;
 	}
 	p->plan.ns = p->ns;
@@ -146,7 +146,7 @@ static int prepare_isolation(struct dp_proc *p, const struct dp_options *opt)
 }
 
 /* As root without a user namespace the program runs as a uid of its own: the
- * caller's, or a box uid locked for this run.  0 with p->failed_setup when
+ * caller's, or a box uid locked for this run.  0 with p->out.failed_setup when
  * every box id is busy. */
 static int prepare_identity(struct dp_proc *p, const struct dp_options *opt)
 {
@@ -177,23 +177,23 @@ static int prepare_identity(struct dp_proc *p, const struct dp_options *opt)
 	/* the program must be able to write its working directory */
 	struct stat sb;
 	if (pl->workdir && stat(pl->workdir, &sb) == 0 && sb.st_uid != pl->uid) {
-		p->workdir_uid = sb.st_uid;
-		p->workdir_gid = sb.st_gid;
+		p->copy.workdir_uid = sb.st_uid;
+		p->copy.workdir_gid = sb.st_gid;
 		if (chown(pl->workdir, pl->uid, pl->gid) == 0)
-			p->workdir_chowned = 1;
+			p->copy.workdir_chowned = 1;
 	}
 	return 0;
 }
 
 /* The filter's exec slot and the buffers the child receives the filter and
- * drops its capabilities with.  0 with p->failed_setup when the path does not fit. */
+ * drops its capabilities with.  0 with p->out.failed_setup when the path does not fit. */
 static int prepare_filter(struct dp_proc *p, const struct dp_options *opt)
 {
 	struct dp_child_plan *pl = &p->plan;
 	if (opt->policy && !dp_policy_is_none(opt->policy)) {
 		p->policy = opt->policy;
 		/* the child execs the slot's copy of the path: its address goes into the filter */
-		if (opt->argv && !(pl->exec_path = dp_seccomp_exec_slot(p->exec_path))) {
+		if (opt->argv && !(pl->exec_path = dp_seccomp_exec_slot(p->copy.exec_path))) {
 			dp_proc_fail(p, "seccomp: program path too long");
 			return 0;
 		}
@@ -208,11 +208,11 @@ static int prepare_filter(struct dp_proc *p, const struct dp_options *opt)
 int dp_prepare(struct dp_proc *p, const struct dp_options *opt)
 {
 	int r = prepare_program(p, opt);
-	if (r == 0 && !p->failed_setup)
+	if (r == 0 && !p->out.failed_setup)
 		r = prepare_isolation(p, opt);
-	if (r == 0 && !p->failed_setup)
+	if (r == 0 && !p->out.failed_setup)
 		r = prepare_identity(p, opt);
-	if (r < 0 || p->failed_setup)
+	if (r < 0 || p->out.failed_setup)
 		return r;
 	struct dp_rlimit_plan rl = { 0 };
 	dp_rlimit_plan(&p->lim, p->plan.switch_uid, &rl);

@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <sys/resource.h>
+#include <time.h>
 #include "dualpipe.h"
 #include "child/child.h"
 
@@ -27,6 +28,54 @@ struct dp_stream_state {
 	uint64_t total;     /* bytes that passed through */
 };
 
+/* The run's clock (ns, dp_now_ns): set by spawn.c, read by the loop. */
+struct dp_run_clock {
+	uint64_t spawn;             /* dp_spawn entry */
+	uint64_t start;             /* exec: the program's time starts */
+	uint64_t wall_deadline;     /* start + the wall limit */
+	uint64_t end;               /* when the program was killed or seen to exit */
+	uint64_t next_cpu_check;
+};
+
+/* CPU sampling (supervise.c). */
+struct dp_cpu_sampler {
+	int ncpu;
+	uint64_t last_ns;           /* last sampled CPU of the tree */
+	uint64_t base_ns;           /* cgroup CPU at exec: init's own set-up, not the program's */
+	clockid_t prog_clock;       /* the program's exact CPU clock (clock_getcpuclockid) */
+	int prog_clock_state;       /* 0 not looked up yet, 1 usable, -1 unavailable */
+};
+
+/* How the processes ended (supervise.c reaps, outcome.c kills). */
+struct dp_exit_state {
+	bool exited;                /* init/program reaped */
+	bool killed;                /* we sent the kill */
+	int wait_status;
+	struct rusage ru;
+	int prog_status;            /* the program's status as init reported it */
+	bool have_prog_status;
+};
+
+/* What ended the run, recorded once (outcome.c). */
+struct dp_outcome {
+	bool failed_setup;          /* child reported a set-up/exec error */
+	enum dp_status verdict;     /* decided by a limit or a violation, DP_OK while none */
+	enum dp_limit limit;
+	char syscall[64];
+	char message[512];
+};
+
+/* The caller's strings, copied (prepare.c), and the workdir owner to restore. */
+struct dp_copies {
+	char *exec_path;
+	char **argv;
+	char **envp;
+	char *workdir;
+	uid_t workdir_uid;          /* owner restored after the run when we chowned the workdir */
+	gid_t workdir_gid;
+	int workdir_chowned;
+};
+
 struct dp_proc {
 	pid_t pid;                  /* init (isolated) or the program (core mode) */
 	int pidfd;
@@ -41,38 +90,14 @@ struct dp_proc {
 	struct dp_box *box;          /* box id lock when running as root; NULL otherwise */
 	struct dp_limits lim;
 	struct dp_stream_state io[3];
-	int ncpu;
-
-	uint64_t t_spawn, t_start, t_wall_deadline; /* dp_spawn entry, exec, wall limit */
-	uint64_t t_end;             /* when the program was killed or seen to exit */
-	uint64_t t_next_cpu_check;
-	uint64_t cpu_ns_last;       /* last sampled CPU of the tree */
-	uint64_t cpu_ns_base;       /* cgroup CPU at exec: init's own set-up, not the program's */
-	clockid_t prog_clock;       /* the program's exact CPU clock (clock_getcpuclockid) */
-	int prog_clock_state;       /* 0 not looked up yet, 1 usable, -1 unavailable */
-
-	bool failed_setup;          /* child reported a set-up/exec error */
 	bool draining;              /* dp_close/dp_pump: read outputs without back-pressure */
-	bool exited;                /* init/program reaped */
-	bool killed;                /* we sent the kill */
-	int wait_status;
-	struct rusage ru;
-	int prog_status;            /* the program's status as init reported it */
-	bool have_prog_status;
 
-	enum dp_status verdict;     /* decided by a limit or a violation, DP_OK while none */
-	enum dp_limit limit;
-	char syscall[64];
-	char message[512];
-
+	struct dp_run_clock clock;
+	struct dp_cpu_sampler cpu;
+	struct dp_exit_state exit;
+	struct dp_outcome out;
+	struct dp_copies copy;
 	struct dp_child_plan plan;
-	char *exec_path;
-	char **argv_copy;
-	char **envp_copy;
-	char *workdir_copy;
-	uid_t workdir_uid;          /* owner restored after the run when we chowned the workdir */
-	gid_t workdir_gid;
-	int workdir_chowned;
 };
 
 /* prepare.c: everything before fork (program, streams, namespace plan, box

@@ -71,7 +71,7 @@ static void await_exec(struct dp_proc *p)
 				close(fd);
 		}
 		if (n == sizeof m && m.kind == DP_MSG_ERROR) {
-			const char *what = m.step == DP_STEP_EXEC ? p->exec_path : NULL;
+			const char *what = m.step == DP_STEP_EXEC ? p->copy.exec_path : NULL;
 			if (p->ns && (m.step == DP_STEP_MOUNT || m.step == DP_STEP_PIVOT || m.step == DP_STEP_CHDIR ||
 				      m.step == DP_STEP_NET || m.step == DP_STEP_HOSTNAME))
 				what = dp_ns_plan_describe(p->ns, m.extra);
@@ -191,7 +191,7 @@ static int launch(struct dp_proc *p)
 		else if (write(sync[1], "m", 1) != 1)
 			dp_proc_fail(p, "releasing the child: %s", strerror(errno));
 	}
-	if (!p->failed_setup)
+	if (!p->out.failed_setup)
 		send_go(p, sync[1]);
 	close_fd(&sync[1]); /* EOF instead of a go message makes the child give up */
 	await_exec(p);
@@ -204,36 +204,36 @@ int dp_spawn(const struct dp_options *opt, struct dp_proc **out)
 	struct dp_proc *p = calloc(1, sizeof *p);
 	if (!p)
 		return -ENOMEM;
-	p->t_spawn = dp_now_ns();
+	p->clock.spawn = dp_now_ns();
 	p->pid = -1;
 	p->pidfd = p->chan_fd = p->status_fd = p->listener_fd = -1;
 	for (int i = 0; i < 3; i++)
 		p->io[i].fd = p->io[i].relay_fd = p->io[i].child_fd = -1;
 	dp_limits_resolve(&opt->limits, &p->lim);
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	p->ncpu = n > 0 ? (int)n : 1;
+	p->cpu.ncpu = n > 0 ? (int)n : 1;
 
 	int r = dp_prepare(p, opt);
-	if (r == 0 && !p->failed_setup)
+	if (r == 0 && !p->out.failed_setup)
 		r = launch(p);
 	if (r < 0) {
 		dp_destroy(p);
 		return r;
 	}
-	p->t_start = dp_now_ns();
+	p->clock.start = dp_now_ns();
 	/* what init spent building the box is in the cgroup already: not the program's time */
-	if (p->cg && !p->failed_setup && dp_cgroup_cpu_ns(p->cg, &p->cpu_ns_base) < 0)
-		p->cpu_ns_base = 0;
-	p->t_wall_deadline = p->t_start + (uint64_t)(p->lim.wall * 1e9);
+	if (p->cg && !p->out.failed_setup && dp_cgroup_cpu_ns(p->cg, &p->cpu.base_ns) < 0)
+		p->cpu.base_ns = 0;
+	p->clock.wall_deadline = p->clock.start + (uint64_t)(p->lim.wall * 1e9);
 	/* no CPU sample before the tree could possibly have used the limit */
-	uint64_t first = (uint64_t)(p->lim.cpu * 1e9) / (uint64_t)p->ncpu;
-	p->t_next_cpu_check = p->t_start + (first < 50000000ull ? first : 50000000ull);
-	if (p->failed_setup) {
-		p->verdict = DP_XX;
+	uint64_t first = (uint64_t)(p->lim.cpu * 1e9) / (uint64_t)p->cpu.ncpu;
+	p->clock.next_cpu_check = p->clock.start + (first < 50000000ull ? first : 50000000ull);
+	if (p->out.failed_setup) {
+		p->out.verdict = DP_XX;
 		dp_kill_tree(p);
 		if (p->pid <= 0) {
 			/* nothing was started: no exit or EOF will ever come */
-			p->exited = true;
+			p->exit.exited = true;
 			for (int i = 0; i < 3; i++) {
 				dp_io_close(&p->io[i]);
 				if (p->io[i].mode != DP_FD)
@@ -261,12 +261,12 @@ void dp_destroy(struct dp_proc *p)
 {
 	if (!p)
 		return;
-	if (p->pid > 0 && !p->exited) {
+	if (p->pid > 0 && !p->exit.exited) {
 		dp_kill_tree(p);
 		struct rusage ru;
-		while (wait4(p->pid, &p->wait_status, __WALL, &ru) < 0 && errno == EINTR)
+		while (wait4(p->pid, &p->exit.wait_status, __WALL, &ru) < 0 && errno == EINTR)
 			;
-		p->exited = true;
+		p->exit.exited = true;
 	}
 	for (int i = 0; i < 3; i++) {
 		close_fd(&p->io[i].fd);
@@ -280,8 +280,8 @@ void dp_destroy(struct dp_proc *p)
 	close_fd(&p->listener_fd);
 	dp_cgroup_destroy(p->cg);
 	dp_ns_plan_destroy(p->ns);
-	if (p->workdir_chowned)
-		(void)!chown(p->plan.workdir, p->workdir_uid, p->workdir_gid);
+	if (p->copy.workdir_chowned)
+		(void)!chown(p->plan.workdir, p->copy.workdir_uid, p->copy.workdir_gid);
 	if (p->box) {
 		dp_box_release(p->box);
 		free(p->box);
@@ -289,9 +289,9 @@ void dp_destroy(struct dp_proc *p)
 	if (p->plan.empty_caps)
 		cap_free(p->plan.empty_caps);
 	free(p->plan.filter_buf);
-	free(p->exec_path);
-	free(p->workdir_copy);
-	dp_strv_free(p->argv_copy);
-	dp_strv_free(p->envp_copy);
+	free(p->copy.exec_path);
+	free(p->copy.workdir);
+	dp_strv_free(p->copy.argv);
+	dp_strv_free(p->copy.envp);
 	free(p);
 }

@@ -30,7 +30,7 @@ static uint64_t tree_cpu(struct dp_proc *p)
 {
 	uint64_t ns = 0;
 	if (p->cg && dp_cgroup_cpu_ns(p->cg, &ns) == 0)
-		return ns > p->cpu_ns_base ? ns - p->cpu_ns_base : 0;
+		return ns > p->cpu.base_ns ? ns - p->cpu.base_ns : 0;
 	return dp_tree_cpu_ns(p->pid);
 }
 
@@ -41,9 +41,9 @@ static uint64_t tree_cpu(struct dp_proc *p)
  * reparented to init only after the program is gone, and then the run ends). */
 static uint64_t program_cpu(struct dp_proc *p)
 {
-	if (p->prog_clock_state == 0) {
+	if (p->cpu.prog_clock_state == 0) {
 		pid_t prog = p->pid;
-		p->prog_clock_state = -1;
+		p->cpu.prog_clock_state = -1;
 		if (p->ns) {
 			char path[64];
 			int n = -1;
@@ -56,42 +56,42 @@ static uint64_t program_cpu(struct dp_proc *p)
 			}
 			prog = n;
 		}
-		if (prog > 0 && clock_getcpuclockid(prog, &p->prog_clock) == 0)
-			p->prog_clock_state = 1;
+		if (prog > 0 && clock_getcpuclockid(prog, &p->cpu.prog_clock) == 0)
+			p->cpu.prog_clock_state = 1;
 	}
 	struct timespec ts;
-	if (p->prog_clock_state != 1 || clock_gettime(p->prog_clock, &ts) < 0)
+	if (p->cpu.prog_clock_state != 1 || clock_gettime(p->cpu.prog_clock, &ts) < 0)
 		return 0;
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 static void check_limits(struct dp_proc *p, uint64_t now)
 {
-	if (p->exited || p->verdict != DP_OK)
+	if (p->exit.exited || p->out.verdict != DP_OK)
 		return;
-	if (now >= p->t_wall_deadline) {
+	if (now >= p->clock.wall_deadline) {
 		char m[128];
 		snprintf(m, sizeof m, "wall-clock limit of %.3g s exceeded", p->lim.wall);
 		dp_stop_with(p, DP_TLE, DP_LIMIT_WALL, m);
 		return;
 	}
-	if (now < p->t_next_cpu_check)
+	if (now < p->clock.next_cpu_check)
 		return;
 	uint64_t used = tree_cpu(p), limit = (uint64_t)(p->lim.cpu * 1e9);
 	if (limit - (used < limit ? used : limit) < 2 * CPU_CHECK_MAX_NS) {
 		uint64_t own = program_cpu(p); /* near the limit: the exact figure */
 		used = own > used ? own : used;
 	}
-	p->cpu_ns_last = used;
+	p->cpu.last_ns = used;
 	if (used >= limit) {
 		char m[128];
 		snprintf(m, sizeof m, "CPU time limit of %.3g s exceeded", p->lim.cpu);
 		dp_stop_with(p, DP_TLE, DP_LIMIT_CPU, m);
 		return;
 	}
-	uint64_t gap = (limit - used) / (uint64_t)p->ncpu;
+	uint64_t gap = (limit - used) / (uint64_t)p->cpu.ncpu;
 	gap = gap < CPU_CHECK_MIN_NS ? CPU_CHECK_MIN_NS : gap > CPU_CHECK_MAX_NS ? CPU_CHECK_MAX_NS : gap;
-	p->t_next_cpu_check = now + gap;
+	p->clock.next_cpu_check = now + gap;
 	uint64_t ooms = 0;
 	if (p->cg && dp_cgroup_oom_kills(p->cg, &ooms) == 0 && ooms > 0) {
 		char m[128];
@@ -114,28 +114,28 @@ static void handle_notification(struct dp_proc *p)
 		}
 		return;
 	}
-	if (p->verdict != DP_OK)
+	if (p->out.verdict != DP_OK)
 		return;
-	dp_syscall_name(req.data.nr, req.data.arch, p->syscall, sizeof p->syscall);
+	dp_syscall_name(req.data.nr, req.data.arch, p->out.syscall, sizeof p->out.syscall);
 	char m[160];
-	snprintf(m, sizeof m, "forbidden syscall %s (policy violation)", p->syscall);
+	snprintf(m, sizeof m, "forbidden syscall %s (policy violation)", p->out.syscall);
 	dp_stop_with(p, DP_SV, DP_LIMIT_NONE, m);
 }
 
 static void reap(struct dp_proc *p)
 {
-	if (p->exited)
+	if (p->exit.exited)
 		return;
 	int st;
 	pid_t w;
-	while ((w = wait4(p->pid, &st, WNOHANG | __WALL, &p->ru)) < 0 && errno == EINTR)
+	while ((w = wait4(p->pid, &st, WNOHANG | __WALL, &p->exit.ru)) < 0 && errno == EINTR)
 		;
 	if (w != p->pid)
 		return;
-	p->wait_status = st;
-	p->exited = true;
-	if (!p->t_end)
-		p->t_end = dp_now_ns();
+	p->exit.wait_status = st;
+	p->exit.exited = true;
+	if (!p->clock.end)
+		p->clock.end = dp_now_ns();
 	/* core mode: whatever the program left behind goes now */
 	if (!p->ns) {
 		kill(-p->pid, SIGKILL);
@@ -149,8 +149,8 @@ static void read_status(struct dp_proc *p)
 	int st;
 	ssize_t n = read(p->status_fd, &st, sizeof st);
 	if (n == (ssize_t)sizeof st) {
-		p->prog_status = st;
-		p->have_prog_status = true;
+		p->exit.prog_status = st;
+		p->exit.have_prog_status = true;
 	}
 	if (n <= 0 && !(n < 0 && (errno == EAGAIN || errno == EINTR))) {
 		close(p->status_fd);
@@ -164,7 +164,7 @@ static bool wants_output(const struct dp_proc *p, const struct dp_stream_state *
 {
 	if (st->fd < 0 || st->eof)
 		return false;
-	return st->mode == DP_RELAY || p->exited || st->len < (64u << 10) || p->draining;
+	return st->mode == DP_RELAY || p->exit.exited || st->len < (64u << 10) || p->draining;
 }
 
 int dp_supervise_once(struct dp_proc *p, int timeout_ms, int want_fd, short want_events)
@@ -173,7 +173,7 @@ int dp_supervise_once(struct dp_proc *p, int timeout_ms, int want_fd, short want
 	int idx[8], n = 0;
 	enum { K_PID, K_STATUS, K_LISTEN, K_OUT1, K_OUT2, K_IN, K_WANT };
 #define ADD(fd_, ev_, k_) do { pf[n].fd = (fd_); pf[n].events = (ev_); pf[n].revents = 0; idx[n++] = (k_); } while (0)
-	if (!p->exited && p->pidfd >= 0)
+	if (!p->exit.exited && p->pidfd >= 0)
 		ADD(p->pidfd, POLLIN, K_PID);
 	if (p->status_fd >= 0)
 		ADD(p->status_fd, POLLIN, K_STATUS);
@@ -193,8 +193,8 @@ int dp_supervise_once(struct dp_proc *p, int timeout_ms, int want_fd, short want
 	check_limits(p, now);
 	/* ppoll: nanosecond timeouts, so a limit is checked when it is due, not up to 1 ms later */
 	int64_t wait_ns = timeout_ms < 0 ? -1 : (int64_t)timeout_ms * 1000000;
-	if (!p->exited && p->verdict == DP_OK) {
-		uint64_t next = p->t_next_cpu_check < p->t_wall_deadline ? p->t_next_cpu_check : p->t_wall_deadline;
+	if (!p->exit.exited && p->out.verdict == DP_OK) {
+		uint64_t next = p->clock.next_cpu_check < p->clock.wall_deadline ? p->clock.next_cpu_check : p->clock.wall_deadline;
 		int64_t lim_ns = next > now ? (int64_t)(next - now) : 0;
 		if (wait_ns < 0 || lim_ns < wait_ns)
 			wait_ns = lim_ns;

@@ -72,30 +72,30 @@ static void measure(struct dp_proc *p, struct dp_result *res)
 {
 	uint64_t cpu_ns = 0;
 	if (p->cg && dp_cgroup_cpu_ns(p->cg, &cpu_ns) == 0)
-		res->cpu_time = (double)(cpu_ns > p->cpu_ns_base ? cpu_ns - p->cpu_ns_base : 0) / 1e9;
+		res->cpu_time = (double)(cpu_ns > p->cpu.base_ns ? cpu_ns - p->cpu.base_ns : 0) / 1e9;
 	else
-		res->cpu_time = tv_sec(&p->ru.ru_utime) + tv_sec(&p->ru.ru_stime);
+		res->cpu_time = tv_sec(&p->exit.ru.ru_utime) + tv_sec(&p->exit.ru.ru_stime);
 	/* killed orphans are never reaped by us: the last sample of the tree may be larger */
-	if (res->cpu_time < (double)p->cpu_ns_last / 1e9)
-		res->cpu_time = (double)p->cpu_ns_last / 1e9;
+	if (res->cpu_time < (double)p->cpu.last_ns / 1e9)
+		res->cpu_time = (double)p->cpu.last_ns / 1e9;
 	uint64_t peak = 0;
 	if (p->cg && dp_cgroup_memory_peak(p->cg, &peak) == 0)
 		res->memory = peak;
 	else
-		res->memory = (uint64_t)p->ru.ru_maxrss * 1024;
+		res->memory = (uint64_t)p->exit.ru.ru_maxrss * 1024;
 }
 
 /* The program's own status: from init when isolated, else from wait4. */
 static void program_status(const struct dp_proc *p, struct dp_result *res)
 {
-	int st = p->ns ? p->prog_status : p->wait_status;
-	bool have = p->ns ? p->have_prog_status : true;
+	int st = p->ns ? p->exit.prog_status : p->exit.wait_status;
+	bool have = p->ns ? p->exit.have_prog_status : true;
 	if (have && WIFEXITED(st)) {
 		res->exited = 1;
 		res->exit_code = WEXITSTATUS(st);
 	} else if (have && WIFSIGNALED(st)) {
 		res->signal = WTERMSIG(st);
-	} else if (p->killed) {
+	} else if (p->exit.killed) {
 		res->signal = SIGKILL;
 	}
 }
@@ -107,18 +107,18 @@ void dp_finish(struct dp_proc *p, struct dp_result *res)
 	res->isolated = p->ns != NULL;
 	res->output[1] = p->io[1].total;
 	res->output[2] = p->io[2].total;
-	res->wall_time = (double)((p->t_end ? p->t_end : dp_now_ns()) - p->t_start) / 1e9;
-	res->setup_time = (double)(p->t_start - p->t_spawn) / 1e9;
-	struct dp_verdict_facts f = { .failed_setup = p->failed_setup, .recorded = p->verdict,
-				      .recorded_limit = p->limit, .recorded_message = p->message };
-	if (!p->failed_setup) {
+	res->wall_time = (double)((p->clock.end ? p->clock.end : dp_now_ns()) - p->clock.start) / 1e9;
+	res->setup_time = (double)(p->clock.start - p->clock.spawn) / 1e9;
+	struct dp_verdict_facts f = { .failed_setup = p->out.failed_setup, .recorded = p->out.verdict,
+				      .recorded_limit = p->out.limit, .recorded_message = p->out.message };
+	if (!p->out.failed_setup) {
 		measure(p, res);
 		program_status(p, res);
 		f.exited = res->exited;
 		f.exit_code = res->exit_code;
 		f.signal = res->signal;
 		f.has_cgroup = p->cg != NULL;
-		if (p->cg && p->verdict == DP_OK && dp_cgroup_oom_kills(p->cg, &f.oom_kills) < 0)
+		if (p->cg && p->out.verdict == DP_OK && dp_cgroup_oom_kills(p->cg, &f.oom_kills) < 0)
 			f.oom_kills = 0;
 		f.has_filter = p->has_filter;
 		f.cpu_time = res->cpu_time;
@@ -135,5 +135,5 @@ void dp_finish(struct dp_proc *p, struct dp_result *res)
 	res->limit = v.limit;
 	snprintf(res->message, sizeof res->message, "%s", v.message);
 	if (v.status == DP_SV)
-		snprintf(res->syscall, sizeof res->syscall, "%s", v.unknown_syscall ? "unknown" : p->syscall);
+		snprintf(res->syscall, sizeof res->syscall, "%s", v.unknown_syscall ? "unknown" : p->out.syscall);
 }
