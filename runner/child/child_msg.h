@@ -9,7 +9,6 @@
 enum dp_child_step {
 	DP_STEP_NONE = 0,
 	DP_STEP_CGROUP,     /* joining the run's cgroup */
-	DP_STEP_USERNS,     /* waiting for uid/gid maps */
 	DP_STEP_UNSHARE,    /* init creating the mount/IPC/UTS/net namespaces */
 	DP_STEP_SETSID,
 	DP_STEP_PDEATHSIG,

@@ -51,7 +51,6 @@ const char *dp_step_name(int step)
 	static const char *const names[DP_STEP__COUNT] = {
 		[DP_STEP_NONE] = "set-up",
 		[DP_STEP_CGROUP] = "joining the cgroup",
-		[DP_STEP_USERNS] = "user namespace",
 		[DP_STEP_UNSHARE] = "unshare",
 		[DP_STEP_SETSID] = "setsid",
 		[DP_STEP_PDEATHSIG] = "prctl(PR_SET_PDEATHSIG)",
