@@ -44,7 +44,5 @@ struct dp_child_msg {
 	int32_t extra;
 };
 
-/* "execve", "setuid", ...: the call that failed at that step. */
-const char *dp_step_name(int step);
 
 #endif

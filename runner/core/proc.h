@@ -100,6 +100,9 @@ struct dp_proc {
 	struct dp_child_plan plan;
 };
 
+/* names.c: "execve", "setuid", ...: the call that failed at child step `step`. */
+const char *dp_step_name(int step);
+
 /* prepare.c: everything before fork (program, streams, namespace plan, box
  * uid, rlimits, filter slot); 0 or -errno, or 0 with p->failed_setup set. */
 int dp_prepare(struct dp_proc *p, const struct dp_options *opt);
