@@ -8,12 +8,14 @@ SANITIZE ?= 0
 
 WARN     := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wno-unused-parameter
-HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIC
+HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fstack-clash-protection -fPIC
 CFLAGS   ?= -O2 -g
 LAYERS   := base policy seccomp sandbox child core judge cli
 # -MMD -MP: each object depends on exactly the headers it includes
 override CFLAGS += -std=gnu11 $(WARN) $(HARDEN) -MMD -MP -Iinclude -Irunner -I$(BUILD)
 LDLIBS   := -lseccomp -lcap -lpthread
+# full RELRO: the GOT is read-only once the program starts
+override LDFLAGS += -Wl,-z,relro,-z,now
 ifeq ($(SANITIZE),1)
 override CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 override LDFLAGS += -fsanitize=address,undefined
@@ -40,7 +42,7 @@ TEST_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 HELPERS  := $(patsubst tests/progs/%.c,$(BUILD)/progs/%,$(wildcard tests/progs/*.c))
 ATTACKS  := $(patsubst tests/attacks/%.c,$(BUILD)/attacks/%,$(wildcard tests/attacks/*.c))
 
-.PHONY: all check test deps demo bench install clean fuzz valgrind
+.PHONY: all check test deps demo bench install clean fuzz valgrind layers
 all: $(BUILD)/dualpipe $(BUILD)/libdualpipe.a $(BUILD)/libdualpipe.so
 
 $(BUILD)/obj/%.o: runner/%.c | $(BUILD)/obj
@@ -96,9 +98,17 @@ deps:
 CHECK_FUZZ_SECONDS ?= 20
 check: deps
 	$(MAKE) test BUILD=build
+	$(MAKE) layers BUILD=build
+	$(MAKE) all BUILD=build-clang CC=clang
 	$(MAKE) test BUILD=build-asan SANITIZE=1 CFLAGS="-O1 -g"
 	$(MAKE) valgrind BUILD=build
 	FUZZ_ARGS=-detect_leaks=0 sh fuzz/run.sh $(CHECK_FUZZ_SECONDS)
+
+# The structure rules of runner/ (docs/ARCHITECTURE.md), read from the objects,
+# and proof that the checker catches each kind of violation.
+layers: all
+	python3 tools/check_layers.py $(BUILD)
+	sh tools/check_layers_selftest.sh $(BUILD)
 
 # Valgrind on the library code that runs in the caller's process only: it
 # cannot follow the sandbox's forked child (it emulates setrlimit and does not

@@ -168,10 +168,10 @@ def check_symbols(root, objs, public, errors):
             ld = objs[d]
             edges.setdefault(o, set()).add(d)
             if ld != lo and ld not in ALLOWED[lo] and not (lo in CLIENTS and s in public):
-                may = ', '.join(sorted(ALLOWED[lo])) or 'nothing outside itself'
+                may = "only " + ", ".join(sorted(ALLOWED[lo])) if ALLOWED[lo] else "nothing outside itself"
                 if lo in CLIENTS:
                     may += " and the public API"
-                errors.append(f"rule 1: {o} ({lo}/) calls {s} in {d} ({ld}/): {lo}/ may call only {may}")
+                errors.append(f"rule 1: {o} ({lo}/) calls {s} in {d} ({ld}/): {lo}/ may call {may}")
     for comp in scc(sorted(objs), edges):
         errors.append("rule 1: import cycle between " + " <-> ".join(comp))
 
