@@ -450,7 +450,8 @@ static int build_view(struct dp_ns_plan *p, const struct dp_options *opt, char *
 		return r;
 	if ((r = view_user_mounts(p, opt, err, errlen)) < 0)
 		return r;
-	if (!opt->fn && opt->argv && opt->argv[0] && (r = view_program(p, opt, err, errlen)) < 0)
+	bool program = !opt->fn && opt->argv && opt->argv[0]; /* not in callback mode */
+	if (program && (r = view_program(p, opt, err, errlen)) < 0)
 		return r;
 	return view_dev_readonly(p);
 }
