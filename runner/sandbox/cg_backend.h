@@ -1,4 +1,5 @@
-/* sandbox/cg_v1.c, cg_v2.c: the two backends behind cg.c (cg*.c and tests only). */
+/* sandbox/cg*.c internals: the two backends behind cg.c (cg_v1.c, cg_v2.c) and
+ * the helpers they share (cg_fs.c, cg_sys.c); for cg*.c and tests only. */
 #ifndef DP_SANDBOX_CG_BACKEND_H
 #define DP_SANDBOX_CG_BACKEND_H
 
@@ -47,7 +48,7 @@ struct dp_cg_sys {
 	char *cgroup;
 };
 struct dp_cgroup_ops {
-	int version;
+	int version;                     /* 1 or 2: which backend (tests tell them apart) */
 	/* The file a task joins through: writing "0" moves the writer itself. */
 	const char *join_file;
 	bool self_join;                  /* see dp_cgroup_self_join() */
@@ -69,12 +70,18 @@ struct dp_cgroup_ops {
 };
 extern const struct dp_cgroup_ops dp_cg_v1_ops, dp_cg_v2_ops;
 
-/* Helpers in cg.c: 0 / count, or -errno. */
+/* cg_fs.c, control files: 0 / count, or -errno. */
+int dp_cg_path(char *buf, size_t size, const char *dir, const char *file);  /* "dir/file" */
 int dp_cg_write(const char *dir, const char *file, const char *val);
 int dp_cg_read(const char *dir, const char *file, char *buf, size_t size);
 int dp_cg_read_u64(const char *dir, const char *file, uint64_t *v);   /* "max" -> UINT64_MAX */
 int dp_cg_read_key(const char *dir, const char *file, const char *key, uint64_t *v);
 bool dp_cg_exists(const char *dir, const char *file);
+/* Sends sig (0: none) to every pid in dir/cgroup.procs; returns how many were listed. */
+int dp_cg_signal_procs(const char *dir, int sig);
+void dp_cg_sleep_ms(int ms);
+
+/* cg_sys.c, where this process is. */
 /* This process's own cgroup directory in the hierarchy of ctrl (NULL: cgroup2). */
 int dp_cg_self_dir(const char *ctrl, char *dir, size_t size);
 /* The same from a snapshot: dp_cg_sys_read() reads both files once (free with
@@ -86,10 +93,14 @@ int dp_cg_sys_mount(const struct dp_cg_sys *sys, const char *ctrl, char *mnt, si
 		    char *root, size_t rootsz);
 /* Mount point of a cgroup2 mount of the whole tree (mount root "/"): the root cgroup. */
 int dp_cg_sys_v2_root(const struct dp_cg_sys *sys, char *dir, size_t size);
-/* Sends sig (0: none) to every pid in dir/cgroup.procs; returns how many were listed. */
-int dp_cg_signal_procs(const char *dir, int sig);
-void dp_cg_sleep_ms(int ms);
+/* Inode of our pid namespace (0 when unknown): run names carry it. */
+unsigned long dp_cg_pidns(void);
 /* DP_CG_RUN_PREFIX "<owner pid>-<pid ns inode>-<counter>-<random>": the owner is in the name for cleanup. */
 int dp_cg_run_name(pid_t owner, char *buf, size_t size);
+
+/* cg.c, the front, for cg_stale.c: the backend for this host (NULL: none),
+ * and the removal of a run's directories (killing what is left; 0 or -errno). */
+const struct dp_cgroup_ops *dp_cg_pick(const struct dp_cg_sys *sys);
+int dp_cg_remove_dirs(struct dp_cgroup *cg);
 
 #endif

@@ -33,6 +33,6 @@ int dp_cgroup_signal(struct dp_cgroup *cg, int sig);
 int dp_cgroup_kill(struct dp_cgroup *cg);
 /* Kills, removes the cgroup directories, frees; accepts NULL. */
 void dp_cgroup_destroy(struct dp_cgroup *cg);
-/* dp_cleanup_stale (public, dualpipe.h) is defined in cg.c. */
+/* dp_cleanup_stale (public, dualpipe.h) is defined in cg_stale.c. */
 
 #endif

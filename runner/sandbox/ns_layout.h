@@ -28,7 +28,7 @@ enum { DP_NS_X_PRIVATE = -1, DP_NS_X_ROOT = -2, DP_NS_X_PIVOT = -3, DP_NS_X_DETA
 struct dp_ns_plan {
 	unsigned long clone_flags;  /* for the runner's clone3: CLONE_NEWPID (| CLONE_NEWUSER) */
 	unsigned long unshare_flags; /* what init unshares: CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS */
-	bool netns;              /* a new network namespace (made by init's helper, see ns_child.c) */
+	bool netns;              /* a new network namespace (made by init's helper: child/ns_child.c) */
 	bool userns;             /* CLONE_NEWUSER: parent writes "uid uid 1" / "gid gid 1" maps */
 	uid_t uid;
 	gid_t gid;

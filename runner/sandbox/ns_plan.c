@@ -1,9 +1,9 @@
-/* Namespaces and the private filesystem view: the parent side.
+/* ns_plan.c: namespaces and the private filesystem view, the parent side.
  *
  * Everything the box's init needs is decided here, before clone(): whether a
  * user namespace is needed, every path resolved with realpath(), and the whole
  * filesystem view written down as a list of ops (struct dp_ns_op) with every
- * string prebuilt, so that dp_ns_child_setup (ns_child.c) is a small
+ * string prebuilt, so that dp_ns_child_setup (child/ns_child.c) is a small
  * async-signal-safe interpreter that never allocates.
  *
  * The view, in the order the child builds it (parents before children):
@@ -33,23 +33,20 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <linux/capability.h>
 #include <sched.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include "sandbox/ns_plan.h"
 #include "sandbox/ns_layout.h"
+#include "sandbox/ns_program.h"
+#include "sandbox/ns_userns.h"
+#include "base/fmt.h"
 #include "base/util.h"
 
 #ifndef MOUNT_ATTR_RDONLY
@@ -62,7 +59,8 @@
 #define NS_OLDROOT "/.oldroot"
 #define NS_TMP_SIZE (64ull << 20)
 #define NS_SHM_SIZE (64ull << 20)
-#define NS_PATH "/usr/local/bin:/usr/bin:/bin"
+/* nosuid, nodev: every bind but the /dev nodes */
+#define NS_HARD (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)
 
 /* Host trees shown read-only at the same path (when they exist). */
 static const char *const ro_trees[] = {
@@ -79,29 +77,6 @@ static const char *const dev_links[][2] = {
  * in the private mount namespace, pivot_root moves the tmpfs to / and the
  * directory's own content is visible again under /.oldroot. */
 static const char *const base_dirs[] = { "/tmp", "/mnt", "/var/tmp", "/media", "/srv", "/opt" };
-
-static void seterr(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void seterr(char *err, size_t len, const char *fmt, ...)
-{
-	if (!err || !len)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-}
-
-static char *xfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *xfmt(const char *fmt, ...)
-{
-	char *s = NULL;
-	va_list ap;
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	va_end(ap);
-	return s;
-}
 
 /* MS_* flags the source mount already has: in a user namespace they are
  * locked, and a bind-remount that drops one fails with EPERM. */
@@ -151,9 +126,9 @@ static int add_bind(struct dp_ns_plan *p, const char *host, const char *dst, boo
 	struct dp_ns_op *op = add_op(p, DP_NS_BIND);
 	if (!op)
 		return -ENOMEM;
-	op->src = xfmt(NS_OLDROOT "%s", host);
+	op->src = dp_strfmt(NS_OLDROOT "%s", host);
 	op->dst = strdup(dst);
-	op->what = xfmt("%s %s%s%s", what, host, strcmp(host, dst) ? " on " : "",
+	op->what = dp_strfmt("%s %s%s%s", what, host, strcmp(host, dst) ? " on " : "",
 			strcmp(host, dst) ? dst : "");
 	if (!op->src || !op->dst || !op->what)
 		return -ENOMEM;
@@ -179,9 +154,9 @@ static int add_tmpfs(struct dp_ns_plan *p, const char *dst, const char *mode, ui
 	struct dp_ns_op *op = add_op(p, DP_NS_TMPFS);
 	if (!op)
 		return -ENOMEM;
-	op->src = xfmt("mode=%s,size=%llu", mode, (unsigned long long)size);
+	op->src = dp_strfmt("mode=%s,size=%llu", mode, (unsigned long long)size);
 	op->dst = strdup(dst);
-	op->what = xfmt("%s %s", what, dst);
+	op->what = dp_strfmt("%s %s", what, dst);
 	op->mflags = mflags;
 	return op->src && op->dst && op->what ? 0 : -ENOMEM;
 }
@@ -193,7 +168,7 @@ static int add_symlink(struct dp_ns_plan *p, const char *text, const char *dst)
 		return -ENOMEM;
 	op->src = strdup(text);
 	op->dst = strdup(dst);
-	op->what = xfmt("symlink %s -> %s", dst, text);
+	op->what = dp_strfmt("symlink %s -> %s", dst, text);
 	return op->src && op->dst && op->what ? 0 : -ENOMEM;
 }
 
@@ -245,122 +220,6 @@ static int depth(const char *path)
 	return d;
 }
 
-static int read_sysctl(const char *path, long *v)
-{
-	char buf[32];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return -EIO;
-	buf[n] = '\0';
-	*v = strtol(buf, NULL, 10);
-	return 0;
-}
-
-static bool have_cap_sys_admin(void)
-{
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct data[2];
-	memset(data, 0, sizeof data);
-	if (syscall(SYS_capget, &hdr, data) < 0)
-		return false;
-	return data[CAP_SYS_ADMIN / 32].effective & (1u << (CAP_SYS_ADMIN % 32));
-}
-
-/* Whether this unprivileged process may create a user namespace.  The
- * sysctls give the reason in the common cases; a real clone(CLONE_NEWUSER)
- * of a child that exits at once catches the rest (seccomp in a container,
- * AppArmor restrictions).  The probe's answer is kept for the process. */
-static int userns_usable(char *why, size_t len)
-{
-	static int cached; /* 0 unknown, 1 usable, -errno not */
-	long v;
-	if (read_sysctl("/proc/sys/user/max_user_namespaces", &v) == 0 && v == 0) {
-		snprintf(why, len, "user.max_user_namespaces is 0");
-		return -EPERM;
-	}
-	if (read_sysctl("/proc/sys/kernel/unprivileged_userns_clone", &v) == 0 && v == 0) {
-		snprintf(why, len, "kernel.unprivileged_userns_clone is 0");
-		return -EPERM;
-	}
-	int c = __atomic_load_n(&cached, __ATOMIC_RELAXED);
-	if (c == 0) {
-		pid_t pid = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0);
-		if (pid == 0)
-			_exit(0);
-		if (pid < 0) {
-			c = -errno;
-		} else {
-			while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-				;
-			c = 1;
-		}
-		__atomic_store_n(&cached, c, __ATOMIC_RELAXED);
-	}
-	if (c < 0)
-		snprintf(why, len, "clone(CLONE_NEWUSER) failed: %s", strerror(-c));
-	return c < 0 ? c : 0;
-}
-
-/* argv[0] -> absolute path (through path, default NS_PATH, when it has no
- * slash; relative to our cwd when it has one) in abs, its realpath in real. */
-static int resolve_program(const char *arg0, const char *path, char *abs, char *real, char *err,
-			   size_t errlen)
-{
-	if (!arg0 || !*arg0) {
-		seterr(err, errlen, "no program to run");
-		return -EINVAL;
-	}
-	if (strchr(arg0, '/')) {
-		if (!realpath(arg0, real)) {
-			int e = errno;
-			seterr(err, errlen, "program %s: %s", arg0, strerror(e));
-			return -e;
-		}
-		/* an absolute name is kept as given (it may be a symlink the
-		 * program cares about); a relative one becomes the realpath */
-		if (arg0[0] == '/' && strlen(arg0) < PATH_MAX && !strstr(arg0, "/./") &&
-		    !strstr(arg0, "/../"))
-			strcpy(abs, arg0);
-		else
-			strcpy(abs, real);
-	} else {
-		/* the same search as spawn.c's: PATH of the program's environment */
-		const char *dir = path ? path : NS_PATH;
-		bool found = false;
-		while (*dir && !found) {
-			const char *e = strchrnul(dir, ':');
-			int dlen = (int)(e - dir);
-			int n = snprintf(abs, PATH_MAX, "%.*s/%s", dlen ? dlen : 1, dlen ? dir : ".", arg0);
-			struct stat st;
-			if (n > 0 && n < PATH_MAX && stat(abs, &st) == 0 && S_ISREG(st.st_mode) &&
-			    access(abs, X_OK) == 0)
-				found = true;
-			dir = *e ? e + 1 : e;
-		}
-		if (!found) {
-			seterr(err, errlen, "program %s: not found in PATH=%s", arg0, path ? path : NS_PATH);
-			return -ENOENT;
-		}
-		if (!realpath(abs, real)) {
-			int e = errno;
-			seterr(err, errlen, "program %s: %s", abs, strerror(e));
-			return -e;
-		}
-		if (abs[0] != '/')
-			strcpy(abs, real); /* found through a relative PATH entry */
-	}
-	struct stat st;
-	if (stat(real, &st) < 0 || !S_ISREG(st.st_mode)) {
-		seterr(err, errlen, "program %s: not a regular file", abs);
-		return -EACCES;
-	}
-	return 0;
-}
-
 /* One user-requested path (workdir or opt->mounts entry) before sorting. */
 struct user_mount {
 	char target[PATH_MAX];
@@ -378,15 +237,15 @@ static int collect_user_mounts(const struct dp_options *opt, struct user_mount *
 		struct stat st;
 		if (!realpath(opt->workdir, u->source)) {
 			int e = errno;
-			seterr(err, errlen, "workdir %s: %s", opt->workdir, strerror(e));
+			dp_fmt(err, errlen, "workdir %s: %s", opt->workdir, strerror(e));
 			return -e;
 		}
 		if (stat(u->source, &st) < 0 || !S_ISDIR(st.st_mode)) {
-			seterr(err, errlen, "workdir %s: not a directory", opt->workdir);
+			dp_fmt(err, errlen, "workdir %s: not a directory", opt->workdir);
 			return -ENOTDIR;
 		}
 		if (strcmp(u->source, "/") == 0) {
-			seterr(err, errlen, "workdir %s: the host root cannot be the box's workdir",
+			dp_fmt(err, errlen, "workdir %s: the host root cannot be the box's workdir",
 			       opt->workdir);
 			return -EINVAL;
 		}
@@ -399,7 +258,7 @@ static int collect_user_mounts(const struct dp_options *opt, struct user_mount *
 		struct user_mount *u = &um[(*n)++];
 		int r = normalize_target(m->target, u->target, sizeof u->target);
 		if (r < 0) {
-			seterr(err, errlen, "mount target %s: %s", m->target ? m->target : "(null)",
+			dp_fmt(err, errlen, "mount target %s: %s", m->target ? m->target : "(null)",
 			       r == -EINVAL ? "must be an absolute path other than /, without . or .."
 					    : strerror(-r));
 			return r;
@@ -411,11 +270,11 @@ static int collect_user_mounts(const struct dp_options *opt, struct user_mount *
 		struct stat st;
 		if (!realpath(m->source, u->source) || stat(u->source, &st) < 0) {
 			int e = errno;
-			seterr(err, errlen, "mount source %s: %s", m->source, strerror(e));
+			dp_fmt(err, errlen, "mount source %s: %s", m->source, strerror(e));
 			return -e;
 		}
 		if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
-			seterr(err, errlen, "mount source %s: not a directory or regular file", m->source);
+			dp_fmt(err, errlen, "mount source %s: not a directory or regular file", m->source);
 			return -EINVAL;
 		}
 		u->file = !S_ISDIR(st.st_mode);
@@ -448,11 +307,12 @@ static bool visible_in_box(const struct dp_ns_plan *p, const char *path)
 	return false;
 }
 
-static int build_view(struct dp_ns_plan *p, const struct dp_options *opt, char *err, size_t errlen)
+/* Host trees read-only at their own path; top-level symlinks (merged usr)
+ * recreated as symlinks. */
+static int view_host_trees(struct dp_ns_plan *p)
 {
-	const uint64_t hard = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
-	int r;
 	char buf[PATH_MAX];
+	int r;
 
 	for (size_t i = 0; i < DP_ARRAY_SIZE(ro_trees); i++) {
 		struct stat st;
@@ -465,24 +325,36 @@ static int build_view(struct dp_ns_plan *p, const struct dp_options *opt, char *
 			buf[n] = '\0';
 			r = add_symlink(p, buf, ro_trees[i]);
 		} else if (S_ISDIR(st.st_mode)) {
-			r = add_bind(p, ro_trees[i], ro_trees[i], false, false, hard, "read-only bind of");
+			r = add_bind(p, ro_trees[i], ro_trees[i], false, false, NS_HARD, "read-only bind of");
 		} else {
 			continue;
 		}
 		if (r < 0)
 			return r;
 	}
+	return 0;
+}
 
+static int view_proc(struct dp_ns_plan *p)
+{
 	struct dp_ns_op *op = add_op(p, DP_NS_PROC);
 	if (!op || !(op->dst = strdup("/proc")) || !(op->what = strdup("proc on /proc")))
 		return -ENOMEM;
 	op->mflags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	return 0;
+}
+
+/* /dev: a small tmpfs with the harmless nodes, the fd symlinks and /dev/shm. */
+static int view_dev(struct dp_ns_plan *p)
+{
+	int r;
 
 	if ((r = add_tmpfs(p, "/dev", "0755", 64 << 10, MS_NOSUID | MS_NOEXEC, "tmpfs")) < 0)
 		return r;
 	for (size_t i = 0; i < DP_ARRAY_SIZE(dev_nodes); i++) {
 		char host[64];
 		struct stat st;
+		struct dp_ns_op *op;
 		snprintf(host, sizeof host, "/dev/%s", dev_nodes[i]);
 		if (stat(host, &st) < 0 || !S_ISCHR(st.st_mode))
 			continue;
@@ -490,7 +362,7 @@ static int build_view(struct dp_ns_plan *p, const struct dp_options *opt, char *
 			/* as root: a node of our own, one syscall instead of an
 			 * empty file and a bind mount */
 			if (!(op = add_op(p, DP_NS_MKNOD)) || !(op->dst = strdup(host)) ||
-			    !(op->what = xfmt("device node %s", host)))
+			    !(op->what = dp_strfmt("device node %s", host)))
 				return -ENOMEM;
 			op->mode = S_IFCHR | (st.st_mode & 07777);
 			op->rdev = st.st_rdev;
@@ -506,23 +378,24 @@ static int build_view(struct dp_ns_plan *p, const struct dp_options *opt, char *
 		if ((r = add_symlink(p, dev_links[i][1], dev_links[i][0])) < 0)
 			return r;
 	}
-	if ((r = add_tmpfs(p, "/dev/shm", "1777", NS_SHM_SIZE, MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			   "tmpfs")) < 0)
-		return r;
-	if ((r = add_tmpfs(p, "/tmp", "1777", NS_TMP_SIZE, MS_NOSUID | MS_NODEV, "private tmpfs")) < 0)
-		return r;
+	return add_tmpfs(p, "/dev/shm", "1777", NS_SHM_SIZE, MS_NOSUID | MS_NODEV | MS_NOEXEC, "tmpfs");
+}
 
+/* The workdir and opt->mounts, parents first; the cwd is the workdir, else /tmp. */
+static int view_user_mounts(struct dp_ns_plan *p, const struct dp_options *opt, char *err,
+			    size_t errlen)
+{
 	size_t n_um = 0;
 	struct user_mount *um = calloc(opt->n_mounts + 1, sizeof *um);
 	if (!um)
 		return -ENOMEM;
-	r = collect_user_mounts(opt, um, &n_um, err, errlen);
+	int r = collect_user_mounts(opt, um, &n_um, err, errlen);
 	for (size_t i = 0; r >= 0 && i < n_um; i++) {
 		const struct user_mount *u = &um[i];
 		if (!u->source[0])
 			r = add_tmpfs(p, u->target, "1777", u->size, MS_NOSUID | MS_NODEV, "tmpfs");
 		else
-			r = add_bind(p, u->source, u->target, u->writable, u->file, hard,
+			r = add_bind(p, u->source, u->target, u->writable, u->file, NS_HARD,
 				     u->workdir ? "workdir bind of"
 				     : u->writable ? "read-write bind of" : "read-only bind of");
 		if (r >= 0 && u->workdir && !(p->cwd = strdup(u->target)))
@@ -533,28 +406,32 @@ static int build_view(struct dp_ns_plan *p, const struct dp_options *opt, char *
 		return r;
 	if (!p->cwd && !(p->cwd = strdup("/tmp")))
 		return -ENOMEM;
+	return 0;
+}
 
-	if (!opt->fn && opt->argv && opt->argv[0]) {
-		char abs[PATH_MAX], real[PATH_MAX];
-		const char *path = NULL;
-		for (const char *const *e = opt->envp; e && *e; e++) {
-			if (strncmp(*e, "PATH=", 5) == 0)
-				path = *e + 5;
-		}
-		if ((r = resolve_program(opt->argv[0], path, abs, real, err, errlen)) < 0)
-			return r;
-		bool abs_vis = visible_in_box(p, abs), real_vis = visible_in_box(p, real);
-		if (!real_vis && (r = add_bind(p, real, real, false, true, hard, "program file")) < 0)
-			return r;
-		if (!abs_vis && strcmp(abs, real) != 0 &&
-		    (r = add_bind(p, real, abs, false, true, hard, "program file")) < 0)
-			return r;
-		if (!(p->exec_path = strdup(abs)))
-			return -ENOMEM;
-	}
-	/* last, so user mounts may still add a mount point there: the /dev
-	 * tmpfs read-only, nothing new can be created in it */
-	op = add_op(p, DP_NS_SETATTR);
+/* The program's file, when no tree above shows it already (at the path it
+ * was named by too, when that differs). */
+static int view_program(struct dp_ns_plan *p, const struct dp_options *opt, char *err,
+			size_t errlen)
+{
+	char abs[PATH_MAX], real[PATH_MAX];
+	int r = dp_ns_resolve_program(opt->argv[0], opt->envp, abs, real, err, errlen);
+	if (r < 0)
+		return r;
+	bool abs_vis = visible_in_box(p, abs), real_vis = visible_in_box(p, real);
+	if (!real_vis && (r = add_bind(p, real, real, false, true, NS_HARD, "program file")) < 0)
+		return r;
+	if (!abs_vis && strcmp(abs, real) != 0 &&
+	    (r = add_bind(p, real, abs, false, true, NS_HARD, "program file")) < 0)
+		return r;
+	return (p->exec_path = strdup(abs)) ? 0 : -ENOMEM;
+}
+
+/* last, so user mounts may still add a mount point there: the /dev
+ * tmpfs read-only, nothing new can be created in it */
+static int view_dev_readonly(struct dp_ns_plan *p)
+{
+	struct dp_ns_op *op = add_op(p, DP_NS_SETATTR);
 	if (!op || !(op->dst = strdup("/dev")) || !(op->what = strdup("read-only remount of /dev")))
 		return -ENOMEM;
 	op->attr = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC;
@@ -562,19 +439,36 @@ static int build_view(struct dp_ns_plan *p, const struct dp_options *opt, char *
 	return 0;
 }
 
+/* The whole view, in the order of the table at the top of this file. */
+static int build_view(struct dp_ns_plan *p, const struct dp_options *opt, char *err, size_t errlen)
+{
+	int r;
+
+	if ((r = view_host_trees(p)) < 0 || (r = view_proc(p)) < 0 || (r = view_dev(p)) < 0)
+		return r;
+	if ((r = add_tmpfs(p, "/tmp", "1777", NS_TMP_SIZE, MS_NOSUID | MS_NODEV, "private tmpfs")) < 0)
+		return r;
+	if ((r = view_user_mounts(p, opt, err, errlen)) < 0)
+		return r;
+	bool program = !opt->fn && opt->argv && opt->argv[0]; /* not in callback mode */
+	if (program && (r = view_program(p, opt, err, errlen)) < 0)
+		return r;
+	return view_dev_readonly(p);
+}
+
 int dp_ns_plan_create(const struct dp_options *opt, struct dp_ns_plan **out, char *err, size_t errlen)
 {
 	*out = NULL;
 	if (opt->isolation == DP_ISOLATE_NONE) {
-		seterr(err, errlen, "isolation is off");
+		dp_fmt(err, errlen, "isolation is off");
 		return -EINVAL;
 	}
-	bool root = geteuid() == 0 && have_cap_sys_admin();
+	bool root = dp_ns_privileged();
 	if (!root) {
 		char why[160];
-		int r = userns_usable(why, sizeof why);
+		int r = dp_ns_userns_usable(why, sizeof why);
 		if (r < 0) {
-			seterr(err, errlen,
+			dp_fmt(err, errlen,
 			       "full isolation needs root or unprivileged user namespaces: %s "
 			       "(hint: sysctl user.max_user_namespaces=10000, or run as root)", why);
 			return opt->isolation == DP_ISOLATE_FULL ? -EPERM : -ENOTSUP;
@@ -604,7 +498,7 @@ int dp_ns_plan_create(const struct dp_options *opt, struct dp_ns_plan **out, cha
 		}
 	}
 	if (r == -ENOENT)
-		seterr(err, errlen, "no directory to mount the box's root on (tried /tmp, /mnt, ...)");
+		dp_fmt(err, errlen, "no directory to mount the box's root on (tried /tmp, /mnt, ...)");
 	if (r == 0 && !(p->root_data = strdup("mode=0755,size=1m")))
 		r = -ENOMEM;
 	if (r == 0) {
@@ -616,7 +510,7 @@ int dp_ns_plan_create(const struct dp_options *opt, struct dp_ns_plan **out, cha
 		err[0] = '\0';
 		r = build_view(p, opt, err, errlen);
 		if (r < 0 && !err[0])
-			seterr(err, errlen, "preparing the box's filesystem view: %s", strerror(-r));
+			dp_fmt(err, errlen, "preparing the box's filesystem view: %s", strerror(-r));
 	}
 	if (r < 0) {
 		dp_ns_plan_destroy(p);
@@ -629,38 +523,6 @@ int dp_ns_plan_create(const struct dp_options *opt, struct dp_ns_plan **out, cha
 unsigned long dp_ns_clone_flags(const struct dp_ns_plan *plan)
 {
 	return plan->clone_flags;
-}
-
-static int write_proc(pid_t pid, const char *file, const char *text)
-{
-	char path[64];
-	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	size_t len = strlen(text);
-	ssize_t n = write(fd, text, len);
-	int e = n < 0 ? errno : (size_t)n != len ? EIO : 0;
-	close(fd);
-	return -e;
-}
-
-/* The child's uid/gid inside equal the caller's outside: files it writes in
- * the workdir belong to the caller, and an unprivileged process may write
- * exactly this one-line map (after denying setgroups, for the gid map). */
-int dp_ns_parent_setup(const struct dp_ns_plan *plan, pid_t child)
-{
-	if (!plan->userns)
-		return 0;
-	char map[64];
-	int r = write_proc(child, "setgroups", "deny");
-	if (r < 0 && r != -ENOENT)
-		return r;
-	snprintf(map, sizeof map, "%u %u 1\n", (unsigned)plan->uid, (unsigned)plan->uid);
-	if ((r = write_proc(child, "uid_map", map)) < 0)
-		return r;
-	snprintf(map, sizeof map, "%u %u 1\n", (unsigned)plan->gid, (unsigned)plan->gid);
-	return write_proc(child, "gid_map", map);
 }
 
 const char *dp_ns_plan_describe(const struct dp_ns_plan *plan, int extra)

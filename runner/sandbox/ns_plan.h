@@ -1,4 +1,5 @@
-/* sandbox/ns_plan.c: namespaces and the private filesystem view, planned in the parent. */
+/* sandbox/ns_plan.c (+ ns_userns.c, ns_program.c): namespaces and the private
+ * filesystem view, planned in the parent. */
 #ifndef DP_SANDBOX_NS_PLAN_H
 #define DP_SANDBOX_NS_PLAN_H
 
