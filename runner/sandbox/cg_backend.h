@@ -48,7 +48,6 @@ struct dp_cg_sys {
 	char *cgroup;
 };
 struct dp_cgroup_ops {
-	int version;                     /* 1 or 2: which backend (tests tell them apart) */
 	/* The file a task joins through: writing "0" moves the writer itself. */
 	const char *join_file;
 	bool self_join;                  /* see dp_cgroup_self_join() */

@@ -233,7 +233,6 @@ static int v1_kill(struct dp_cgroup *cg)
 }
 
 const struct dp_cgroup_ops dp_cg_v1_ops = {
-	.version = 1,
 	/* "tasks", not "cgroup.procs": "0" there moves only the writing thread, the
 	 * one case where the kernel skips the global threadgroup lock (the child
 	 * that joins is single-threaded, so that is the whole process). */

@@ -231,7 +231,6 @@ static int v2_kill(struct dp_cgroup *cg)
 }
 
 const struct dp_cgroup_ops dp_cg_v2_ops = {
-	.version = 2,
 	/* the parent attaches the child by pid (as before: v2 joins are not
 	 * measured here, no v2 controllers on the test hosts) */
 	.join_file = "cgroup.procs",
