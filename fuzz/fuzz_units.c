@@ -1,4 +1,4 @@
-/* libFuzzer target: SIZE and SEC argument parsing (parse_units.c).
+/* libFuzzer target: SIZE and SEC argument parsing (base/units.c).
  *
  * Invariants checked on every input that parses:
  *  - a size is > 0, and the decimal printing of it parses back to the same value

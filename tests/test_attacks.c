@@ -944,7 +944,7 @@ ReportHook(PRE_ALL)(struct criterion_test_set *set)
 Test(attacks, zz_no_leftover_cgroups)
 {
 	/* strict: no cgroup named after any runner of this suite
-	 * (dualpipe-run-<runner pid>-..., see runner/cg.c) */
+	 * (dualpipe-run-<runner pid>-..., see runner/sandbox/cg_sys.c) */
 	const char *pids = getenv("DP_ATK_PIDS");
 	FILE *f = pids ? fopen(pids, "re") : NULL;
 	int n = 0, pid;

@@ -59,7 +59,7 @@ static int cg_visit(const char *path, const struct stat *sb, int type, struct FT
 /* A cgroup directory left by runner pid anywhere under /sys/fs/cgroup, or NULL. */
 static const char *leftover_cgroup(pid_t pid)
 {
-	snprintf(cg_needle, sizeof cg_needle, "dualpipe-run-%d-", (int)pid); /* see runner/cg.c */
+	snprintf(cg_needle, sizeof cg_needle, "dualpipe-run-%d-", (int)pid); /* see runner/sandbox/cg_sys.c */
 	cg_found[0] = 0;
 	nftw("/sys/fs/cgroup", cg_visit, 32, FTW_PHYS);
 	return cg_found[0] ? cg_found : NULL;

@@ -100,7 +100,7 @@ static void send_go(struct dp_proc *p, int go_fd)
 				dp_proc_fail(p, "joining the run's cgroup: %s", strerror(-n));
 				go.ok = 0;
 			} else if (dp_cgroup_self_join(p->cg)) {
-				/* v1: the child moves itself (see cg.c); the fds we opened carry our credentials */
+				/* v1: the child moves itself (child.c join_cgroup); the fds we opened carry our credentials */
 				char byte = 'j';
 				int r = dp_send_fds(p->chan_fd, &byte, 1, fds, n);
 				if (r == -EPIPE || r == -ECONNRESET)
