@@ -78,7 +78,7 @@ int main(void)
 		struct dp_prebuilt_filter pb = { .name = e->name };
 		char err[512];
 
-		if (dp_policy_load(e->name, &pol, err, sizeof err) < 0) {
+		if (dp_policy_parse_shipped(e, &pol, err, sizeof err) < 0) {
 			fprintf(stderr, "gen_prebuilt_filters: %s\n", err);
 			return 1;
 		}
