@@ -11,11 +11,13 @@
 /* Shipped policies compiled to BPF at build time (tools/gen_prebuilt_filters.c):
  * the CLI then neither parses nor compiles them per run.  The filter compares
  * execve's first argument with the exec slot's address, which is only known
- * at run time: the instructions at lo[]/hi[] get its low/high 32 bits. */
+ * at run time: the instructions at lo[]/hi[] get its low/high 32 bits.  It is
+ * the notify-mode filter that lets listener_send_fd ship the listener. */
 #define DP_PREBUILT_PATCH_MAX 8
 struct dp_prebuilt_filter {
 	const char *name;          /* NULL ends the table */
 	bool none;                 /* the `none` policy: no filter */
+	int listener_send_fd;      /* as dp_seccomp_params.listener_send_fd */
 	const struct sock_filter *insns;
 	unsigned short len;
 	unsigned short n_lo, n_hi;
@@ -54,11 +56,13 @@ void dp_seccomp_free(struct sock_fprog *prog);
  * initial-exec rule names the address of the exec path, so the path lives in
  * a per-thread slot: dp_seccomp_exec_slot copies it there (before fork: the
  * child must see it) and returns the slot, NULL when too long or in callback
- * mode.  dp_seccomp_cached returns the filter for (pol, slot), owned by the
- * cache and valid until this thread's next call; NULL with a message. */
+ * mode.  dp_seccomp_cached returns the notify-mode filter for (pol, slot)
+ * that lets the child sendmsg() on listener_send_fd (dp_seccomp_params),
+ * owned by the cache and valid until this thread's next call; NULL with a
+ * message. */
 const char *dp_seccomp_exec_slot(const char *exec_path);
 const struct sock_fprog *dp_seccomp_cached(const struct dp_policy *pol, const char *exec_slot,
-					   char *err, size_t errlen);
+					   int listener_send_fd, char *err, size_t errlen);
 /* Name of syscall nr on the native architecture into buf ("#123" when unknown). */
 void dp_syscall_name(int nr, uint32_t arch, char *buf, size_t len);
 
