@@ -7,7 +7,9 @@
  * identical except for the k of some instructions, which must hold the low
  * or high 32 bits of the address: those positions are recorded and patched
  * at run time (seccomp_cache.c).  Anything else is a build error.  The test
- * suite compares each patched program with a fresh compile. */
+ * suite compares each patched program with a fresh compile.  The generator
+ * links only what parses and compiles a policy (base/, policy/,
+ * seccomp_compile.o): not the loader, which needs this table. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
