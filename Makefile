@@ -25,8 +25,10 @@ CLI_SRC  := $(wildcard runner/cli/*.c)
 LIB_SRC  := $(filter-out $(CLI_SRC),$(wildcard runner/*/*.c))
 LIB_OBJ  := $(patsubst runner/%.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/policies_embedded.o \
             $(BUILD)/obj/policies_prebuilt.o
-# the filter generator links the library with an empty prebuilt table
-GEN_OBJ  := $(filter-out $(BUILD)/obj/policies_prebuilt.o,$(LIB_OBJ)) $(BUILD)/obj/prebuilt_empty.o
+# the filter generator links only what parses and compiles a policy (not the
+# loader, seccomp_load.o, which needs the table it generates)
+GEN_OBJ  := $(filter $(BUILD)/obj/base/% $(BUILD)/obj/policy/% $(BUILD)/obj/seccomp/seccomp_compile.o \
+              $(BUILD)/obj/policies_embedded.o,$(LIB_OBJ))
 # The CLI is a static PIE (ASLR kept): each `dualpipe run` is a new process,
 # and dynamic loading and relocation were ~0.2 ms of every run.  Sanitizer
 # builds need the dynamic runtime.
@@ -56,8 +58,6 @@ $(BUILD)/obj/policies_embedded.o: $(BUILD)/policies_embedded.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 # ... and compiled to BPF at build time, so a run neither parses nor compiles them.
-$(BUILD)/obj/prebuilt_empty.o: tools/prebuilt_empty.c | $(BUILD)/obj
-	$(CC) $(CFLAGS) -c -o $@ $<
 $(BUILD)/gen_prebuilt_filters: tools/gen_prebuilt_filters.c $(GEN_OBJ)
 	$(CC) $(CFLAGS) -MF $@.d $(LDFLAGS) -o $@ $< $(GEN_OBJ) $(LDLIBS)
 $(BUILD)/policies_prebuilt.c: $(BUILD)/gen_prebuilt_filters

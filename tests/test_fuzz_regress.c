@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include "policy/policy.h"
 #include "seccomp/seccomp.h"
+#include "child/child.h"
 #include "base/util.h"
 
 
@@ -60,11 +61,11 @@ Test(fuzz_regress, cached_filter_does_not_grow_with_spawns, .timeout = 60)
 	cr_assert_eq(dp_policy_parse(text, strlen(text), "regress.policy", &pol, err, sizeof err), 0, "%s", err);
 	const char *slot = dp_seccomp_exec_slot("/bin/true");
 	cr_assert_not_null(slot);
-	cr_assert_not_null(dp_seccomp_cached(pol, slot, err, sizeof err), "%s", err);
+	cr_assert_not_null(dp_seccomp_cached(pol, slot, DP_CHILD_CHAN_FD, err, sizeof err), "%s", err);
 	struct mallinfo2 before = mallinfo2();
 	for (int i = 0; i < 2000; i++) {
 		slot = dp_seccomp_exec_slot("/bin/true");
-		cr_assert_not_null(dp_seccomp_cached(pol, slot, err, sizeof err), "%s", err);
+		cr_assert_not_null(dp_seccomp_cached(pol, slot, DP_CHILD_CHAN_FD, err, sizeof err), "%s", err);
 	}
 	struct mallinfo2 after = mallinfo2();
 	long grown = (long)after.uordblks - (long)before.uordblks;

@@ -163,7 +163,7 @@ Test(policy, prebuilt_filters_equal_a_fresh_compile)
 			compile_ok(fresh, true, slots[k], 3, &want);
 			/* the per-thread cache key is the policy; use a new lazy one each time */
 			struct dp_policy *again = load_ok(e->name);
-			const struct sock_fprog *got = dp_seccomp_cached(again, slots[k], errbuf, sizeof(errbuf));
+			const struct sock_fprog *got = dp_seccomp_cached(again, slots[k], DP_CHILD_CHAN_FD, errbuf, sizeof(errbuf));
 			cr_assert_not_null(got, "%s: %s", e->name, errbuf);
 			cr_assert_eq(got->len, want.len, "%s: %u vs %u instructions", e->name, got->len, want.len);
 			cr_assert_eq(memcmp(got->filter, want.filter, want.len * sizeof(*want.filter)), 0,

@@ -7,7 +7,9 @@
  * identical except for the k of some instructions, which must hold the low
  * or high 32 bits of the address: those positions are recorded and patched
  * at run time (seccomp_cache.c).  Anything else is a build error.  The test
- * suite compares each patched program with a fresh compile. */
+ * suite compares each patched program with a fresh compile.  The generator
+ * links only what parses and compiles a policy (base/, policy/,
+ * seccomp_compile.o): not the loader, which needs this table. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,12 +18,14 @@
 #include "child/child.h"
 
 static const uint64_t addr[2] = { 0x0000111122223333ull, 0x0000444455556666ull };
+/* the fd core/spawn.c passes to dp_seccomp_cached: its sendmsg() is allowed */
+static const int send_fd = DP_CHILD_CHAN_FD;
 
 static int compile_at(const struct dp_policy *pol, uint64_t a, struct sock_fprog *prog)
 {
 	char err[512];
 	struct dp_seccomp_params sp = { .notify = true, .exec_path = (const void *)(uintptr_t)a,
-					.listener_send_fd = DP_CHILD_CHAN_FD }; /* as seccomp_cache.c */
+					.listener_send_fd = send_fd };
 	if (dp_seccomp_compile(pol, &sp, prog, err, sizeof err) < 0) {
 		fprintf(stderr, "gen_prebuilt_filters: %s\n", err);
 		return -1;
@@ -78,7 +82,7 @@ int main(void)
 		struct dp_prebuilt_filter pb = { .name = e->name };
 		char err[512];
 
-		if (dp_policy_load(e->name, &pol, err, sizeof err) < 0) {
+		if (dp_policy_parse_shipped(e, &pol, err, sizeof err) < 0) {
 			fprintf(stderr, "gen_prebuilt_filters: %s\n", err);
 			return 1;
 		}
@@ -101,9 +105,10 @@ int main(void)
 			printf("};\n");
 			pb.len = p0.len;
 		}
-		printf("#define PB_%s { .name = \"%s\", .none = %s, .insns = %s%s, .len = %u, .n_lo = %u, .n_hi = %u, .lo = ",
-		       e->name, e->name, pb.len ? "false" : "true", pb.len ? "f_" : "NULL", pb.len ? e->name : "",
-		       pb.len, pb.n_lo, pb.n_hi);
+		printf("#define PB_%s { .name = \"%s\", .none = %s, .listener_send_fd = %d, .insns = %s%s, "
+		       ".len = %u, .n_lo = %u, .n_hi = %u, .lo = ",
+		       e->name, e->name, pb.len ? "false" : "true", send_fd, pb.len ? "f_" : "NULL",
+		       pb.len ? e->name : "", pb.len, pb.n_lo, pb.n_hi);
 		print_list(pb.lo, pb.n_lo);
 		printf(", .hi = ");
 		print_list(pb.hi, pb.n_hi);

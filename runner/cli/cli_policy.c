@@ -3,8 +3,6 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli/cli.h"
-#include "policy/policy.h"
-#include "seccomp/seccomp.h"
 
 int cli_policy_main(int argc, char **argv)
 {
@@ -19,10 +17,11 @@ int cli_policy_main(int argc, char **argv)
 		char err[512] = "";
 		struct dp_policy *pol = NULL;
 		int r = dp_policy_load(argv[i], &pol, err, sizeof err);
-		if (r == 0 && !dp_policy_is_none(pol)) {
-			/* loading test-compiles files; the shipped ones are compiled here too */
+		if (r == 0) {
+			/* loading test-compiles files; the shipped ones are compiled here too
+			 * (`none` has nothing to compile) */
 			char cerr[480] = "";
-			r = dp_policy_probe_compile(pol, 2000, cerr, sizeof cerr);
+			r = dp_policy_check(pol, 2000, cerr, sizeof cerr);
 			if (r < 0)
 				snprintf(err, sizeof err, "%s: %s", argv[i], cerr);
 		}

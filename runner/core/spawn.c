@@ -124,7 +124,7 @@ static void send_go(struct dp_proc *p, int go_fd)
 		}
 	}
 	if (go.ok && p->policy) {
-		prog = dp_seccomp_cached(p->policy, p->plan.exec_path, err, sizeof err);
+		prog = dp_seccomp_cached(p->policy, p->plan.exec_path, DP_CHILD_CHAN_FD, err, sizeof err);
 		if (!prog) {
 			dp_proc_fail(p, "seccomp: %s", err);
 			go.ok = 0;

@@ -1,7 +1,7 @@
-/* The bridge between policy.c (format, first-match semantics) and
- * seccomp_compile.c (libseccomp).  policy.c turns a policy into disjoint
- * libseccomp rules; seccomp_compile.c only maps actions and adds them.
- * (Candidate for the "policy.c" section of internal.h.) */
+/* The bridge between policy/ (format, first-match semantics) and
+ * seccomp/seccomp_compile.c (libseccomp).  policy_flatten.c turns a policy
+ * into disjoint libseccomp rules; seccomp_compile.c only maps actions and
+ * adds them. */
 #ifndef DP_POLICY_RULES_H
 #define DP_POLICY_RULES_H
 
@@ -20,6 +20,7 @@ struct dp_flatten_params {
 typedef int (*dp_rule_emit_fn)(void *ctx, int nr, enum dp_action_kind act, int err,
 			       const struct scmp_arg_cmp *cmp, unsigned n);
 
+/* Both parse a policy from dp_policy_unparsed first (once, thread-safe). */
 /* The action for syscalls no rule mentions (DP_ACT_ALLOW/KILL/ERRNO). */
 void dp_policy_default(const struct dp_policy *pol, enum dp_action_kind *act, int *err);
 /* Emits pol's rules made disjoint (first match wins), rules equal to the

@@ -8,16 +8,14 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "seccomp/seccomp.h"
-#include "child/child.h"
-#include "base/util.h"
-
+#include "base/fmt.h"
 
 struct filter_cache {
-	uint64_t serial;
+	uint64_t serial;        /* with send_fd, the key of prog */
+	int send_fd;
 	struct sock_fprog prog;
 	char exec_buf[PATH_MAX];
 };
@@ -58,15 +56,16 @@ const char *dp_seccomp_exec_slot(const char *exec_path)
 }
 
 /* Copies a prebuilt filter and writes the exec slot's address into it.
- * -ENOENT when there is none or the address cannot be used (a zero half
- * might let libseccomp shape the comparison differently): compile instead. */
+ * -ENOENT when there is none, it was built for another send fd, or the
+ * address cannot be used (a zero half might let libseccomp shape the
+ * comparison differently): compile instead. */
 static int prebuilt_patch(const struct dp_prebuilt_filter *pb, const char *exec_slot,
-			  struct sock_fprog *out)
+			  int send_fd, struct sock_fprog *out)
 {
 	uint64_t a = (uint64_t)(uintptr_t)exec_slot;
 	uint32_t lo = (uint32_t)a, hi = (uint32_t)(a >> 32);
 
-	if (!pb || pb->none || !pb->len || !lo || !hi)
+	if (!pb || pb->none || !pb->len || pb->listener_send_fd != send_fd || !lo || !hi)
 		return -ENOENT;
 	struct sock_filter *f = malloc(pb->len * sizeof(*f));
 	if (!f)
@@ -82,25 +81,27 @@ static int prebuilt_patch(const struct dp_prebuilt_filter *pb, const char *exec_
 }
 
 const struct sock_fprog *dp_seccomp_cached(const struct dp_policy *pol, const char *exec_slot,
-					   char *err, size_t errlen)
+					   int listener_send_fd, char *err, size_t errlen)
 {
 	struct filter_cache *c = cache_get();
 	if (!c) {
-		snprintf(err, errlen, "out of memory");
+		dp_fmt(err, errlen, "out of memory");
 		return NULL;
 	}
 	/* callback mode (no exec) compiles without an exec pointer: never cached */
 	uint64_t serial = dp_policy_serial(pol);
-	if (exec_slot && c->serial == serial && c->prog.len)
+	if (exec_slot && c->serial == serial && c->send_fd == listener_send_fd && c->prog.len)
 		return &c->prog;
 	dp_seccomp_free(&c->prog);
 	c->serial = 0;
-	if (exec_slot && prebuilt_patch(dp_policy_prebuilt(pol), exec_slot, &c->prog) == 0) {
+	c->send_fd = listener_send_fd;
+	if (exec_slot && prebuilt_patch(dp_policy_prebuilt(pol), exec_slot, listener_send_fd,
+					&c->prog) == 0) {
 		c->serial = serial;
 		return &c->prog;
 	}
 	struct dp_seccomp_params sp = { .notify = true, .exec_path = exec_slot,
-					.listener_send_fd = DP_CHILD_CHAN_FD };
+					.listener_send_fd = listener_send_fd };
 	if (dp_seccomp_compile(pol, &sp, &c->prog, err, errlen) < 0)
 		return NULL;
 	if (exec_slot)

@@ -15,20 +15,24 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "seccomp/seccomp.h"
-#include "base/util.h"
+#include "base/fmt.h"
 
-int dp_policy_probe_compile(const struct dp_policy *pol, int timeout_ms, char *err, size_t errlen)
+int dp_policy_check(const struct dp_policy *pol, int timeout_ms, char *err, size_t errlen)
 {
 	if (dp_policy_is_none(pol))
 		return 0;
 	int pfd[2];
-	if (pipe2(pfd, O_CLOEXEC) < 0)
-		return -errno;
+	if (pipe2(pfd, O_CLOEXEC) < 0) {
+		int e = errno;
+		dp_fmt(err, errlen, "trial compile of the policy: pipe2: %s", strerror(e));
+		return -e;
+	}
 	pid_t pid = fork();
 	if (pid < 0) {
 		int e = errno;
 		close(pfd[0]);
 		close(pfd[1]);
+		dp_fmt(err, errlen, "trial compile of the policy: fork: %s", strerror(e));
 		return -e;
 	}
 	if (pid == 0) {
@@ -56,13 +60,13 @@ int dp_policy_probe_compile(const struct dp_policy *pol, int timeout_ms, char *e
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
 	if (r == 0) {
-		snprintf(err, errlen, "libseccomp did not finish compiling this policy within %d ms "
-			 "(a known libseccomp 2.5.4 limit with overlapping argument conditions on one syscall: "
-			 "simplify them)", timeout_ms);
+		dp_fmt(err, errlen, "libseccomp did not finish compiling this policy within %d ms "
+		       "(a known libseccomp 2.5.4 limit with overlapping argument conditions on one syscall: "
+		       "simplify them)", timeout_ms);
 		return -ETIMEDOUT;
 	}
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		snprintf(err, errlen, "%s", msg[0] ? msg : "compiling the policy failed");
+		dp_fmt(err, errlen, "%s", msg[0] ? msg : "compiling the policy failed");
 		return -EINVAL;
 	}
 	return 0;
