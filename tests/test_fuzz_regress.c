@@ -20,7 +20,7 @@
 /* libseccomp 2.5.4 loops forever in seccomp_rule_add_array() on the rules
  * flatten() emits for these five lines (found as a fuzzer timeout).  Parsing
  * now test-compiles every non-shipped policy in a child with a deadline
- * (runner/policy_probe.c): the policy must be rejected with a message that
+ * (runner/seccomp/seccomp_probe.c): the policy must be rejected with a message that
  * says why, promptly, and never reach the in-process compile. */
 Test(fuzz_regress, policy_libseccomp_cannot_compile_is_rejected_at_parse, .timeout = 60)
 {
@@ -77,7 +77,7 @@ Test(fuzz_regress, cached_filter_does_not_grow_with_spawns, .timeout = 60)
  * with the policy above never started the program and never ended (no wall
  * clock is armed yet), and the SIGTERM that normally ends a run cleanly was
  * not acted on either, because the main thread never left libseccomp.  Now
- * the CLI trial-compiles a policy file with a deadline (policy_probe.c): it
+ * the CLI trial-compiles a policy file with a deadline (seccomp/seccomp_probe.c): it
  * must end by itself, well before the 10 s this test waits. */
 Test(fuzz_regress, run_with_hanging_policy_ends, .timeout = 60)
 {

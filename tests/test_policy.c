@@ -1,4 +1,4 @@
-/* Tests of the policy format (policy.c) and of real enforcement of the
+/* Tests of the policy format (runner/policy/) and of real enforcement of the
  * compiled filters (seccomp_compile.c).  Every filter is installed in a
  * forked child; the parent checks how the child ended.  Run from the
  * repository root (fixtures are read from tests/policies/). */

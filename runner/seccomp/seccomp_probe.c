@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include "seccomp/seccomp.h"
 #include "base/fmt.h"
+#include "base/util.h"
 
 int dp_policy_check(const struct dp_policy *pol, int timeout_ms, char *err, size_t errlen)
 {
@@ -47,18 +48,29 @@ int dp_policy_check(const struct dp_policy *pol, int timeout_ms, char *err, size
 	}
 	close(pfd[1]);
 	struct pollfd p = { pfd[0], POLLIN, 0 };
-	int r = poll(&p, 1, timeout_ms);
+	uint64_t deadline = dp_now_ns() + (uint64_t)timeout_ms * 1000000;
+	int r, poll_errno = 0;
+	do { /* a signal must neither cut the deadline short nor leave a stuck child */
+		uint64_t now = dp_now_ns();
+		r = poll(&p, 1, now >= deadline ? 0 : (int)((deadline - now + 999999) / 1000000));
+	} while (r < 0 && errno == EINTR);
+	if (r < 0)
+		poll_errno = errno;
 	char msg[512] = "";
 	ssize_t n = 0;
 	if (r > 0)
 		n = read(pfd[0], msg, sizeof msg - 1);
 	msg[n > 0 ? n : 0] = 0;
 	close(pfd[0]);
-	if (r == 0)
-		kill(pid, SIGKILL); /* still compiling: the libseccomp loop */
+	if (r <= 0)
+		kill(pid, SIGKILL); /* still compiling (the libseccomp loop), or we cannot wait for it */
 	int st = 0;
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
+	if (r < 0) {
+		dp_fmt(err, errlen, "trial compile of the policy: poll: %s", strerror(poll_errno));
+		return -poll_errno;
+	}
 	if (r == 0) {
 		dp_fmt(err, errlen, "libseccomp did not finish compiling this policy within %d ms "
 		       "(a known libseccomp 2.5.4 limit with overlapping argument conditions on one syscall: "
