@@ -137,8 +137,10 @@ static int count_lines(const char *path)
 	return n;
 }
 
-/* Entries of /tmp a run or the judge could create ("dualpipe-judge.*"),
- * plus the box dir fallback "/tmp/dualpipe-<uid>" (kept on purpose: excluded). */
+/* Entries of /tmp a run could create.  Excluded: the box dir fallback
+ * "/tmp/dualpipe-<uid>" (kept on purpose), and the judge's scratch dirs
+ * ("dualpipe-judge.*"): this suite never runs the judge, so those are other
+ * processes' on this shared machine, coming and going during the soak. */
 static int count_tmp(void)
 {
 	char keep[64];
@@ -147,7 +149,8 @@ static int count_tmp(void)
 	DIR *d = opendir("/tmp");
 	struct dirent *e;
 	while (d && (e = readdir(d)))
-		if (!strncmp(e->d_name, "dualpipe", 8) && strcmp(e->d_name, keep))
+		if (!strncmp(e->d_name, "dualpipe", 8) && strcmp(e->d_name, keep) &&
+		    strncmp(e->d_name, "dualpipe-judge.", 15))
 			n++;
 	if (d)
 		closedir(d);
