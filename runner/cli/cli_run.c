@@ -75,7 +75,8 @@ static int exit_status(enum dp_status s)
 }
 
 /* The options, then the files (opened only after every option checked out:
- * a bad flag creates nothing); 0, or the exit status (2) after a message. */
+ * a bad flag creates nothing).  The exit status when the command ends here
+ * (0 after --help, 2 after a message), else -1 with PROGRAM at argv[*first]. */
 static int setup(struct cli_run_config *c, int argc, char **argv, int *first, int fds[4])
 {
 	const struct cli_use uses[] = {
