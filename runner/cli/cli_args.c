@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <stdbool.h>
 
+#include "base/fmt.h"
 #include "base/util.h"
 #include "cli/cli.h"
 
@@ -28,7 +29,7 @@ static int add_mount(struct cli_run_config *c, const char *spec, int writable, i
 {
 	struct dp_mount *m = realloc(c->mounts, (c->n_mounts + 1) * sizeof *m);
 	if (!m) {
-		snprintf(err, len, "out of memory");
+		dp_fmt(err, len, "out of memory");
 		return -1;
 	}
 	c->mounts = m;
@@ -36,7 +37,7 @@ static int add_mount(struct cli_run_config *c, const char *spec, int writable, i
 	memset(m, 0, sizeof *m);
 	const char *colon = strchr(spec, ':');
 	if (!*spec || spec[0] != '/' || (colon && colon[1] != '/' && !tmpfs)) {
-		snprintf(err, len, "%s: '%s' is not an absolute path[:absolute path]",
+		dp_fmt(err, len, "%s: '%s' is not an absolute path[:absolute path]",
 			 tmpfs ? "--tmpfs" : writable ? "--bind" : "--ro-bind", spec);
 		return -1;
 	}
@@ -46,13 +47,13 @@ static int add_mount(struct cli_run_config *c, const char *spec, int writable, i
 		m->writable = 1;
 		if (colon && dp_parse_size(colon + 1, &m->tmpfs_size) < 0) {
 			free(first);
-			snprintf(err, len, "--tmpfs: '%s' is not a size", colon + 1);
+			dp_fmt(err, len, "--tmpfs: '%s' is not a size", colon + 1);
 			return -1;
 		}
 	} else {
 		struct stat sb;
 		if (stat(first, &sb) < 0) {
-			snprintf(err, len, "%s: '%s': %s", writable ? "--bind" : "--ro-bind", first, strerror(errno));
+			dp_fmt(err, len, "%s: '%s': %s", writable ? "--bind" : "--ro-bind", first, strerror(errno));
 			free(first);
 			return -1;
 		}
@@ -130,7 +131,7 @@ static int parse_env(void *cfg, const struct cli_option *o, const char *v, char 
 		return cli_bad_value(o, v, err, len);
 	const char **e = realloc(c->env, (c->n_env + 2) * sizeof *e);
 	if (!e) {
-		snprintf(err, len, "%s: '%s' is not storable (out of memory)", o->name, v);
+		dp_fmt(err, len, "%s: '%s' is not storable (out of memory)", o->name, v);
 		return -1;
 	}
 	c->env = e;
@@ -249,7 +250,7 @@ int cli_run_config_finish(struct cli_run_config *c, char *err, size_t len)
 	 * wall = 2 x cpu + 1, from dp_limits_resolve in the library */
 	int r = dp_policy_load(c->policy_name, &c->policy, perr, sizeof perr);
 	if (r < 0) {
-		snprintf(err, len, "--policy: %s", perr[0] ? perr : strerror(-r));
+		dp_fmt(err, len, "--policy: %s", perr[0] ? perr : strerror(-r));
 		return -1;
 	}
 	c->opt.policy = c->policy;
@@ -261,7 +262,7 @@ int cli_run_config_finish(struct cli_run_config *c, char *err, size_t len)
 	if (!has_path) {
 		const char **e = realloc(c->env, (c->n_env + 2) * sizeof *e);
 		if (!e) {
-			snprintf(err, len, "out of memory");
+			dp_fmt(err, len, "out of memory");
 			return -1;
 		}
 		c->env = e;

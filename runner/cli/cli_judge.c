@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/fmt.h"
 #include "base/util.h"
 #include "cli/cli.h"
 #include "judge/judge.h"
@@ -126,7 +127,7 @@ static int resolve_prog(const char *opt, const char *path, char **out, char *err
 {
 	char *p = realpath(path, NULL);
 	if (!p || access(p, X_OK) != 0) {
-		snprintf(err, errlen, "%s: '%s': %s", opt, path, strerror(errno));
+		dp_fmt(err, errlen, "%s: '%s': %s", opt, path, strerror(errno));
 		free(p);
 		return -1;
 	}
@@ -156,7 +157,7 @@ static int parse_jobs(const char *s, int *jobs, char *err, size_t errlen)
 	errno = 0;
 	long n = strtol(s, &end, 10);
 	if (!*s || *end || errno || n < 1 || n > 1024) {
-		snprintf(err, errlen, "--jobs: '%s' is not a number of jobs from 1 to 1024", s);
+		dp_fmt(err, errlen, "--jobs: '%s' is not a number of jobs from 1 to 1024", s);
 		return -1;
 	}
 	*jobs = (int)n;
@@ -170,19 +171,19 @@ static int check_options(struct judge_cli *j, int have_program, char *err, size_
 	struct judge_config *cfg = &j->cfg;
 
 	if (j->rc.stdin_path || j->rc.stdout_path || j->rc.stderr_path) {
-		snprintf(err, errlen, "--stdin, --stdout and --stderr do not apply to judge mode (each test's NAME.in is the input)");
+		dp_fmt(err, errlen, "--stdin, --stdout and --stderr do not apply to judge mode (each test's NAME.in is the input)");
 		return -1;
 	}
 	if (!a->tests) {
-		snprintf(err, errlen, "--tests=DIR is required (see dualpipe judge --help)");
+		dp_fmt(err, errlen, "--tests=DIR is required (see dualpipe judge --help)");
 		return -1;
 	}
 	if (!have_program && !a->compile) {
-		snprintf(err, errlen, "no PROGRAM to judge (dualpipe judge --tests=DIR [OPTIONS] [--] PROGRAM [ARG...])");
+		dp_fmt(err, errlen, "no PROGRAM to judge (dualpipe judge --tests=DIR [OPTIONS] [--] PROGRAM [ARG...])");
 		return -1;
 	}
 	if (!a->compile != !a->source) {
-		snprintf(err, errlen, "%s", a->compile ? "--compile needs --source=FILE" : "--source needs --compile=CMD");
+		dp_fmt(err, errlen, "%s", a->compile ? "--compile needs --source=FILE" : "--source needs --compile=CMD");
 		return -1;
 	}
 	cfg->compile = a->compile;
@@ -194,11 +195,11 @@ static int check_options(struct judge_cli *j, int have_program, char *err, size_
 	} else if (strcmp(a->iargs, "testlib") == 0) {
 		cfg->interactor_testlib = 1;
 	} else {
-		snprintf(err, errlen, "--interactor-args: '%s' is not contract or testlib", a->iargs);
+		dp_fmt(err, errlen, "--interactor-args: '%s' is not contract or testlib", a->iargs);
 		return -1;
 	}
 	if (a->checker && a->interactor && !cfg->interactor_testlib) {
-		snprintf(err, errlen, "--checker with --interactor needs --interactor-args=testlib (the contract form has no output file to check)");
+		dp_fmt(err, errlen, "--checker with --interactor needs --interactor-args=testlib (the contract form has no output file to check)");
 		return -1;
 	}
 	return parse_jobs(a->jobs, &cfg->jobs, err, errlen);
@@ -217,7 +218,7 @@ static int resolve_programs(struct judge_cli *j, int nargs, char **args, char *e
 	if (cfg->source) {
 		j->source = realpath(cfg->source, NULL);
 		if (!j->source || access(j->source, R_OK) != 0) {
-			snprintf(err, errlen, "--source: '%s': %s", cfg->source, strerror(errno));
+			dp_fmt(err, errlen, "--source: '%s': %s", cfg->source, strerror(errno));
 			return -1;
 		}
 		cfg->source = j->source;
@@ -227,7 +228,7 @@ static int resolve_programs(struct judge_cli *j, int nargs, char **args, char *e
 	j->nargs = (size_t)nargs;
 	j->argv = calloc(j->nargs + 1, sizeof(*j->argv));
 	if (!j->argv) {
-		snprintf(err, errlen, "out of memory");
+		dp_fmt(err, errlen, "out of memory");
 		return -1;
 	}
 	for (size_t k = 0; k < j->nargs; k++)
@@ -248,7 +249,7 @@ static int load(struct judge_cli *j, char *err, size_t errlen)
 	if (cli_run_config_finish(&j->rc, err, errlen) < 0)
 		return -1;
 	if (dp_policy_load(j->a.helper_policy, &j->helper_policy, perr, sizeof(perr)) < 0) {
-		snprintf(err, errlen, "--helper-policy: %s", *perr ? perr : j->a.helper_policy);
+		dp_fmt(err, errlen, "--helper-policy: %s", *perr ? perr : j->a.helper_policy);
 		return -1;
 	}
 	if (judge_tests_load(j->a.tests, &j->set, err, errlen) < 0)
@@ -256,7 +257,7 @@ static int load(struct judge_cli *j, char *err, size_t errlen)
 	if (j->a.result) {
 		j->result = strcmp(j->a.result, "-") == 0 ? stdout : fopen(j->a.result, "we");
 		if (!j->result) {
-			snprintf(err, errlen, "--result: cannot write '%s': %s", j->a.result, strerror(errno));
+			dp_fmt(err, errlen, "--result: cannot write '%s': %s", j->a.result, strerror(errno));
 			return -1;
 		}
 	}

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "base/fmt.h"
 #include "base/util.h"
 #include "cli/cli.h"
 
@@ -94,7 +95,7 @@ static int setup(struct cli_run_config *c, int argc, char **argv, int *first, in
 		return 0;
 	}
 	if (i >= argc) {
-		snprintf(err, sizeof err, "no program given (see dualpipe run --help)");
+		dp_fmt(err, sizeof err, "no program given (see dualpipe run --help)");
 		i = -1;
 	}
 	if (i < 0 || cli_run_config_finish(c, err, sizeof err) < 0) {

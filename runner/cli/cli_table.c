@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/fmt.h"
 #include "cli/cli.h"
 
 #define HELP_COLUMN 28 /* where the help lines start in --help */
@@ -27,7 +28,7 @@ static const char *match(const struct cli_option *o, const char *arg, int *bare)
 
 int cli_bad_value(const struct cli_option *o, const char *v, char *err, size_t errlen)
 {
-	snprintf(err, errlen, "%s: '%s' is not %s", o->name, v, o->bad);
+	dp_fmt(err, errlen, "%s: '%s' is not %s", o->name, v, o->bad);
 	return -1;
 }
 
@@ -72,7 +73,7 @@ static int parse_option(const struct cli_command *cmd, const char *arg, char *er
 			if (v)
 				return store(o, cmd->uses[u].cfg, v, err, errlen) < 0 ? -1 : 1;
 			if (bare && g->bare_needs_value) {
-				snprintf(err, errlen, "%s needs a value: %s=...", o->name, o->name);
+				dp_fmt(err, errlen, "%s needs a value: %s=...", o->name, o->name);
 				return -1;
 			}
 		}
@@ -96,7 +97,7 @@ int cli_parse_args(const struct cli_command *cmd, int argc, char **argv, char *e
 		if (r < 0)
 			return -1;
 		if (r == 0) {
-			snprintf(err, errlen, "unknown option '%s' (see dualpipe %s --help)", a, cmd->name);
+			dp_fmt(err, errlen, "unknown option '%s' (see dualpipe %s --help)", a, cmd->name);
 			return -1;
 		}
 	}
