@@ -1,6 +1,6 @@
 /* Unit tests of judge mode's parts that run nothing: comparators, test
  * discovery and natural order, checker exit-code mapping, the report's JSON
- * (escaping) and the --compile word splitter. */
+ * (escaping), the --compile word splitter and the interactive verdict. */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -456,4 +456,77 @@ Test(judge_compile, split_and_substitute)
 	char *s = judge_substitute("-o{out}.{src}{x}", "/b/a.c", "/b/prog");
 	cr_assert_str_eq(s, "-o/b/prog./b/a.c{x}");
 	free(s);
+}
+
+Test(judge_compile, program_argv_substitutes_and_defaults_to_out)
+{
+	struct judge_build b = { .dir = "/b", .src = "/b/a.py", .prog = "/b/prog" };
+	const char *const argv[] = { "python3", "{src}", "-o={out}", NULL };
+	char **v;
+	cr_assert_eq(judge_program_argv(argv, &b, &v), 0);
+	cr_assert_str_eq(v[0], "python3");
+	cr_assert_str_eq(v[1], "/b/a.py");
+	cr_assert_str_eq(v[2], "-o=/b/prog");
+	cr_assert_null(v[3]);
+	judge_free_argv(v);
+	cr_assert_eq(judge_program_argv(NULL, &b, &v), 0);
+	cr_assert_str_eq(v[0], "/b/prog");
+	cr_assert_null(v[1]);
+	judge_free_argv(v);
+}
+
+/* ---- the interactive verdict ---- */
+
+/* Every row of the precedence: the solution's failure, unless it was
+ * hung up on (SIGPIPE) after a WA/PE; an interactor killed by SIGPIPE;
+ * a testlib checker after AC; else what the interactor said. */
+Test(judge_interact, verdict_precedence_table)
+{
+	static const struct {
+		struct judge_interact_facts f;
+		enum judge_interact_source from;
+		enum judge_verdict verdict;
+	} rows[] = {
+		/* solution OK: the interactor decides */
+		{ { DP_OK, 0, DP_OK, 0, JV_AC, 0 }, JI_INTERACTOR, JV_AC },
+		{ { DP_OK, 0, DP_RE, 0, JV_WA, 0 }, JI_INTERACTOR, JV_WA },
+		{ { DP_OK, 0, DP_RE, 0, JV_PE, 0 }, JI_INTERACTOR, JV_PE },
+		{ { DP_OK, 0, DP_RE, 0, JV_XX, 0 }, JI_INTERACTOR, JV_XX },
+		{ { DP_OK, 0, DP_TLE, 0, JV_XX, 0 }, JI_INTERACTOR, JV_XX },
+		/* ... an interactor killed by SIGPIPE was left talking: WA */
+		{ { DP_OK, 0, DP_RE, 1, JV_XX, 0 }, JI_HUNG_UP, JV_WA },
+		{ { DP_OK, 0, DP_RE, 1, JV_XX, 1 }, JI_HUNG_UP, JV_WA },
+		/* ... SIGPIPE with another status is not that */
+		{ { DP_OK, 0, DP_TLE, 1, JV_XX, 0 }, JI_INTERACTOR, JV_XX },
+		/* ... a testlib checker gets the last word after AC only */
+		{ { DP_OK, 0, DP_OK, 0, JV_AC, 1 }, JI_CHECKER, JV_AC },
+		{ { DP_OK, 0, DP_RE, 0, JV_WA, 1 }, JI_INTERACTOR, JV_WA },
+		{ { DP_OK, 0, DP_RE, 0, JV_XX, 1 }, JI_INTERACTOR, JV_XX },
+		/* the solution's own failure wins over anything the interactor said */
+		{ { DP_TLE, 0, DP_OK, 0, JV_AC, 0 }, JI_SOLUTION, JV_TLE },
+		{ { DP_TLE, 0, DP_RE, 0, JV_WA, 0 }, JI_SOLUTION, JV_TLE },
+		{ { DP_MLE, 0, DP_RE, 0, JV_PE, 0 }, JI_SOLUTION, JV_MLE },
+		{ { DP_OLE, 0, DP_OK, 0, JV_AC, 1 }, JI_SOLUTION, JV_OLE },
+		{ { DP_SV, 0, DP_RE, 0, JV_XX, 0 }, JI_SOLUTION, JV_SV },
+		{ { DP_XX, 0, DP_OK, 0, JV_AC, 0 }, JI_SOLUTION, JV_XX },
+		{ { DP_RE, 0, DP_RE, 0, JV_WA, 0 }, JI_SOLUTION, JV_RE },
+		{ { DP_RE, 0, DP_RE, 1, JV_XX, 0 }, JI_SOLUTION, JV_RE },
+		/* ... and over SIGPIPE limits: only an RE by SIGPIPE is excused */
+		{ { DP_TLE, 1, DP_RE, 0, JV_WA, 0 }, JI_SOLUTION, JV_TLE },
+		/* hung up on after WA/PE: the interactor's verdict stands */
+		{ { DP_RE, 1, DP_RE, 0, JV_WA, 0 }, JI_INTERACTOR, JV_WA },
+		{ { DP_RE, 1, DP_RE, 0, JV_PE, 0 }, JI_INTERACTOR, JV_PE },
+		{ { DP_RE, 1, DP_RE, 0, JV_WA, 1 }, JI_INTERACTOR, JV_WA },
+		/* ... but not after AC or a jury failure */
+		{ { DP_RE, 1, DP_OK, 0, JV_AC, 0 }, JI_SOLUTION, JV_RE },
+		{ { DP_RE, 1, DP_OK, 0, JV_AC, 1 }, JI_SOLUTION, JV_RE },
+		{ { DP_RE, 1, DP_RE, 0, JV_XX, 0 }, JI_SOLUTION, JV_RE },
+		{ { DP_RE, 1, DP_RE, 1, JV_XX, 0 }, JI_SOLUTION, JV_RE },
+	};
+	for (size_t i = 0; i < DP_ARRAY_SIZE(rows); i++) {
+		struct judge_decision d = judge_interact_decide(&rows[i].f);
+		cr_assert_eq(d.from, rows[i].from, "row %zu: from %d, want %d", i, d.from, rows[i].from);
+		cr_assert_eq(d.verdict, rows[i].verdict, "row %zu: %s, want %s", i, judge_verdict_name(d.verdict),
+			     judge_verdict_name(rows[i].verdict));
+	}
 }

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/fileio.h"
 #include "judge/judge.h"
 
 static char tmp[] = "/tmp/judge-e2e.XXXXXX";
@@ -135,11 +136,11 @@ static int judge(const char *first, ...)
 	free(outtext);
 	json = errtext = outtext = NULL;
 	size_t len;
-	if (judge_read_file(outlog, 1 << 20, &outtext, &len) < 0)
+	if (dp_read_file(outlog, 1 << 20, &outtext, &len) < 0)
 		outtext = strdup("");
-	if (judge_read_file(result, 1 << 24, &json, &len) < 0)
+	if (dp_read_file(result, 1 << 24, &json, &len) < 0)
 		json = NULL;
-	if (judge_read_file(errlog, 1 << 20, &errtext, &len) < 0)
+	if (dp_read_file(errlog, 1 << 20, &errtext, &len) < 0)
 		errtext = strdup("");
 	cr_assert(WIFEXITED(st), "judge died with signal %d", WTERMSIG(st));
 	return WEXITSTATUS(st);

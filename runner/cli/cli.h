@@ -1,9 +1,72 @@
-/* Command-line front end: option parsing shared by `run` and `judge`, and the sub-command mains. */
+/* Command-line front end: the option tables (one shared by `run` and
+ * `judge`), their parser and --help printer, and the sub-command mains. */
 #ifndef DP_CLI_H
 #define DP_CLI_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 #include "dualpipe.h"
+
+/* ---- cli_table.c: option tables, parsing and --help ---- */
+
+/* How an option's value is parsed and stored at the option's offset. */
+enum cli_kind {
+	CLI_FLAG,     /* no value ("--net"): an int set to 1 */
+	CLI_TEXT,     /* any text, kept as given: a const char * */
+	CLI_SECONDS,  /* SEC (dp_parse_seconds): a double */
+	CLI_SIZE,     /* SIZE (dp_parse_size): a uint64_t */
+	CLI_COUNT,    /* a plain number from 1 to .max: an int */
+	CLI_CUSTOM,   /* .parse stores it */
+};
+
+struct cli_option {
+	const char *name;     /* "--time" */
+	enum cli_kind kind;
+	const char *value;    /* what --help shows after '=' ("SEC"); NULL for a flag */
+	const char *help;     /* one line for --help, with the default */
+	size_t offset;        /* where the value goes in the group's config struct */
+	const char *bad;      /* a bad value is "NAME: 'VALUE' is not BAD" */
+	uint64_t max;         /* CLI_COUNT: the largest count */
+	/* CLI_CUSTOM: checks and stores value; 0, or -1 with a message in err. */
+	int (*parse)(void *cfg, const struct cli_option *o, const char *value, char *err, size_t errlen);
+};
+
+struct cli_group {
+	const char *title;    /* heading in --help */
+	const struct cli_option *opts;
+	size_t n;
+	int bare_needs_value; /* "--name" without "=": "needs a value" instead of an unknown option */
+};
+
+/* One group as a command uses it: where its values go, and whether --help lists it. */
+struct cli_use {
+	const struct cli_group *group;
+	void *cfg;
+	const char *note;     /* printed before the group in --help, or NULL */
+	int hidden;           /* parsed, not listed */
+};
+
+struct cli_command {
+	const char *name;     /* "run": messages say "dualpipe run: ..." */
+	const char *synopsis; /* --help text before the options */
+	const char *epilogue; /* --help text after them */
+	int lone_dash_is_operand; /* "-" is PROGRAM rather than an unknown option */
+	const struct cli_use *uses;
+	size_t n_uses;
+};
+
+#define CLI_HELP (-2)
+/* Parses the options in argv[1..] into the uses' configs, up to "--" or the
+ * first operand: its index; CLI_HELP for --help or -h; -1 with a one-line
+ * message in err for an unknown option or a bad value. */
+int cli_parse_args(const struct cli_command *cmd, int argc, char **argv, char *err, size_t errlen);
+/* "NAME: 'VALUE' is not BAD" into err; -1. */
+int cli_bad_value(const struct cli_option *o, const char *value, char *err, size_t errlen);
+/* The --help text: synopsis, every listed group with its options, epilogue. */
+void cli_print_help(const struct cli_command *cmd, FILE *f);
+
+/* ---- cli_args.c: the options `run` and `judge` share ---- */
 
 /* Everything `dualpipe run` options describe, before and after validation. */
 struct cli_run_config {
@@ -15,19 +78,18 @@ struct cli_run_config {
 	size_t n_env;
 	struct dp_mount *mounts;
 	size_t n_mounts;
-	int time_given, wall_given;  /* whether --time / --wall were explicit */
 };
 
+/* The shared groups (values go into a struct cli_run_config): limits, the
+ * sandbox, and the streams (which judge mode parses only to refuse them). */
+extern const struct cli_group cli_limit_options, cli_sandbox_options, cli_stream_options;
+
 void cli_run_config_init(struct cli_run_config *c);
-/* 1: arg was a run option and is stored; 0: not a run option; -1: bad value
- * ("--time: 'banana' is not a number of seconds") in err. */
-int cli_parse_run_option(struct cli_run_config *c, const char *arg, char *err, size_t errlen);
 /* Loads the policy and builds the environment; -1 with a one-line message. */
 int cli_run_config_finish(struct cli_run_config *c, char *err, size_t errlen);
 void cli_run_config_free(struct cli_run_config *c);
-/* Text for --help listing every run option with its default. */
-extern const char cli_run_options_help[];
 
+/* ---- the sub-commands (cli_*.c) ---- */
 int cli_run_main(int argc, char **argv);
 int cli_judge_main(int argc, char **argv);
 int cli_policy_main(int argc, char **argv);

@@ -1,44 +1,19 @@
-/* Parsing of the options shared by `dualpipe run` and `dualpipe judge`. */
+/* The options `dualpipe run` and `dualpipe judge` share (limits, sandbox,
+ * streams) as tables, their custom value parsers, and the run configuration
+ * they fill: defaults, validation, the environment. */
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <stdbool.h>
 
+#include "base/fmt.h"
+#include "base/util.h"
 #include "cli/cli.h"
-
-const char cli_run_options_help[] =
-"Limits (whole run: every process and thread together):\n"
-"  --time=SEC        CPU time, TLE (limit \"cpu\")             default 10\n"
-"  --wall=SEC        wall clock from exec to exit, TLE (\"wall\") default 2*time+1\n"
-"  --mem=SIZE        peak memory, MLE                         default 512M\n"
-"  --procs=N         processes+threads alive at once; fork/clone fail with EAGAIN   default 64\n"
-"  --fsize=SIZE      largest file written, OLE (\"fsize\")     default 64M\n"
-"  --output=SIZE     bytes kept of each of stdout and stderr, OLE (\"output\")  default 64M\n"
-"  --stack=SIZE      stack size                               default 64M\n"
-"  --nofile=N        open files per process                   default 256\n"
-"Streams:\n"
-"  --stdin=FILE      file fed to standard input               default: empty input\n"
-"  --stdout=FILE     write the program's stdout to FILE       default: relayed to ours\n"
-"  --stderr=FILE     write the program's stderr to FILE       default: relayed to ours\n"
-"Sandbox:\n"
-"  --policy=NAME|PATH  seccomp policy: none, default, strict, or a file   default: default\n"
-"  --net             keep the host network (default: none)\n"
-"  --env=NAME=VALUE  set a variable (repeatable); the environment is otherwise PATH only\n"
-"  --dir=DIR         working directory of the program, writable by it (default: private /tmp)\n"
-"  --isolation=auto|full|none  namespaces and private filesystem view   default: auto\n"
-"                    (auto: full when root or user namespaces work, else none)\n"
-"  --ro-bind=SRC[:DST]  show host path SRC read-only at DST (default DST=SRC)\n"
-"  --bind=SRC[:DST]  show host path SRC read-write at DST\n"
-"  --tmpfs=DST[:SIZE]  a private tmpfs at DST (default size 64M)\n"
-"  --uid=N --gid=N   as root: run as this uid/gid instead of a box uid\n"
-"  --box-uids=FIRST:COUNT  as root: box uids/gids FIRST+id, one id per concurrent run   default 60000:1000\n"
-"  --no-cgroup       do not use a cgroup (rlimits and /proc sampling only)\n"
-"Output:\n"
-"  --result=FILE     write the result as one JSON object to FILE\n";
 
 void cli_run_config_init(struct cli_run_config *c)
 {
@@ -47,26 +22,14 @@ void cli_run_config_init(struct cli_run_config *c)
 	c->policy_name = "default";
 }
 
-static int bad(char *err, size_t len, const char *opt, const char *val, const char *what)
-{
-	snprintf(err, len, "%s: '%s' is not %s", opt, val, what);
-	return -1;
-}
-
-static const char *value_of(const char *arg, const char *name)
-{
-	size_t n = strlen(name);
-	if (strncmp(arg, name, n) || arg[n] != '=')
-		return NULL;
-	return arg + n + 1;
-}
+/* ---- the values that are more than a number ---- */
 
 static int add_mount(struct cli_run_config *c, const char *spec, int writable, int tmpfs,
 		     char *err, size_t len)
 {
 	struct dp_mount *m = realloc(c->mounts, (c->n_mounts + 1) * sizeof *m);
 	if (!m) {
-		snprintf(err, len, "out of memory");
+		dp_fmt(err, len, "out of memory");
 		return -1;
 	}
 	c->mounts = m;
@@ -74,7 +37,7 @@ static int add_mount(struct cli_run_config *c, const char *spec, int writable, i
 	memset(m, 0, sizeof *m);
 	const char *colon = strchr(spec, ':');
 	if (!*spec || spec[0] != '/' || (colon && colon[1] != '/' && !tmpfs)) {
-		snprintf(err, len, "%s: '%s' is not an absolute path[:absolute path]",
+		dp_fmt(err, len, "%s: '%s' is not an absolute path[:absolute path]",
 			 tmpfs ? "--tmpfs" : writable ? "--bind" : "--ro-bind", spec);
 		return -1;
 	}
@@ -84,12 +47,13 @@ static int add_mount(struct cli_run_config *c, const char *spec, int writable, i
 		m->writable = 1;
 		if (colon && dp_parse_size(colon + 1, &m->tmpfs_size) < 0) {
 			free(first);
-			return bad(err, len, "--tmpfs", colon + 1, "a size");
+			dp_fmt(err, len, "--tmpfs: '%s' is not a size", colon + 1);
+			return -1;
 		}
 	} else {
 		struct stat sb;
 		if (stat(first, &sb) < 0) {
-			snprintf(err, len, "%s: '%s': %s", writable ? "--bind" : "--ro-bind", first, strerror(errno));
+			dp_fmt(err, len, "%s: '%s': %s", writable ? "--bind" : "--ro-bind", first, strerror(errno));
 			free(first);
 			return -1;
 		}
@@ -98,127 +62,195 @@ static int add_mount(struct cli_run_config *c, const char *spec, int writable, i
 		m->writable = writable;
 	}
 	c->n_mounts++;
-	return 1;
-}
-
-int cli_parse_run_option(struct cli_run_config *c, const char *arg, char *err, size_t len)
-{
-	const char *v;
-	struct dp_limits *l = &c->opt.limits;
-	uint64_t n;
-	if ((v = value_of(arg, "--time"))) {
-		c->time_given = 1;
-		return dp_parse_seconds(v, &l->cpu) < 0 ? bad(err, len, "--time", v, "a number of seconds") : 1;
-	}
-	if ((v = value_of(arg, "--wall"))) {
-		c->wall_given = 1;
-		return dp_parse_seconds(v, &l->wall) < 0 ? bad(err, len, "--wall", v, "a number of seconds") : 1;
-	}
-	if ((v = value_of(arg, "--mem")))
-		return dp_parse_size(v, &l->memory) < 0 ? bad(err, len, "--mem", v, "a size (bytes, K, M, G)") : 1;
-	if ((v = value_of(arg, "--fsize")))
-		return dp_parse_size(v, &l->fsize) < 0 ? bad(err, len, "--fsize", v, "a size (bytes, K, M, G)") : 1;
-	if ((v = value_of(arg, "--output")))
-		return dp_parse_size(v, &l->output) < 0 ? bad(err, len, "--output", v, "a size (bytes, K, M, G)") : 1;
-	if ((v = value_of(arg, "--stack")))
-		return dp_parse_size(v, &l->stack) < 0 ? bad(err, len, "--stack", v, "a size (bytes, K, M, G)") : 1;
-	if ((v = value_of(arg, "--procs"))) {
-		if (dp_parse_size(v, &n) < 0 || n > 1000000 || strpbrk(v, "kKmMgGtT"))
-			return bad(err, len, "--procs", v, "a positive count");
-		l->procs = (int)n;
-		return 1;
-	}
-	if ((v = value_of(arg, "--nofile"))) {
-		if (dp_parse_size(v, &n) < 0 || n > 1048576 || strpbrk(v, "kKmMgGtT"))
-			return bad(err, len, "--nofile", v, "a positive count");
-		l->nofile = (int)n;
-		return 1;
-	}
-	if ((v = value_of(arg, "--uid")) || (v = value_of(arg, "--gid"))) {
-		if (dp_parse_size(v, &n) < 0 || n >= 0xffffffffu || strpbrk(v, "kKmMgGtT"))
-			return bad(err, len, arg[2] == 'u' ? "--uid" : "--gid", v, "a positive id");
-		if (arg[2] == 'u')
-			c->opt.uid = (uid_t)n;
-		else
-			c->opt.gid = (gid_t)n;
-		return 1;
-	}
-	if ((v = value_of(arg, "--box-uids"))) {
-		/* FIRST:COUNT, like isolate's box ids: uid/gid FIRST+id for id < COUNT */
-		char *end;
-		unsigned long first = strtoul(v, &end, 10), count = 0;
-		if (*end == ':')
-			count = strtoul(end + 1, &end, 10);
-		if (!isdigit((unsigned char)*v) || *end || !first || !count || first + count > 0xfffffffful ||
-		    count > 65536)
-			return bad(err, len, "--box-uids", v, "FIRST:COUNT (e.g. 60000:1000)");
-		c->opt.box_first = (uid_t)first;
-		c->opt.box_count = (int)count;
-		return 1;
-	}
-	if ((v = value_of(arg, "--stdin"))) { c->stdin_path = v; return 1; }
-	if ((v = value_of(arg, "--stdout"))) { c->stdout_path = v; return 1; }
-	if ((v = value_of(arg, "--stderr"))) { c->stderr_path = v; return 1; }
-	if ((v = value_of(arg, "--result"))) { c->result_path = v; return 1; }
-	if ((v = value_of(arg, "--policy"))) {
-		if (!*v)
-			return bad(err, len, "--policy", v, "a policy name or file");
-		c->policy_name = v;
-		return 1;
-	}
-	if ((v = value_of(arg, "--dir"))) {
-		struct stat sb;
-		if (stat(v, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
-			snprintf(err, len, "--dir: '%s' is not a directory", v);
-			return -1;
-		}
-		c->opt.workdir = v;
-		return 1;
-	}
-	if ((v = value_of(arg, "--env"))) {
-		const char *eq = strchr(v, '=');
-		if (!eq || eq == v)
-			return bad(err, len, "--env", v, "NAME=VALUE");
-		const char **e = realloc(c->env, (c->n_env + 2) * sizeof *e);
-		if (!e)
-			return bad(err, len, "--env", v, "storable (out of memory)");
-		c->env = e;
-		c->env[c->n_env++] = v;
-		c->env[c->n_env] = NULL;
-		return 1;
-	}
-	if ((v = value_of(arg, "--isolation"))) {
-		if (!strcmp(v, "auto"))
-			c->opt.isolation = DP_ISOLATE_AUTO;
-		else if (!strcmp(v, "full"))
-			c->opt.isolation = DP_ISOLATE_FULL;
-		else if (!strcmp(v, "none"))
-			c->opt.isolation = DP_ISOLATE_NONE;
-		else
-			return bad(err, len, "--isolation", v, "auto, full or none");
-		return 1;
-	}
-	if ((v = value_of(arg, "--bind")))
-		return add_mount(c, v, 1, 0, err, len);
-	if ((v = value_of(arg, "--ro-bind")))
-		return add_mount(c, v, 0, 0, err, len);
-	if ((v = value_of(arg, "--tmpfs")))
-		return add_mount(c, v, 1, 1, err, len);
-	if (!strcmp(arg, "--net")) { c->opt.net = 1; return 1; }
-	if (!strcmp(arg, "--no-cgroup")) { c->opt.no_cgroup = 1; return 1; }
 	return 0;
 }
+
+/* --bind, --ro-bind, --tmpfs */
+static int parse_mount(void *cfg, const struct cli_option *o, const char *v, char *err, size_t len)
+{
+	int tmpfs = !strcmp(o->name, "--tmpfs");
+	return add_mount(cfg, v, tmpfs || !strcmp(o->name, "--bind"), tmpfs, err, len);
+}
+
+/* --uid, --gid */
+static int parse_id(void *cfg, const struct cli_option *o, const char *v, char *err, size_t len)
+{
+	struct cli_run_config *c = cfg;
+	uint64_t n;
+
+	if (dp_parse_size(v, &n) < 0 || n >= 0xffffffffu || strpbrk(v, "kKmMgGtT"))
+		return cli_bad_value(o, v, err, len);
+	if (o->name[2] == 'u')
+		c->opt.uid = (uid_t)n;
+	else
+		c->opt.gid = (gid_t)n;
+	return 0;
+}
+
+static int parse_box_uids(void *cfg, const struct cli_option *o, const char *v, char *err, size_t len)
+{
+	struct cli_run_config *c = cfg;
+	/* FIRST:COUNT, like isolate's box ids: uid/gid FIRST+id for id < COUNT */
+	char *end;
+	unsigned long first = strtoul(v, &end, 10), count = 0;
+
+	if (*end == ':')
+		count = strtoul(end + 1, &end, 10);
+	if (!isdigit((unsigned char)*v) || *end || !first || !count || first + count > 0xfffffffful ||
+	    count > 65536)
+		return cli_bad_value(o, v, err, len);
+	c->opt.box_first = (uid_t)first;
+	c->opt.box_count = (int)count;
+	return 0;
+}
+
+static int parse_policy(void *cfg, const struct cli_option *o, const char *v, char *err, size_t len)
+{
+	if (!*v)
+		return cli_bad_value(o, v, err, len);
+	((struct cli_run_config *)cfg)->policy_name = v; /* loaded by cli_run_config_finish */
+	return 0;
+}
+
+static int parse_dir(void *cfg, const struct cli_option *o, const char *v, char *err, size_t len)
+{
+	struct stat sb;
+
+	if (stat(v, &sb) < 0 || !S_ISDIR(sb.st_mode))
+		return cli_bad_value(o, v, err, len);
+	((struct cli_run_config *)cfg)->opt.workdir = v;
+	return 0;
+}
+
+static int parse_env(void *cfg, const struct cli_option *o, const char *v, char *err, size_t len)
+{
+	struct cli_run_config *c = cfg;
+	const char *eq = strchr(v, '=');
+
+	if (!eq || eq == v)
+		return cli_bad_value(o, v, err, len);
+	const char **e = realloc(c->env, (c->n_env + 2) * sizeof *e);
+	if (!e) {
+		dp_fmt(err, len, "%s: '%s' is not storable (out of memory)", o->name, v);
+		return -1;
+	}
+	c->env = e;
+	c->env[c->n_env++] = v;
+	c->env[c->n_env] = NULL;
+	return 0;
+}
+
+static int parse_isolation(void *cfg, const struct cli_option *o, const char *v, char *err, size_t len)
+{
+	static const struct { const char *name; enum dp_isolation level; } levels[] = {
+		{ "auto", DP_ISOLATE_AUTO }, { "full", DP_ISOLATE_FULL }, { "none", DP_ISOLATE_NONE },
+	};
+	for (size_t i = 0; i < DP_ARRAY_SIZE(levels); i++)
+		if (!strcmp(v, levels[i].name)) {
+			((struct cli_run_config *)cfg)->opt.isolation = levels[i].level;
+			return 0;
+		}
+	return cli_bad_value(o, v, err, len);
+}
+
+/* ---- the tables ---- */
+
+#define AT(field) offsetof(struct cli_run_config, field)
+#define SIZE_BAD "a size (bytes, K, M, G)"
+
+static const struct cli_option limit_options[] = {
+	{ .name = "--time", .kind = CLI_SECONDS, .value = "SEC",
+	  .help = "CPU time, TLE (limit \"cpu\"); default 10", .offset = AT(opt.limits.cpu),
+	  .bad = "a number of seconds" },
+	{ .name = "--wall", .kind = CLI_SECONDS, .value = "SEC",
+	  .help = "wall clock from exec to exit, TLE (\"wall\"); default 2*time+1",
+	  .offset = AT(opt.limits.wall), .bad = "a number of seconds" },
+	{ .name = "--mem", .kind = CLI_SIZE, .value = "SIZE",
+	  .help = "peak memory, MLE; default 512M", .offset = AT(opt.limits.memory),
+	  .bad = SIZE_BAD },
+	{ .name = "--procs", .kind = CLI_COUNT, .value = "N",
+	  .help = "processes+threads alive at once; fork/clone fail with EAGAIN; default 64",
+	  .offset = AT(opt.limits.procs), .bad = "a positive count", .max = 1000000 },
+	{ .name = "--fsize", .kind = CLI_SIZE, .value = "SIZE",
+	  .help = "largest file written, OLE (\"fsize\"); default 64M", .offset = AT(opt.limits.fsize),
+	  .bad = SIZE_BAD },
+	{ .name = "--output", .kind = CLI_SIZE, .value = "SIZE",
+	  .help = "bytes kept of each of stdout and stderr, OLE (\"output\"); default 64M",
+	  .offset = AT(opt.limits.output), .bad = SIZE_BAD },
+	{ .name = "--stack", .kind = CLI_SIZE, .value = "SIZE",
+	  .help = "stack size; default 64M", .offset = AT(opt.limits.stack),
+	  .bad = SIZE_BAD },
+	{ .name = "--nofile", .kind = CLI_COUNT, .value = "N",
+	  .help = "open files per process; default 256", .offset = AT(opt.limits.nofile),
+	  .bad = "a positive count", .max = 1048576 },
+};
+
+static const struct cli_option sandbox_options[] = {
+	{ .name = "--policy", .kind = CLI_CUSTOM, .value = "NAME|PATH",
+	  .help = "seccomp policy: none, default, strict, or a file; default: default",
+	  .bad = "a policy name or file", .parse = parse_policy },
+	{ .name = "--net", .kind = CLI_FLAG, .help = "keep the host network; default: no network",
+	  .offset = AT(opt.net) },
+	{ .name = "--env", .kind = CLI_CUSTOM, .value = "NAME=VALUE",
+	  .help = "set a variable (repeatable); the environment is otherwise PATH only",
+	  .bad = "NAME=VALUE", .parse = parse_env },
+	{ .name = "--dir", .kind = CLI_CUSTOM, .value = "DIR",
+	  .help = "working directory of the program, writable by it; default: a private /tmp",
+	  .bad = "a directory", .parse = parse_dir },
+	{ .name = "--isolation", .kind = CLI_CUSTOM, .value = "auto|full|none",
+	  .help = "namespaces, private filesystem view; default auto (full when root or userns work)",
+	  .bad = "auto, full or none", .parse = parse_isolation },
+	{ .name = "--ro-bind", .kind = CLI_CUSTOM, .value = "SRC[:DST]",
+	  .help = "show host path SRC read-only at DST; default DST=SRC",
+	  .parse = parse_mount },
+	{ .name = "--bind", .kind = CLI_CUSTOM, .value = "SRC[:DST]",
+	  .help = "show host path SRC read-write at DST",
+	  .parse = parse_mount },
+	{ .name = "--tmpfs", .kind = CLI_CUSTOM, .value = "DST[:SIZE]",
+	  .help = "a private tmpfs at DST; default SIZE 64M",
+	  .parse = parse_mount },
+	{ .name = "--uid", .kind = CLI_CUSTOM, .value = "N",
+	  .help = "as root: run as this uid instead of a box uid",
+	  .bad = "a positive id", .parse = parse_id },
+	{ .name = "--gid", .kind = CLI_CUSTOM, .value = "N",
+	  .help = "as root: run as this gid instead of a box gid",
+	  .bad = "a positive id", .parse = parse_id },
+	{ .name = "--box-uids", .kind = CLI_CUSTOM, .value = "FIRST:COUNT",
+	  .help = "as root: box uids/gids FIRST+id, one id per concurrent run; default 60000:1000",
+	  .bad = "FIRST:COUNT (e.g. 60000:1000)", .parse = parse_box_uids },
+	{ .name = "--no-cgroup", .kind = CLI_FLAG, .help = "no cgroup: rlimits and /proc sampling only; default: a cgroup when possible",
+	  .offset = AT(opt.no_cgroup) },
+};
+
+static const struct cli_option stream_options[] = {
+	{ .name = "--stdin", .kind = CLI_TEXT, .value = "FILE",
+	  .help = "file fed to standard input; default: empty input", .offset = AT(stdin_path) },
+	{ .name = "--stdout", .kind = CLI_TEXT, .value = "FILE",
+	  .help = "write the program's stdout to FILE; default: relayed to ours",
+	  .offset = AT(stdout_path) },
+	{ .name = "--stderr", .kind = CLI_TEXT, .value = "FILE",
+	  .help = "write the program's stderr to FILE; default: relayed to ours",
+	  .offset = AT(stderr_path) },
+};
+
+const struct cli_group cli_limit_options = {
+	"Limits (whole run: every process and thread together):", limit_options, DP_ARRAY_SIZE(limit_options), 0,
+};
+const struct cli_group cli_sandbox_options = {
+	"Sandbox:", sandbox_options, DP_ARRAY_SIZE(sandbox_options), 0,
+};
+const struct cli_group cli_stream_options = {
+	"Streams:", stream_options, DP_ARRAY_SIZE(stream_options), 0,
+};
 
 int cli_run_config_finish(struct cli_run_config *c, char *err, size_t len)
 {
 	char perr[512] = "";
-	if (c->opt.limits.wall <= 0 && c->time_given)
-		c->opt.limits.wall = c->opt.limits.cpu * DP_DEFAULT_WALL_FACTOR + 1.0;
-	if (c->time_given && !c->wall_given && c->opt.limits.wall < c->opt.limits.cpu)
-		c->opt.limits.wall = c->opt.limits.cpu;
+	/* limits left 0 (--wall without --time included) get their defaults,
+	 * wall = 2 x cpu + 1, from dp_limits_resolve in the library */
 	int r = dp_policy_load(c->policy_name, &c->policy, perr, sizeof perr);
 	if (r < 0) {
-		snprintf(err, len, "--policy: %s", perr[0] ? perr : strerror(-r));
+		dp_fmt(err, len, "--policy: %s", perr[0] ? perr : strerror(-r));
 		return -1;
 	}
 	c->opt.policy = c->policy;
@@ -230,12 +262,12 @@ int cli_run_config_finish(struct cli_run_config *c, char *err, size_t len)
 	if (!has_path) {
 		const char **e = realloc(c->env, (c->n_env + 2) * sizeof *e);
 		if (!e) {
-			snprintf(err, len, "out of memory");
+			dp_fmt(err, len, "out of memory");
 			return -1;
 		}
 		c->env = e;
 		memmove(c->env + 1, c->env, c->n_env * sizeof *e);
-		c->env[0] = "PATH=/usr/local/bin:/usr/bin:/bin";
+		c->env[0] = "PATH=" DP_DEFAULT_PATH;
 		c->env[++c->n_env] = NULL;
 	}
 	c->opt.envp = c->env;

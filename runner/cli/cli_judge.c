@@ -4,68 +4,117 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "base/fmt.h"
+#include "base/util.h"
 #include "cli/cli.h"
 #include "judge/judge.h"
 
-static const char judge_help[] =
+static const char judge_synopsis[] =
 	"usage: dualpipe judge --tests=DIR [OPTIONS] [--] PROGRAM [ARG...]\n"
 	"\n"
 	"Runs PROGRAM on every test of DIR (NAME.in, with the expected output in\n"
 	"NAME.out or NAME.ans; natural order of NAME, so 2 before 10), each in its own\n"
-	"sandbox with the run limits below, and grades its output.\n"
-	"\n"
-	"Judge options:\n"
-	"  --tests=DIR            the test directory (required)\n"
-	"  --compare=MODE         exact | tokens | float:EPS (default: tokens)\n"
-	"                         exact: byte for byte; tokens: whitespace-separated\n"
-	"                         tokens must match (spacing and blank lines ignored);\n"
-	"                         float:EPS: tokens, numbers match within absolute or\n"
-	"                         relative error EPS, other tokens exactly\n"
-	"  --checker=PROG         grade with PROG INPUT OUTPUT ANSWER (testlib): exit\n"
-	"                         0 AC, 1 WA, 2 PE, 3 checker failure (XX), 7 points:\n"
-	"                         the first number it prints (after an optional\n"
-	"                         \"points\") is the test's score in [0,1]; anything\n"
-	"                         else, a crash or a limit is XX.  The checker runs\n"
-	"                         sandboxed (10 s CPU, 30 s wall) and sees only the\n"
-	"                         three files\n"
-	"  --interactor=PROG      interactive problem: PROG's stdout feeds the\n"
-	"                         solution's stdin and the solution's stdout feeds\n"
-	"                         PROG's stdin; PROG runs as PROG INPUT ANSWER and its\n"
-	"                         exit code is the verdict as for a checker, unless\n"
-	"                         the solution itself failed (TLE, RE, ...)\n"
-	"  --interactor-args=FORM contract (default): PROG INPUT ANSWER;\n"
-	"                         testlib: PROG INPUT OUTPUT ANSWER (OUTPUT is a file\n"
-	"                         the interactor may write; with --checker it is then\n"
-	"                         checked as the output)\n"
-	"  --helper-policy=NAME|PATH  seccomp policy of the checker, interactor and\n"
-	"                         compiler (default: default)\n"
-	"  --jobs=N               grade N tests at once (default: online CPUs);\n"
-	"                         verdicts do not depend on N\n"
-	"  --result=FILE          write the JSON report to FILE (\"-\": stdout, the\n"
-	"                         table then goes to stderr)\n"
-	"  --compile=CMD          compile --source first, in a sandbox (default policy,\n"
-	"                         30 s CPU, 60 s wall, 1 GiB); {src} and {out} in CMD\n"
-	"                         and in PROGRAM/ARGs are replaced by the paths of the\n"
-	"                         source copy and the binary; PROGRAM defaults to\n"
-	"                         {out}.  Failure is verdict CE and no test runs.\n"
-	"                         e.g. --compile='gcc -O2 -o {out} {src}'\n"
-	"  --source=FILE          the source file for --compile\n"
-	"  --quiet                no table on stdout (the JSON report is unchanged)\n"
-	"  --help                 this text\n"
-	"\n"
-	"Run options (as for `dualpipe run`, applied to each test; --stdin, --stdout\n"
-	"and --stderr are not allowed: tests give the input and the judge the output):\n";
+	"sandbox with the run limits below, and grades its output.\n";
 
-static const char judge_help_tail[] =
+static const char run_note[] =
+	"Run options (as for `dualpipe run`, applied to each test; --stdin, --stdout\n"
+	"and --stderr are not allowed: tests give the input and the judge the output):\n\n";
+
+static const char judge_epilogue[] =
+	"\n"
+	"Comparators (--compare): exact: byte for byte; tokens: whitespace-separated\n"
+	"tokens must match (spacing and blank lines ignored); float:EPS: tokens,\n"
+	"numbers match within absolute or relative error EPS, other tokens exactly.\n"
+	"\n"
+	"Checkers (--checker=PROG) run as PROG INPUT OUTPUT ANSWER (testlib): exit 0 AC,\n"
+	"1 WA, 2 PE, 3 checker failure (XX), 7 points: the first number it prints\n"
+	"(after an optional \"points\") is the test's score in [0,1]; anything else, a\n"
+	"crash or a limit is XX.  The checker runs sandboxed (10 s CPU, 30 s wall) and\n"
+	"sees only the three files.\n"
+	"\n"
+	"Interactors (--interactor=PROG): PROG's stdout feeds the solution's stdin and\n"
+	"the solution's stdout feeds PROG's stdin; PROG runs as PROG INPUT ANSWER\n"
+	"(--interactor-args=testlib: PROG INPUT OUTPUT ANSWER, OUTPUT being a file the\n"
+	"interactor may write; with --checker it is then checked as the output) and\n"
+	"its exit code is the verdict as for a checker, unless the solution itself\n"
+	"failed (TLE, RE, ...).\n"
+	"\n"
+	"Compile step (--compile=CMD --source=FILE): in a sandbox (default policy,\n"
+	"30 s CPU, 60 s wall, 1 GiB); {src} and {out} in CMD and in PROGRAM/ARGs are\n"
+	"replaced by the paths of the source copy and the binary; PROGRAM defaults to\n"
+	"{out}.  Failure is verdict CE and no test runs.\n"
+	"e.g. --compile='gcc -O2 -o {out} {src}'\n"
 	"\n"
 	"Verdicts per test: AC WA PE TLE MLE OLE RE SV XX.  Overall: AC when every\n"
 	"test is AC, else the first failing test's verdict (CE with --compile).\n"
 	"Exit status: 0 AC, 1 any other verdict, 2 bad usage (nothing graded), 3 XX.\n";
+
+/* The judge's own options, as given. */
+struct judge_args {
+	const char *tests, *compare, *checker, *interactor, *iargs, *helper_policy, *jobs, *result;
+	const char *compile, *source;
+	int quiet, help;
+};
+
+#define JA(field) offsetof(struct judge_args, field)
+
+static const struct cli_option judge_options[] = {
+	{ .name = "--tests", .kind = CLI_TEXT, .value = "DIR",
+	  .help = "the test directory (required)", .offset = JA(tests) },
+	{ .name = "--compare", .kind = CLI_TEXT, .value = "MODE",
+	  .help = "exact | tokens | float:EPS (default: tokens; see Comparators)", .offset = JA(compare) },
+	{ .name = "--checker", .kind = CLI_TEXT, .value = "PROG",
+	  .help = "grade with PROG INPUT OUTPUT ANSWER (testlib; see Checkers)", .offset = JA(checker) },
+	{ .name = "--interactor", .kind = CLI_TEXT, .value = "PROG",
+	  .help = "interactive problem: PROG talks to the solution (see Interactors)",
+	  .offset = JA(interactor) },
+	{ .name = "--interactor-args", .kind = CLI_TEXT, .value = "FORM",
+	  .help = "contract (default): PROG INPUT ANSWER; testlib: PROG INPUT OUTPUT ANSWER",
+	  .offset = JA(iargs) },
+	{ .name = "--helper-policy", .kind = CLI_TEXT, .value = "NAME|PATH",
+	  .help = "seccomp policy of the checker, interactor and compiler (default: default)",
+	  .offset = JA(helper_policy) },
+	{ .name = "--jobs", .kind = CLI_TEXT, .value = "N",
+	  .help = "grade N tests at once (default: online CPUs); verdicts do not depend on N",
+	  .offset = JA(jobs) },
+	{ .name = "--result", .kind = CLI_TEXT, .value = "FILE",
+	  .help = "write the JSON report to FILE (\"-\": stdout, the table then to stderr)",
+	  .offset = JA(result) },
+	{ .name = "--compile", .kind = CLI_TEXT, .value = "CMD",
+	  .help = "compile --source first, in a sandbox (see Compile step)", .offset = JA(compile) },
+	{ .name = "--source", .kind = CLI_TEXT, .value = "FILE",
+	  .help = "the source file for --compile", .offset = JA(source) },
+	{ .name = "--quiet", .kind = CLI_FLAG, .help = "no table on stdout (the JSON report is unchanged)",
+	  .offset = JA(quiet) },
+	/* listed only: cli_parse_args answers --help before any table */
+	{ .name = "--help", .kind = CLI_FLAG, .help = "this text",
+	  .offset = JA(help) },
+};
+
+static const struct cli_group judge_group = {
+	"Judge options:", judge_options, DP_ARRAY_SIZE(judge_options), 1,
+};
+
+/* Everything one `dualpipe judge` owns, from the options to the report. */
+struct judge_cli {
+	struct judge_args a;
+	struct cli_run_config rc;
+	struct judge_config cfg;
+	struct judge_testset set;
+	struct judge_report rep;
+	struct dp_policy *helper_policy;
+	char *checker, *interactor, *program, *source; /* absolute paths */
+	const char **argv;                             /* PROGRAM [ARG...], NULL-terminated */
+	size_t nargs;
+	FILE *result;
+	int tty;                                       /* progress on stderr */
+};
 
 static int usage(const char *msg)
 {
@@ -73,25 +122,12 @@ static int usage(const char *msg)
 	return 2;
 }
 
-/* "--name=value" -> value; NULL when arg is not that option. *bare set when "--name" has no "=". */
-static const char *opt_value(const char *arg, const char *name, int *bare)
-{
-	size_t n = strlen(name);
-	if (strncmp(arg, name, n) != 0)
-		return NULL;
-	if (arg[n] == '=')
-		return arg + n + 1;
-	if (arg[n] == '\0')
-		*bare = 1;
-	return NULL;
-}
-
 /* An executable named by a path: made absolute (helpers run in another root). */
 static int resolve_prog(const char *opt, const char *path, char **out, char *err, size_t errlen)
 {
 	char *p = realpath(path, NULL);
 	if (!p || access(p, X_OK) != 0) {
-		snprintf(err, errlen, "%s: '%s': %s", opt, path, strerror(errno));
+		dp_fmt(err, errlen, "%s: '%s': %s", opt, path, strerror(errno));
 		free(p);
 		return -1;
 	}
@@ -99,225 +135,203 @@ static int resolve_prog(const char *opt, const char *path, char **out, char *err
 	return 0;
 }
 
-struct progress_state {
-	int tty;
-};
-
 static void progress(void *arg, const struct judge_progress *p)
 {
-	struct progress_state *st = arg;
-	if (!st->tty)
+	const struct judge_cli *j = arg;
+	if (!j->tty)
 		return;
 	fprintf(stderr, "\r\033[K[%zu/%zu] test %s: %s", p->done, p->total, p->last->name,
 		judge_verdict_name(p->last->verdict));
 	fflush(stderr);
 }
 
+/* --jobs=N from 1 to 1024; without it the number of online CPUs. */
+static int parse_jobs(const char *s, int *jobs, char *err, size_t errlen)
+{
+	if (!s) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		*jobs = n > 0 ? (int)(n > 1024 ? 1024 : n) : 1;
+		return 0;
+	}
+	char *end;
+	errno = 0;
+	long n = strtol(s, &end, 10);
+	if (!*s || *end || errno || n < 1 || n > 1024) {
+		dp_fmt(err, errlen, "--jobs: '%s' is not a number of jobs from 1 to 1024", s);
+		return -1;
+	}
+	*jobs = (int)n;
+	return 0;
+}
+
+/* The option values that need no file: -1 with a message for the first bad one. */
+static int check_options(struct judge_cli *j, int have_program, char *err, size_t errlen)
+{
+	const struct judge_args *a = &j->a;
+	struct judge_config *cfg = &j->cfg;
+
+	if (j->rc.stdin_path || j->rc.stdout_path || j->rc.stderr_path) {
+		dp_fmt(err, errlen, "--stdin, --stdout and --stderr do not apply to judge mode (each test's NAME.in is the input)");
+		return -1;
+	}
+	if (!a->tests) {
+		dp_fmt(err, errlen, "--tests=DIR is required (see dualpipe judge --help)");
+		return -1;
+	}
+	if (!have_program && !a->compile) {
+		dp_fmt(err, errlen, "no PROGRAM to judge (dualpipe judge --tests=DIR [OPTIONS] [--] PROGRAM [ARG...])");
+		return -1;
+	}
+	if (!a->compile != !a->source) {
+		dp_fmt(err, errlen, "%s", a->compile ? "--compile needs --source=FILE" : "--source needs --compile=CMD");
+		return -1;
+	}
+	cfg->compile = a->compile;
+	cfg->source = a->source;
+	if (judge_cmp_parse(a->compare, &cfg->cmp, err, errlen) < 0)
+		return -1;
+	if (strcmp(a->iargs, "contract") == 0) {
+		cfg->interactor_testlib = 0;
+	} else if (strcmp(a->iargs, "testlib") == 0) {
+		cfg->interactor_testlib = 1;
+	} else {
+		dp_fmt(err, errlen, "--interactor-args: '%s' is not contract or testlib", a->iargs);
+		return -1;
+	}
+	if (a->checker && a->interactor && !cfg->interactor_testlib) {
+		dp_fmt(err, errlen, "--checker with --interactor needs --interactor-args=testlib (the contract form has no output file to check)");
+		return -1;
+	}
+	return parse_jobs(a->jobs, &cfg->jobs, err, errlen);
+}
+
+/* The programs and the source as absolute paths, and PROGRAM [ARG...]: with
+ * a compile step it may name {out}/{src} (or be absent); otherwise a path
+ * must exist now, not fail on every test. */
+static int resolve_programs(struct judge_cli *j, int nargs, char **args, char *err, size_t errlen)
+{
+	struct judge_config *cfg = &j->cfg;
+
+	if ((j->a.checker && resolve_prog("--checker", j->a.checker, &j->checker, err, errlen) < 0) ||
+	    (j->a.interactor && resolve_prog("--interactor", j->a.interactor, &j->interactor, err, errlen) < 0))
+		return -1;
+	if (cfg->source) {
+		j->source = realpath(cfg->source, NULL);
+		if (!j->source || access(j->source, R_OK) != 0) {
+			dp_fmt(err, errlen, "--source: '%s': %s", cfg->source, strerror(errno));
+			return -1;
+		}
+		cfg->source = j->source;
+	}
+	cfg->checker = j->checker;
+	cfg->interactor = j->interactor;
+	j->nargs = (size_t)nargs;
+	j->argv = calloc(j->nargs + 1, sizeof(*j->argv));
+	if (!j->argv) {
+		dp_fmt(err, errlen, "out of memory");
+		return -1;
+	}
+	for (size_t k = 0; k < j->nargs; k++)
+		j->argv[k] = args[k];
+	if (j->nargs && !cfg->compile && strchr(j->argv[0], '/')) {
+		if (resolve_prog("PROGRAM", j->argv[0], &j->program, err, errlen) < 0)
+			return -1;
+		j->argv[0] = j->program;
+	}
+	return 0;
+}
+
+/* The run options, the helper policy, the test set and the report file. */
+static int load(struct judge_cli *j, char *err, size_t errlen)
+{
+	char perr[1024] = "";
+
+	if (cli_run_config_finish(&j->rc, err, errlen) < 0)
+		return -1;
+	if (dp_policy_load(j->a.helper_policy, &j->helper_policy, perr, sizeof(perr)) < 0) {
+		dp_fmt(err, errlen, "--helper-policy: %s", *perr ? perr : j->a.helper_policy);
+		return -1;
+	}
+	if (judge_tests_load(j->a.tests, &j->set, err, errlen) < 0)
+		return -1;
+	if (j->a.result) {
+		j->result = strcmp(j->a.result, "-") == 0 ? stdout : fopen(j->a.result, "we");
+		if (!j->result) {
+			dp_fmt(err, errlen, "--result: cannot write '%s': %s", j->a.result, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Grades the tests, writes the report and the table; the exit status. */
+static int grade_and_report(struct judge_cli *j)
+{
+	struct judge_config *cfg = &j->cfg;
+	char err[1024];
+
+	cfg->run = j->rc.opt;
+	cfg->run.argv = j->nargs ? j->argv : NULL;
+	cfg->helper_policy = j->helper_policy;
+	j->tty = isatty(STDERR_FILENO);
+	cfg->progress = progress;
+	cfg->progress_arg = j;
+	if (judge_run(cfg, &j->set, &j->rep, err, sizeof(err)) < 0) {
+		fprintf(stderr, "dualpipe judge: %s\n", err);
+		return 3;
+	}
+	if (j->tty)
+		fputs("\r\033[K", stderr);
+	if (j->result && judge_report_write_json(&j->rep, j->result) < 0) {
+		fprintf(stderr, "dualpipe judge: --result: writing '%s': %s\n", j->a.result, strerror(errno));
+		return 3;
+	}
+	if (!j->a.quiet)
+		judge_report_write_table(&j->rep, j->result == stdout ? stderr : stdout);
+	return j->rep.verdict == JV_AC ? 0 : j->rep.verdict == JV_XX ? 3 : 1;
+}
+
+static void judge_cli_free(struct judge_cli *j)
+{
+	if (j->result && j->result != stdout)
+		fclose(j->result);
+	fflush(stdout);
+	judge_report_free(&j->rep);
+	judge_tests_free(&j->set);
+	dp_policy_free(j->helper_policy);
+	free(j->checker);
+	free(j->interactor);
+	free(j->program);
+	free(j->source);
+	free(j->argv);
+	cli_run_config_free(&j->rc);
+}
+
 int cli_judge_main(int argc, char **argv)
 {
-	struct cli_run_config rc;
-	struct judge_config cfg;
-	struct judge_testset set = { 0 };
-	struct judge_report rep = { 0 };
-	struct dp_policy *helper_policy = NULL;
-	struct progress_state ps = { 0 };
-	const char *tests = NULL, *compare = "tokens", *result = NULL, *jobs_s = NULL;
-	const char *checker = NULL, *interactor = NULL, *iargs = "contract";
-	const char *helper_policy_name = "default";
-	char *checker_abs = NULL, *interactor_abs = NULL, *program_abs = NULL, *source_abs = NULL;
-	const char **prog_argv = NULL;
+	struct judge_cli j = { .a = { .compare = "tokens", .iargs = "contract", .helper_policy = "default" } };
+	const struct cli_use uses[] = {
+		{ .group = &judge_group, .cfg = &j.a },
+		{ .group = &cli_limit_options, .cfg = &j.rc, .note = run_note },
+		{ .group = &cli_sandbox_options, .cfg = &j.rc },
+		/* parsed only to be refused by check_options */
+		{ .group = &cli_stream_options, .cfg = &j.rc, .hidden = 1 },
+	};
+	const struct cli_command cmd = { "judge", judge_synopsis, judge_epilogue, 1, uses, DP_ARRAY_SIZE(uses) };
 	char err[1024];
-	FILE *rf = NULL;
-	int quiet = 0, rc_code = 2, i;
+	int i, rc;
 
-	memset(&cfg, 0, sizeof(cfg));
-	cli_run_config_init(&rc);
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *v;
-		int bare = 0;
-		if (strcmp(a, "--") == 0) {
-			i++;
-			break;
-		}
-		if (a[0] != '-' || a[1] == '\0')
-			break;
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			fputs(judge_help, stdout);
-			fputs(cli_run_options_help, stdout);
-			fputs(judge_help_tail, stdout);
-			rc_code = 0;
-			goto out;
-		}
-		if (strcmp(a, "--quiet") == 0) {
-			quiet = 1;
-			continue;
-		}
-#define JOPT(name, var) \
-		if ((v = opt_value(a, name, &bare)) != NULL) { var = v; continue; } \
-		if (bare) { snprintf(err, sizeof(err), "%s needs a value: %s=...", name, name); rc_code = usage(err); goto out; }
-		JOPT("--tests", tests)
-		JOPT("--compare", compare)
-		JOPT("--checker", checker)
-		JOPT("--interactor-args", iargs)
-		JOPT("--interactor", interactor)
-		JOPT("--helper-policy", helper_policy_name)
-		JOPT("--jobs", jobs_s)
-		JOPT("--result", result)
-		JOPT("--compile", cfg.compile)
-		JOPT("--source", cfg.source)
-#undef JOPT
-		int r = cli_parse_run_option(&rc, a, err, sizeof(err));
-		if (r < 0) {
-			rc_code = usage(err);
-			goto out;
-		}
-		if (r == 0) {
-			snprintf(err, sizeof(err), "unknown option '%s' (see dualpipe judge --help)", a);
-			rc_code = usage(err);
-			goto out;
-		}
-	}
-	if (rc.stdin_path || rc.stdout_path || rc.stderr_path) {
-		rc_code = usage("--stdin, --stdout and --stderr do not apply to judge mode (each test's NAME.in is the input)");
-		goto out;
-	}
-	if (!tests) {
-		rc_code = usage("--tests=DIR is required (see dualpipe judge --help)");
-		goto out;
-	}
-	if (i >= argc && !cfg.compile) {
-		rc_code = usage("no PROGRAM to judge (dualpipe judge --tests=DIR [OPTIONS] [--] PROGRAM [ARG...])");
-		goto out;
-	}
-	if (!cfg.compile != !cfg.source) {
-		rc_code = usage(cfg.compile ? "--compile needs --source=FILE" : "--source needs --compile=CMD");
-		goto out;
-	}
-	if (judge_cmp_parse(compare, &cfg.cmp, err, sizeof(err)) < 0) {
-		rc_code = usage(err);
-		goto out;
-	}
-	if (strcmp(iargs, "contract") == 0) {
-		cfg.interactor_testlib = 0;
-	} else if (strcmp(iargs, "testlib") == 0) {
-		cfg.interactor_testlib = 1;
+	cli_run_config_init(&j.rc);
+	i = cli_parse_args(&cmd, argc, argv, err, sizeof(err));
+	if (i == CLI_HELP) {
+		cli_print_help(&cmd, stdout);
+		rc = 0;
+	} else if (i < 0 || check_options(&j, i < argc, err, sizeof(err)) < 0 ||
+		   resolve_programs(&j, argc - i, argv + i, err, sizeof(err)) < 0 || load(&j, err, sizeof(err)) < 0) {
+		rc = usage(err);
 	} else {
-		snprintf(err, sizeof(err), "--interactor-args: '%s' is not contract or testlib", iargs);
-		rc_code = usage(err);
-		goto out;
+		rc = grade_and_report(&j);
 	}
-	if (checker && interactor && !cfg.interactor_testlib) {
-		rc_code = usage("--checker with --interactor needs --interactor-args=testlib (the contract form has no output file to check)");
-		goto out;
-	}
-	if (jobs_s) {
-		char *end;
-		errno = 0;
-		long j = strtol(jobs_s, &end, 10);
-		if (!*jobs_s || *end || errno || j < 1 || j > 1024) {
-			snprintf(err, sizeof(err), "--jobs: '%s' is not a number of jobs from 1 to 1024", jobs_s);
-			rc_code = usage(err);
-			goto out;
-		}
-		cfg.jobs = (int)j;
-	} else {
-		long n = sysconf(_SC_NPROCESSORS_ONLN);
-		cfg.jobs = n > 0 ? (int)(n > 1024 ? 1024 : n) : 1;
-	}
-	if (checker && resolve_prog("--checker", checker, &checker_abs, err, sizeof(err)) < 0) {
-		rc_code = usage(err);
-		goto out;
-	}
-	if (interactor && resolve_prog("--interactor", interactor, &interactor_abs, err, sizeof(err)) < 0) {
-		rc_code = usage(err);
-		goto out;
-	}
-	if (cfg.source) {
-		source_abs = realpath(cfg.source, NULL);
-		if (!source_abs || access(source_abs, R_OK) != 0) {
-			snprintf(err, sizeof(err), "--source: '%s': %s", cfg.source, strerror(errno));
-			rc_code = usage(err);
-			goto out;
-		}
-		cfg.source = source_abs;
-	}
-	cfg.checker = checker_abs;
-	cfg.interactor = interactor_abs;
-
-	/* PROGRAM [ARG...]: with a compile step it may name {out}/{src} (or be
-	 * absent); otherwise a path must exist now, not fail on every test. */
-	size_t nargs = (size_t)(argc - i);
-	prog_argv = calloc(nargs + 1, sizeof(*prog_argv));
-	if (!prog_argv) {
-		rc_code = usage("out of memory");
-		goto out;
-	}
-	for (size_t k = 0; k < nargs; k++)
-		prog_argv[k] = argv[i + (int)k];
-	if (nargs && !cfg.compile && strchr(prog_argv[0], '/')) {
-		if (resolve_prog("PROGRAM", prog_argv[0], &program_abs, err, sizeof(err)) < 0) {
-			rc_code = usage(err);
-			goto out;
-		}
-		prog_argv[0] = program_abs;
-	}
-
-	if (cli_run_config_finish(&rc, err, sizeof(err)) < 0) {
-		rc_code = usage(err);
-		goto out;
-	}
-	if (dp_policy_load(helper_policy_name, &helper_policy, err, sizeof(err)) < 0) {
-		char m[1200];
-		snprintf(m, sizeof(m), "--helper-policy: %s", *err ? err : helper_policy_name);
-		rc_code = usage(m);
-		goto out;
-	}
-	if (judge_tests_load(tests, &set, err, sizeof(err)) < 0) {
-		rc_code = usage(err);
-		goto out;
-	}
-	if (result) {
-		rf = strcmp(result, "-") == 0 ? stdout : fopen(result, "we");
-		if (!rf) {
-			snprintf(err, sizeof(err), "--result: cannot write '%s': %s", result, strerror(errno));
-			rc_code = usage(err);
-			goto out;
-		}
-	}
-
-	cfg.run = rc.opt;
-	cfg.run.argv = nargs ? prog_argv : NULL;
-	cfg.helper_policy = helper_policy;
-	ps.tty = isatty(STDERR_FILENO);
-	cfg.progress = progress;
-	cfg.progress_arg = &ps;
-	if (judge_run(&cfg, &set, &rep, err, sizeof(err)) < 0) {
-		fprintf(stderr, "dualpipe judge: %s\n", err);
-		rc_code = 3;
-		goto out;
-	}
-	if (ps.tty)
-		fputs("\r\033[K", stderr);
-	if (rf && judge_report_write_json(&rep, rf) < 0) {
-		fprintf(stderr, "dualpipe judge: --result: writing '%s': %s\n", result, strerror(errno));
-		rc_code = 3;
-		goto out;
-	}
-	if (!quiet)
-		judge_report_write_table(&rep, rf == stdout ? stderr : stdout);
-	rc_code = rep.verdict == JV_AC ? 0 : rep.verdict == JV_XX ? 3 : 1;
-out:
-	if (rf && rf != stdout)
-		fclose(rf);
-	fflush(stdout);
-	judge_report_free(&rep);
-	judge_tests_free(&set);
-	dp_policy_free(helper_policy);
-	free(checker_abs);
-	free(interactor_abs);
-	free(program_abs);
-	free(source_abs);
-	free(prog_argv);
-	cli_run_config_free(&rc);
-	return rc_code;
+	judge_cli_free(&j);
+	return rc;
 }

@@ -1,20 +1,28 @@
 /* `dualpipe run`: validate everything, open the files, run, report. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "base/fmt.h"
+#include "base/util.h"
 #include "cli/cli.h"
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: dualpipe run [OPTIONS] [--] PROGRAM [ARG...]\n"
-		   "Runs PROGRAM in the sandbox and reports OK, RE, TLE, MLE, OLE, SV or XX.\n"
-		   "Exit status: 0 OK, 1 the program failed, 2 bad usage, 3 the sandbox failed (XX).\n\n%s",
-		cli_run_options_help);
-}
+static const char run_synopsis[] =
+	"usage: dualpipe run [OPTIONS] [--] PROGRAM [ARG...]\n"
+	"Runs PROGRAM in the sandbox and reports OK, RE, TLE, MLE, OLE, SV or XX.\n"
+	"Exit status: 0 OK, 1 the program failed, 2 bad usage, 3 the sandbox failed (XX).\n";
+
+/* `run` alone writes its result where --result says. */
+static const struct cli_option output_options[] = {
+	{ .name = "--result", .kind = CLI_TEXT, .value = "FILE",
+	  .help = "write the result as one JSON object to FILE",
+	  .offset = offsetof(struct cli_run_config, result_path) },
+};
+static const struct cli_group output_group = { "Output:", output_options, 1, 0 };
 
 static int open_or_complain(const char *opt, const char *path, int flags, int *fd)
 {
@@ -67,59 +75,57 @@ static int exit_status(enum dp_status s)
 	return s == DP_OK ? 0 : s == DP_XX ? 3 : 1;
 }
 
+/* The options, then the files (opened only after every option checked out:
+ * a bad flag creates nothing).  The exit status when the command ends here
+ * (0 after --help, 2 after a message), else -1 with PROGRAM at argv[*first]. */
+static int setup(struct cli_run_config *c, int argc, char **argv, int *first, int fds[4])
+{
+	const struct cli_use uses[] = {
+		{ .group = &cli_limit_options, .cfg = c },
+		{ .group = &cli_stream_options, .cfg = c },
+		{ .group = &cli_sandbox_options, .cfg = c },
+		{ .group = &output_group, .cfg = c },
+	};
+	const struct cli_command cmd = { "run", run_synopsis, NULL, 0, uses, DP_ARRAY_SIZE(uses) };
+	char err[600];
+	int i = cli_parse_args(&cmd, argc, argv, err, sizeof err);
+
+	if (i == CLI_HELP) {
+		cli_print_help(&cmd, stdout);
+		return 0;
+	}
+	if (i >= argc) {
+		dp_fmt(err, sizeof err, "no program given (see dualpipe run --help)");
+		i = -1;
+	}
+	if (i < 0 || cli_run_config_finish(c, err, sizeof err) < 0) {
+		fprintf(stderr, "dualpipe run: %s\n", err);
+		return 2;
+	}
+	if ((c->stdin_path && open_or_complain("--stdin", c->stdin_path, O_RDONLY, &fds[0]) < 0) ||
+	    (c->stdout_path && open_or_complain("--stdout", c->stdout_path, O_WRONLY | O_CREAT | O_TRUNC, &fds[1]) < 0) ||
+	    (c->stderr_path && open_or_complain("--stderr", c->stderr_path, O_WRONLY | O_CREAT | O_TRUNC, &fds[2]) < 0) ||
+	    (c->result_path && open_or_complain("--result", c->result_path, O_WRONLY | O_CREAT | O_TRUNC, &fds[3]) < 0))
+		return 2;
+	*first = i;
+	return -1;
+}
+
 int cli_run_main(int argc, char **argv)
 {
 	struct cli_run_config c;
-	char err[600];
-	int i, rc = 2, in_fd = -1, out_fd = -1, err_fd = -1, res_fd = -1;
-	cli_run_config_init(&c);
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "--")) {
-			i++;
-			break;
-		}
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			usage(stdout);
-			rc = 0;
-			goto out;
-		}
-		if (a[0] != '-')
-			break;
-		int r = cli_parse_run_option(&c, a, err, sizeof err);
-		if (r < 0) {
-			fprintf(stderr, "dualpipe run: %s\n", err);
-			goto out;
-		}
-		if (r == 0) {
-			fprintf(stderr, "dualpipe run: unknown option '%s' (see dualpipe run --help)\n", a);
-			goto out;
-		}
-	}
-	if (i >= argc) {
-		fprintf(stderr, "dualpipe run: no program given (see dualpipe run --help)\n");
-		goto out;
-	}
-	if (cli_run_config_finish(&c, err, sizeof err) < 0) {
-		fprintf(stderr, "dualpipe run: %s\n", err);
-		goto out;
-	}
-	/* files are opened only after every option checked out: a bad flag creates nothing */
-	if (c.stdin_path && open_or_complain("--stdin", c.stdin_path, O_RDONLY, &in_fd) < 0)
-		goto out;
-	if (c.stdout_path && open_or_complain("--stdout", c.stdout_path, O_WRONLY | O_CREAT | O_TRUNC, &out_fd) < 0)
-		goto out;
-	if (c.stderr_path && open_or_complain("--stderr", c.stderr_path, O_WRONLY | O_CREAT | O_TRUNC, &err_fd) < 0)
-		goto out;
-	if (c.result_path && open_or_complain("--result", c.result_path, O_WRONLY | O_CREAT | O_TRUNC, &res_fd) < 0)
-		goto out;
+	int i = 0, rc, fds[4] = { -1, -1, -1, -1 }; /* --stdin, --stdout, --stderr, --result */
 
+	cli_run_config_init(&c);
+	rc = setup(&c, argc, argv, &i, fds);
+	if (rc >= 0)
+		goto out;
 	c.opt.argv = (const char *const *)argv + i;
 	/* stdin is relayed through a pipe, never handed over: a file descriptor of
 	 * the host file would let the program reopen it (/proc/self/fd/0) for writing */
-	c.opt.stdio[0] = in_fd >= 0 ? (struct dp_stream_spec){ DP_RELAY, in_fd } : (struct dp_stream_spec){ DP_NULL, -1 };
-	c.opt.stdio[1] = (struct dp_stream_spec){ DP_RELAY, out_fd >= 0 ? out_fd : 1 };
-	c.opt.stdio[2] = (struct dp_stream_spec){ DP_RELAY, err_fd >= 0 ? err_fd : 2 };
+	c.opt.stdio[0] = fds[0] >= 0 ? (struct dp_stream_spec){ DP_RELAY, fds[0] } : (struct dp_stream_spec){ DP_NULL, -1 };
+	c.opt.stdio[1] = (struct dp_stream_spec){ DP_RELAY, fds[1] >= 0 ? fds[1] : 1 };
+	c.opt.stdio[2] = (struct dp_stream_spec){ DP_RELAY, fds[2] >= 0 ? fds[2] : 2 };
 
 	struct dp_result res;
 	int r = run_interruptible(&c.opt, &res);
@@ -131,14 +137,14 @@ int cli_run_main(int argc, char **argv)
 	if (res.status == DP_XX)
 		fprintf(stderr, "dualpipe run: XX: %s\n", res.message);
 	rc = exit_status(res.status);
-	if (res_fd >= 0 && dp_result_write_json(&res, res_fd) < 0) {
+	if (fds[3] >= 0 && dp_result_write_json(&res, fds[3]) < 0) {
 		fprintf(stderr, "dualpipe run: --result: writing '%s' failed: %s\n", c.result_path, strerror(errno));
 		rc = 3;
 	}
 out:
-	for (int *fd = (int[]){ in_fd, out_fd, err_fd, res_fd }, k = 0; k < 4; k++)
-		if (fd[k] >= 0)
-			close(fd[k]);
+	for (int k = 0; k < 4; k++)
+		if (fds[k] >= 0)
+			close(fds[k]);
 	cli_run_config_free(&c);
 	return rc;
 }

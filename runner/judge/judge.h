@@ -1,5 +1,5 @@
 /* Judge mode (JUDGE.md): grade a program against a directory of tests.
- * Private to runner/, one section per judge_*.c file.  Like the rest of the
+ * A client of include/dualpipe.h (and base/), one section per judge_*.c file.  Like the rest of the
  * library, these functions return 0 / -errno with a message in a caller's
  * buffer and never exit; only the report writers print, and only to the
  * FILE the caller hands them. */
@@ -26,14 +26,37 @@ enum judge_verdict {
 	JV__COUNT,
 };
 
+/* ---- judge_verdict.c: verdict names and decisions (pure functions) ---- */
 /* "AC", "WA", ... */
 const char *judge_verdict_name(enum judge_verdict v);
 /* The test verdict of a solution run that did not end DP_OK (DP_OK gives JV_AC). */
 enum judge_verdict judge_verdict_of_status(enum dp_status s);
 
-/* snprintf that reports truncation (-ENAMETOOLONG) instead of warning about it
- * at compile time: messages and paths are cut short on purpose. */
-int judge_fmt(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* What decides an interactive test. */
+enum judge_interact_source {
+	JI_SOLUTION = 0, /* the solution's own failure: its status's verdict and message */
+	JI_HUNG_UP,      /* WA: the solution exited while the interactor still wrote to it */
+	JI_INTERACTOR,   /* the interactor's exit code, as for a checker */
+	JI_CHECKER,      /* the interactor accepted: the checker grades its output file */
+};
+
+/* How the two programs of an interactive test ended. */
+struct judge_interact_facts {
+	enum dp_status solution;
+	int solution_sigpipe;          /* the solution was killed by SIGPIPE */
+	enum dp_status interactor;
+	int interactor_sigpipe;        /* the interactor was killed by SIGPIPE */
+	enum judge_verdict said;       /* the interactor's verdict by its exit code (judge_helper_verdict) */
+	int checker;                   /* a testlib interactor's output file goes to a checker */
+};
+
+struct judge_decision {
+	enum judge_interact_source from;
+	enum judge_verdict verdict;    /* with JI_CHECKER: JV_AC until the checker says otherwise */
+};
+
+/* The verdict of an interactive test (precedence: see judge_verdict.c). */
+struct judge_decision judge_interact_decide(const struct judge_interact_facts *f);
 
 /* ---- judge_tests.c: test discovery ---- */
 struct judge_test {
@@ -149,20 +172,36 @@ struct judge_config {
  * -errno with a message only when grading could not start (scratch dir). */
 int judge_run(const struct judge_config *cfg, const struct judge_testset *set,
 	      struct judge_report *rep, char *err, size_t errlen);
-void judge_report_free(struct judge_report *rep);
+
+/* ---- judge_compile.c: the compile step ---- */
+struct judge_build {
+	char dir[4200];   /* SCRATCH/build: the compiler's working directory */
+	char src[4400];   /* the copy of the source in it ({src}) */
+	char prog[4400];  /* the program it must write ({out}) */
+};
+
+/* Compiles cfg->source with cfg->compile in root/build, filling *b: 0 when
+ * it built, 1 when rep->verdict is CE or XX (with rep->compile_message),
+ * -errno with a message in err when it could not be set up. */
+int judge_compile(const struct judge_config *cfg, const char *root, struct judge_build *b,
+		  struct judge_report *rep, char *err, size_t errlen);
+/* The compiled solution's argv: argv (NULL-terminated, may be NULL) with
+ * {src}/{out} replaced by b's paths, or just b->prog when argv is empty.
+ * Free with judge_free_argv; 0 or -ENOMEM. */
+int judge_program_argv(const char *const *argv, const struct judge_build *b, char ***out);
+
+/* ---- judge_command.c: the words of --compile ---- */
 /* Splits a --compile command into words (blanks separate; '...', "..." and
  * backslash quote); *argv is NULL-terminated, free with judge_free_argv. */
 int judge_split_command(const char *cmd, char ***argv);
+/* Frees a NULL-terminated argv and its words; accepts NULL. */
 void judge_free_argv(char **argv);
 /* s with every {src} and {out} replaced (malloc'd); NULL when out of memory. */
 char *judge_substitute(const char *s, const char *src, const char *out);
+
+/* ---- judge_files.c: scratch files ---- */
 /* Copies src to dst (mode 0644); 0 or -errno.  Used to give helpers readable copies. */
 int judge_copy_file(const char *src, const char *dst);
-/* Reads a whole file (at most max bytes; more is -EFBIG); 0 or -errno. */
-int judge_read_file(const char *path, size_t max, char **data, size_t *len);
-/* Reads what a memfd/file holds from offset 0, at most max bytes (the rest is
- * dropped); *data is NUL-terminated.  0 or -errno. */
-int judge_read_fd(int fd, size_t max, char **data, size_t *len);
 /* Removes a directory tree (no symlinks followed); 0 or -errno. */
 int judge_remove_tree(const char *path);
 
@@ -173,6 +212,9 @@ int judge_interact_run(const struct judge_config *cfg, const struct dp_options *
 		       const struct judge_test *t, const char *scratch, struct judge_test_result *res);
 
 /* ---- judge_report.c: JSON and the human table ---- */
+void judge_report_free(struct judge_report *rep);
+/* Copies a run's CPU and wall time, memory, exit code and signal into res. */
+void judge_result_figures(struct judge_test_result *res, const struct dp_result *r);
 /* Fills verdict, passed, score, first_failing, max_* from rep->tests. */
 void judge_report_summarize(struct judge_report *rep);
 /* The report as one JSON object (JUDGE.md plus extras), with a final newline. */

@@ -15,6 +15,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "base/fileio.h"
+#include "base/fmt.h"
 #include "judge/judge.h"
 
 #define HELPER_CPU    10.0
@@ -71,16 +73,16 @@ void judge_helper_verdict(const struct dp_result *r, const char *text, size_t le
 	out->score = 0;
 	out->verdict = JV_XX;
 	if (r->status == DP_XX) {
-		judge_fmt(out->message, sizeof(out->message), "%s could not run: %s", who, r->message);
+		dp_fmt(out->message, sizeof(out->message), "%s could not run: %s", who, r->message);
 		return;
 	}
 	if (r->status != DP_OK && r->status != DP_RE) {
-		judge_fmt(out->message, sizeof(out->message), "%s failed with %s: %s", who,
+		dp_fmt(out->message, sizeof(out->message), "%s failed with %s: %s", who,
 			 dp_status_name(r->status), r->message);
 		return;
 	}
 	if (!r->exited) {
-		judge_fmt(out->message, sizeof(out->message), "%s was killed by signal %d (%s)%s%s", who,
+		dp_fmt(out->message, sizeof(out->message), "%s was killed by signal %d (%s)%s%s", who,
 			 r->signal, strsignal(r->signal), *said ? ": " : "", said);
 		return;
 	}
@@ -88,35 +90,35 @@ void judge_helper_verdict(const struct dp_result *r, const char *text, size_t le
 	case 0:
 		out->verdict = JV_AC;
 		out->score = 1;
-		judge_fmt(out->message, sizeof(out->message), "%s", said);
+		dp_fmt(out->message, sizeof(out->message), "%s", said);
 		return;
 	case 1:
 		out->verdict = JV_WA;
-		judge_fmt(out->message, sizeof(out->message), "%s", *said ? said : "wrong answer");
+		dp_fmt(out->message, sizeof(out->message), "%s", *said ? said : "wrong answer");
 		return;
 	case 2:
 		out->verdict = JV_PE;
-		judge_fmt(out->message, sizeof(out->message), "%s", *said ? said : "presentation error (wrong output format)");
+		dp_fmt(out->message, sizeof(out->message), "%s", *said ? said : "presentation error (wrong output format)");
 		return;
 	case 3:
-		judge_fmt(out->message, sizeof(out->message), "%s failed (exit 3)%s%s", who,
+		dp_fmt(out->message, sizeof(out->message), "%s failed (exit 3)%s%s", who,
 			 *said ? ": " : "", said);
 		return;
 	case 7: {
 		double s;
 		if (parse_points(said, &s) < 0 || s < 0 || s > 1) {
-			judge_fmt(out->message, sizeof(out->message),
+			dp_fmt(out->message, sizeof(out->message),
 				 "%s exited 7 (points) without a score between 0 and 1 first in its output: \"%.200s\"",
 				 who, said);
 			return;
 		}
 		out->score = s;
 		out->verdict = s >= 1 ? JV_AC : JV_WA;
-		judge_fmt(out->message, sizeof(out->message), "partial score %g: %s", s, said);
+		dp_fmt(out->message, sizeof(out->message), "partial score %g: %s", s, said);
 		return;
 	}
 	default:
-		judge_fmt(out->message, sizeof(out->message), "%s exited with %d, which is not a verdict (0 AC, 1 WA, 2 PE, 3 fail, 7 points)%s%s",
+		dp_fmt(out->message, sizeof(out->message), "%s exited with %d, which is not a verdict (0 AC, 1 WA, 2 PE, 3 fail, 7 points)%s%s",
 			 who, r->exit_code, *said ? ": " : "", said);
 	}
 }
@@ -137,7 +139,7 @@ int judge_checker_run(const struct judge_config *cfg, const char *dir, const cha
 	if (fd < 0) {
 		ret = -errno;
 		out->verdict = JV_XX;
-		judge_fmt(out->message, sizeof(out->message), "checker: memfd_create: %s", strerror(errno));
+		dp_fmt(out->message, sizeof(out->message), "checker: memfd_create: %s", strerror(errno));
 		return ret;
 	}
 	dp_options_init(&opt);
@@ -155,11 +157,11 @@ int judge_checker_run(const struct judge_config *cfg, const char *dir, const cha
 	ret = dp_run(&opt, &r);
 	if (ret < 0) {
 		out->verdict = JV_XX;
-		judge_fmt(out->message, sizeof(out->message), "checker could not start: %s", strerror(-ret));
+		dp_fmt(out->message, sizeof(out->message), "checker could not start: %s", strerror(-ret));
 		close(fd);
 		return ret;
 	}
-	judge_read_fd(fd, HELPER_TEXT, &text, &len);
+	dp_read_fd(fd, HELPER_TEXT, &text, &len);
 	close(fd);
 	judge_helper_verdict(&r, text, len, "checker", out);
 	free(text);

@@ -21,7 +21,8 @@
  * Verdict: the solution's own failure (TLE, MLE, OLE, RE, SV, XX) wins,
  * except a solution killed by SIGPIPE after the interactor had already
  * decided WA/PE (it stopped listening on purpose); otherwise the
- * interactor's exit code decides as for a checker. */
+ * interactor's exit code decides as for a checker (judge_interact_decide in
+ * judge_verdict.c has the whole precedence). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -34,6 +35,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/fileio.h"
+#include "base/fmt.h"
 #include "judge/judge.h"
 
 #define INTERACTOR_EXTRA_WALL 1.0   /* seconds past the solution's wall limit */
@@ -43,6 +46,17 @@ struct side {
 	struct dp_proc *p;
 	struct dp_result r;
 	int ret;
+};
+
+/* One interactive test: the interactor's files and argv, the two pipes, the
+ * interactor's stderr and the two programs. */
+struct interaction {
+	char input[4400], answer[4400], output[4400];
+	const char *argv[5];       /* the interactor's */
+	struct dp_mount mnt;       /* the test's directory, bound for the interactor */
+	int a[2], b[2];            /* A: solution -> interactor, B: interactor -> solution */
+	int err_fd;                /* the interactor's stderr (a memfd) */
+	struct side sol, inter;
 };
 
 static void *close_side(void *arg)
@@ -59,151 +73,200 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
-int judge_interact_run(const struct judge_config *cfg, const struct dp_options *run,
-		       const struct judge_test *t, const char *scratch, struct judge_test_result *res)
+static void close_pipes(struct interaction *x)
 {
-	char input[4400], answer[4400], output[4400];
-	const char *argv[5];
-	struct dp_options sopt = *run, iopt;
-	struct dp_limits lim;
-	struct dp_mount mnt = { .source = scratch, .target = scratch, .writable = 0 };
-	struct side sol = { 0 }, inter = { 0 };
-	int a[2] = { -1, -1 }, b[2] = { -1, -1 }, err_fd = -1, ret;
-	pthread_t th;
-	int threaded = 0;
-	char *text = NULL;
-	size_t len = 0;
+	close_fd(&x->a[0]);
+	close_fd(&x->a[1]);
+	close_fd(&x->b[0]);
+	close_fd(&x->b[1]);
+}
 
-	res->verdict = JV_XX;
-	judge_fmt(input, sizeof(input), "%s/input", scratch);
-	judge_fmt(answer, sizeof(answer), "%s/answer", scratch);
-	judge_fmt(output, sizeof(output), "%s/output", scratch);
-	if ((ret = judge_copy_file(t->input, input)) < 0 || (ret = judge_copy_file(t->answer, answer)) < 0) {
-		judge_fmt(res->message, sizeof(res->message), "copying the test for the interactor: %s", strerror(-ret));
+/* Readable copies of the test in scratch and the interactor's argv:
+ * PROG input answer, or with testlib's form PROG input output answer. */
+static int prepare_files(const struct judge_config *cfg, const struct judge_test *t, const char *scratch,
+			 struct interaction *x, struct judge_test_result *res)
+{
+	int ret;
+
+	dp_fmt(x->input, sizeof(x->input), "%s/input", scratch);
+	dp_fmt(x->answer, sizeof(x->answer), "%s/answer", scratch);
+	dp_fmt(x->output, sizeof(x->output), "%s/output", scratch);
+	if ((ret = judge_copy_file(t->input, x->input)) < 0 || (ret = judge_copy_file(t->answer, x->answer)) < 0) {
+		dp_fmt(res->message, sizeof(res->message), "copying the test for the interactor: %s", strerror(-ret));
 		return ret;
 	}
-	argv[0] = cfg->interactor;
-	argv[1] = input;
-	if (cfg->interactor_testlib) {
-		/* testlib's interactor writes its output file for a checker: the
-		 * only writable thing in the (otherwise root-owned 0755) directory. */
-		int fd = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-		if (fd < 0 || fchmod(fd, 0666) < 0) {
-			ret = -errno;
-			judge_fmt(res->message, sizeof(res->message), "creating '%s': %s", output, strerror(errno));
-			if (fd >= 0)
-				close(fd);
-			return ret;
-		}
-		close(fd);
-		mnt.writable = 1;
-		argv[2] = output;
-		argv[3] = answer;
-		argv[4] = NULL;
-	} else {
-		argv[2] = answer;
-		argv[3] = NULL;
+	x->mnt = (struct dp_mount){ .source = scratch, .target = scratch, .writable = 0 };
+	x->argv[0] = cfg->interactor;
+	x->argv[1] = x->input;
+	if (!cfg->interactor_testlib) {
+		x->argv[2] = x->answer;
+		x->argv[3] = NULL;
+		return 0;
 	}
+	/* testlib's interactor writes its output file for a checker: the
+	 * only writable thing in the (otherwise root-owned 0755) directory. */
+	int fd = open(x->output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0 || fchmod(fd, 0666) < 0) {
+		ret = -errno;
+		dp_fmt(res->message, sizeof(res->message), "creating '%s': %s", x->output, strerror(-ret));
+		if (fd >= 0)
+			close(fd);
+		return ret;
+	}
+	close(fd);
+	x->mnt.writable = 1;
+	x->argv[2] = x->output;
+	x->argv[3] = x->answer;
+	x->argv[4] = NULL;
+	return 0;
+}
 
-	if (pipe2(a, O_CLOEXEC) < 0 || pipe2(b, O_CLOEXEC) < 0) {
+/* The two close-on-exec pipes and the memfd for the interactor's stderr. */
+static int open_channels(struct interaction *x, struct judge_test_result *res)
+{
+	int ret;
+
+	if (pipe2(x->a, O_CLOEXEC) < 0 || pipe2(x->b, O_CLOEXEC) < 0) {
 		ret = -errno;
-		judge_fmt(res->message, sizeof(res->message), "pipe2: %s", strerror(errno));
-		goto out;
+		dp_fmt(res->message, sizeof(res->message), "pipe2: %s", strerror(-ret));
+		return ret;
 	}
-	err_fd = memfd_create("dualpipe-interactor", MFD_CLOEXEC);
-	if (err_fd < 0) {
+	x->err_fd = memfd_create("dualpipe-interactor", MFD_CLOEXEC);
+	if (x->err_fd < 0) {
 		ret = -errno;
-		judge_fmt(res->message, sizeof(res->message), "memfd_create: %s", strerror(errno));
-		goto out;
+		dp_fmt(res->message, sizeof(res->message), "memfd_create: %s", strerror(-ret));
+		return ret;
 	}
+	return 0;
+}
+
+/* Starts the interactor (in its own sandbox, a second longer than the
+ * solution's wall limit), then the solution; closes the judge's pipe ends. */
+static int spawn_both(const struct judge_config *cfg, const struct dp_options *run, struct interaction *x,
+		      struct judge_test_result *res)
+{
+	struct dp_options sopt = *run, iopt;
+	struct dp_limits lim;
+	int ret;
 
 	dp_limits_resolve(&run->limits, &lim);
 	dp_options_init(&iopt);
-	iopt.argv = argv;
+	iopt.argv = x->argv;
 	iopt.policy = cfg->helper_policy;
 	iopt.isolation = run->isolation;
 	iopt.limits.wall = lim.wall + INTERACTOR_EXTRA_WALL;
 	iopt.limits.cpu = iopt.limits.wall;
-	iopt.mounts = &mnt;
+	iopt.mounts = &x->mnt;
 	iopt.n_mounts = 1;
-	iopt.stdio[DP_STDIN] = (struct dp_stream_spec){ DP_FD, a[0] };
-	iopt.stdio[DP_STDOUT] = (struct dp_stream_spec){ DP_FD, b[1] };
-	iopt.stdio[DP_STDERR] = (struct dp_stream_spec){ DP_RELAY, err_fd };
+	iopt.stdio[DP_STDIN] = (struct dp_stream_spec){ DP_FD, x->a[0] };
+	iopt.stdio[DP_STDOUT] = (struct dp_stream_spec){ DP_FD, x->b[1] };
+	iopt.stdio[DP_STDERR] = (struct dp_stream_spec){ DP_RELAY, x->err_fd };
 
-	sopt.stdio[DP_STDIN] = (struct dp_stream_spec){ DP_FD, b[0] };
-	sopt.stdio[DP_STDOUT] = (struct dp_stream_spec){ DP_FD, a[1] };
+	sopt.stdio[DP_STDIN] = (struct dp_stream_spec){ DP_FD, x->b[0] };
+	sopt.stdio[DP_STDOUT] = (struct dp_stream_spec){ DP_FD, x->a[1] };
 	sopt.stdio[DP_STDERR] = (struct dp_stream_spec){ DP_NULL, -1 };
 
-	ret = dp_spawn(&iopt, &inter.p);
+	ret = dp_spawn(&iopt, &x->inter.p);
 	if (ret < 0) {
-		judge_fmt(res->message, sizeof(res->message), "the interactor could not start: %s", strerror(-ret));
-		goto out;
+		dp_fmt(res->message, sizeof(res->message), "the interactor could not start: %s", strerror(-ret));
+		return ret;
 	}
-	ret = dp_spawn(&sopt, &sol.p);
+	ret = dp_spawn(&sopt, &x->sol.p);
 	/* Only the two programs may hold the pipe ends now (see the top). */
-	close_fd(&a[0]);
-	close_fd(&a[1]);
-	close_fd(&b[0]);
-	close_fd(&b[1]);
+	close_pipes(x);
 	if (ret < 0) {
-		judge_fmt(res->message, sizeof(res->message), "the solution could not start: %s", strerror(-ret));
-		dp_kill(inter.p);
-		dp_close(inter.p, &inter.r);
-		goto out;
+		dp_fmt(res->message, sizeof(res->message), "the solution could not start: %s", strerror(-ret));
+		dp_kill(x->inter.p);
+		dp_close(x->inter.p, &x->inter.r);
 	}
+	return ret;
+}
 
-	threaded = pthread_create(&th, NULL, close_side, &inter) == 0;
-	close_side(&sol);
+/* Both dp_close()s at once (see the top); one after the other without a thread. */
+static void close_both(struct interaction *x)
+{
+	pthread_t th;
+	int threaded = pthread_create(&th, NULL, close_side, &x->inter) == 0;
+
+	close_side(&x->sol);
 	if (threaded)
 		pthread_join(th, NULL);
 	else
-		close_side(&inter);
+		close_side(&x->inter);
+}
 
-	judge_read_fd(err_fd, INTERACTOR_TEXT, &text, &len);
-	res->cpu_time = sol.r.cpu_time;
-	res->wall_time = sol.r.wall_time;
-	res->memory = sol.r.memory;
-	res->exit_code = sol.r.exited ? sol.r.exit_code : -1;
-	res->signal = sol.r.signal;
-	if (sol.ret < 0 || inter.ret < 0) {
-		ret = sol.ret < 0 ? sol.ret : inter.ret;
-		judge_fmt(res->message, sizeof(res->message), "waiting for the %s: %s",
-			 sol.ret < 0 ? "solution" : "interactor", strerror(-ret));
+static int killed_by_sigpipe(const struct dp_result *r)
+{
+	return !r->exited && r->signal == SIGPIPE;
+}
+
+/* The test's verdict from the two results (what the interactor printed in
+ * text): judge_interact_decide says whose; a testlib checker may run last. */
+static void grade_interaction(const struct judge_config *cfg, const char *scratch, const struct interaction *x,
+			      const char *text, size_t len, struct judge_test_result *res)
+{
+	struct judge_outcome oc;
+
+	judge_helper_verdict(&x->inter.r, text, len, "interactor", &oc);
+	struct judge_interact_facts facts = {
+		.solution = x->sol.r.status,
+		.solution_sigpipe = killed_by_sigpipe(&x->sol.r),
+		.interactor = x->inter.r.status,
+		.interactor_sigpipe = killed_by_sigpipe(&x->inter.r),
+		.said = oc.verdict,
+		.checker = cfg->checker && cfg->interactor_testlib,
+	};
+	struct judge_decision d = judge_interact_decide(&facts);
+	switch (d.from) {
+	case JI_SOLUTION:
+		res->verdict = d.verdict;
+		dp_fmt(res->message, sizeof(res->message), "%s", x->sol.r.message);
+		return;
+	case JI_HUNG_UP:
+		/* The solution exited cleanly while the interactor still wrote to it. */
+		res->verdict = d.verdict;
+		dp_fmt(res->message, sizeof(res->message),
+		       "the solution exited while the interactor was still talking to it (interactor got SIGPIPE)");
+		return;
+	case JI_CHECKER:
+		/* testlib: the interactor's output file goes to the checker. */
+		judge_checker_run(cfg, scratch, x->input, x->output, x->answer, &oc);
+		break;
+	case JI_INTERACTOR:
+		break;
+	}
+	res->verdict = oc.verdict;
+	res->score = oc.score;
+	memcpy(res->message, oc.message, sizeof(res->message));
+}
+
+int judge_interact_run(const struct judge_config *cfg, const struct dp_options *run,
+		       const struct judge_test *t, const char *scratch, struct judge_test_result *res)
+{
+	struct interaction x = { .a = { -1, -1 }, .b = { -1, -1 }, .err_fd = -1 };
+	char *text = NULL;
+	size_t len = 0;
+	int ret;
+
+	res->verdict = JV_XX;
+	if ((ret = prepare_files(cfg, t, scratch, &x, res)) < 0 || (ret = open_channels(&x, res)) < 0 ||
+	    (ret = spawn_both(cfg, run, &x, res)) < 0)
+		goto out;
+	close_both(&x);
+	dp_read_fd(x.err_fd, INTERACTOR_TEXT, &text, &len);
+	judge_result_figures(res, &x.sol.r);
+	if (x.sol.ret < 0 || x.inter.ret < 0) {
+		ret = x.sol.ret < 0 ? x.sol.ret : x.inter.ret;
+		dp_fmt(res->message, sizeof(res->message), "waiting for the %s: %s",
+		       x.sol.ret < 0 ? "solution" : "interactor", strerror(-ret));
 		goto out;
 	}
-
-	struct judge_outcome oc;
-	judge_helper_verdict(&inter.r, text, len, "interactor", &oc);
-	int sigpipe = sol.r.status == DP_RE && !sol.r.exited && sol.r.signal == SIGPIPE;
-	if (sol.r.status != DP_OK && !(sigpipe && (oc.verdict == JV_WA || oc.verdict == JV_PE))) {
-		res->verdict = judge_verdict_of_status(sol.r.status);
-		judge_fmt(res->message, sizeof(res->message), "%s", sol.r.message);
-	} else if (!inter.r.exited && inter.r.signal == SIGPIPE && inter.r.status == DP_RE) {
-		/* The solution exited cleanly while the interactor still wrote to it. */
-		res->verdict = JV_WA;
-		judge_fmt(res->message, sizeof(res->message),
-			 "the solution exited while the interactor was still talking to it (interactor got SIGPIPE)");
-	} else {
-		res->verdict = oc.verdict;
-		res->score = oc.score;
-		memcpy(res->message, oc.message, sizeof(res->message));
-		if (oc.verdict == JV_AC && cfg->checker && cfg->interactor_testlib) {
-			/* testlib: the interactor's output file goes to the checker. */
-			judge_checker_run(cfg, scratch, input, output, answer, &oc);
-			res->verdict = oc.verdict;
-			res->score = oc.score;
-			memcpy(res->message, oc.message, sizeof(res->message));
-		}
-	}
-	ret = 0;
+	grade_interaction(cfg, scratch, &x, text, len, res);
 out:
 	free(text);
-	dp_destroy(sol.p);
-	dp_destroy(inter.p);
-	close_fd(&a[0]);
-	close_fd(&a[1]);
-	close_fd(&b[0]);
-	close_fd(&b[1]);
-	close_fd(&err_fd);
+	dp_destroy(x.sol.p);
+	dp_destroy(x.inter.p);
+	close_pipes(&x);
+	close_fd(&x.err_fd);
 	return ret;
 }

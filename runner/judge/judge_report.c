@@ -4,7 +4,6 @@
  * every control byte and replaces invalid UTF-8: the report always parses. */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,37 +11,22 @@
 #include "judge/judge.h"
 #include "base/json.h"
 
-static const char *const verdict_names[JV__COUNT] = {
-	[JV_AC] = "AC", [JV_WA] = "WA", [JV_PE] = "PE", [JV_TLE] = "TLE", [JV_MLE] = "MLE",
-	[JV_OLE] = "OLE", [JV_RE] = "RE", [JV_SV] = "SV", [JV_XX] = "XX", [JV_CE] = "CE",
-};
-
-const char *judge_verdict_name(enum judge_verdict v)
+void judge_report_free(struct judge_report *rep)
 {
-	return (unsigned)v < JV__COUNT ? verdict_names[v] : "XX";
+	if (!rep)
+		return;
+	free(rep->tests);
+	free(rep->compile_message);
+	memset(rep, 0, sizeof(*rep));
 }
 
-int judge_fmt(char *buf, size_t len, const char *fmt, ...)
+void judge_result_figures(struct judge_test_result *res, const struct dp_result *r)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-	return n < 0 ? -EINVAL : (size_t)n >= len ? -ENAMETOOLONG : 0;
-}
-
-enum judge_verdict judge_verdict_of_status(enum dp_status s)
-{
-	switch (s) {
-	case DP_OK: return JV_AC;
-	case DP_RE: return JV_RE;
-	case DP_TLE: return JV_TLE;
-	case DP_MLE: return JV_MLE;
-	case DP_OLE: return JV_OLE;
-	case DP_SV: return JV_SV;
-	case DP_XX: return JV_XX;
-	}
-	return JV_XX;
+	res->cpu_time = r->cpu_time;
+	res->wall_time = r->wall_time;
+	res->memory = r->memory;
+	res->exit_code = r->exited ? r->exit_code : -1;
+	res->signal = r->signal;
 }
 
 void judge_report_summarize(struct judge_report *rep)

@@ -93,26 +93,12 @@ void judge_tests_free(struct judge_testset *set)
 	memset(set, 0, sizeof(*set));
 }
 
-int judge_tests_load(const char *dir, struct judge_testset *set, char *err, size_t errlen)
+/* Appends every regular file NAME.in of d to set (answers come later). */
+static int collect_inputs(DIR *d, struct judge_testset *set, char *err, size_t errlen)
 {
-	DIR *d = NULL;
 	struct dirent *de;
 	size_t cap = 0;
-	int ret = 0;
 
-	memset(set, 0, sizeof(*set));
-	set->dir = realpath(dir, NULL);
-	if (!set->dir) {
-		ret = -errno;
-		snprintf(err, errlen, "--tests: '%s': %s", dir, strerror(errno));
-		return ret;
-	}
-	d = opendir(set->dir);
-	if (!d) {
-		ret = -errno;
-		snprintf(err, errlen, "--tests: '%s': %s", dir, strerror(errno));
-		goto fail;
-	}
 	while ((errno = 0, de = readdir(d))) {
 		size_t len = strlen(de->d_name);
 		if (len <= 3 || strcmp(de->d_name + len - 3, ".in") != 0)
@@ -121,9 +107,8 @@ int judge_tests_load(const char *dir, struct judge_testset *set, char *err, size
 			size_t ncap = cap ? cap * 2 : 16;
 			struct judge_test *nt = realloc(set->tests, ncap * sizeof(*nt));
 			if (!nt) {
-				ret = -ENOMEM;
 				snprintf(err, errlen, "--tests: out of memory");
-				goto fail;
+				return -ENOMEM;
 			}
 			set->tests = nt;
 			cap = ncap;
@@ -134,9 +119,8 @@ int judge_tests_load(const char *dir, struct judge_testset *set, char *err, size
 		t->input = path_join(set->dir, de->d_name, NULL);
 		set->n++;
 		if (!t->name || !t->input) {
-			ret = -ENOMEM;
 			snprintf(err, errlen, "--tests: out of memory");
-			goto fail;
+			return -ENOMEM;
 		}
 		if (!is_regular(t->input)) {
 			/* A directory or dangling link named x.in is not a test. */
@@ -146,55 +130,79 @@ int judge_tests_load(const char *dir, struct judge_testset *set, char *err, size
 		}
 	}
 	if (errno) {
-		ret = -errno;
-		snprintf(err, errlen, "--tests: reading '%s': %s", set->dir, strerror(errno));
-		goto fail;
+		int ret = -errno;
+		snprintf(err, errlen, "--tests: reading '%s': %s", set->dir, strerror(-ret));
+		return ret;
 	}
-	if (set->n == 0) {
+	return 0;
+}
+
+/* t's answer, NAME.out else NAME.ans, and both of its files readable. */
+static int find_answer(const char *dir, struct judge_test *t, char *err, size_t errlen)
+{
+	char *out = path_join(dir, t->name, ".out");
+	char *ans = path_join(dir, t->name, ".ans");
+
+	if (!out || !ans) {
+		free(out);
+		free(ans);
+		snprintf(err, errlen, "--tests: out of memory");
+		return -ENOMEM;
+	}
+	if (is_regular(out)) {
+		t->answer = out;
+		free(ans);
+	} else if (is_regular(ans)) {
+		t->answer = ans;
+		free(out);
+	} else {
+		snprintf(err, errlen, "--tests: test '%s' has no answer file: neither '%s' nor '%s' exists",
+			 t->name, out, ans);
+		free(out);
+		free(ans);
+		return -EINVAL;
+	}
+	const char *unreadable = access(t->input, R_OK) != 0 ? t->input :
+				 access(t->answer, R_OK) != 0 ? t->answer : NULL;
+	if (unreadable) {
+		int ret = -errno;
+		snprintf(err, errlen, "--tests: test '%s': cannot read '%s': %s", t->name, unreadable,
+			 strerror(-ret));
+		return ret;
+	}
+	return 0;
+}
+
+int judge_tests_load(const char *dir, struct judge_testset *set, char *err, size_t errlen)
+{
+	DIR *d;
+	int ret;
+
+	memset(set, 0, sizeof(*set));
+	set->dir = realpath(dir, NULL);
+	if (!set->dir) {
+		ret = -errno;
+		snprintf(err, errlen, "--tests: '%s': %s", dir, strerror(-ret));
+		return ret;
+	}
+	d = opendir(set->dir);
+	if (!d) {
+		ret = -errno;
+		snprintf(err, errlen, "--tests: '%s': %s", dir, strerror(-ret));
+		judge_tests_free(set);
+		return ret;
+	}
+	ret = collect_inputs(d, set, err, errlen);
+	closedir(d);
+	if (ret == 0 && set->n == 0) {
 		ret = -EINVAL;
 		snprintf(err, errlen, "--tests: no NAME.in files in '%s'", set->dir);
-		goto fail;
 	}
-	qsort(set->tests, set->n, sizeof(*set->tests), test_cmp);
-	for (size_t i = 0; i < set->n; i++) {
-		struct judge_test *t = &set->tests[i];
-		char *out = path_join(set->dir, t->name, ".out");
-		char *ans = path_join(set->dir, t->name, ".ans");
-		if (!out || !ans) {
-			free(out);
-			free(ans);
-			ret = -ENOMEM;
-			snprintf(err, errlen, "--tests: out of memory");
-			goto fail;
-		}
-		if (is_regular(out)) {
-			t->answer = out;
-			free(ans);
-		} else if (is_regular(ans)) {
-			t->answer = ans;
-			free(out);
-		} else {
-			snprintf(err, errlen, "--tests: test '%s' has no answer file: neither '%s' nor '%s' exists",
-				 t->name, out, ans);
-			free(out);
-			free(ans);
-			ret = -EINVAL;
-			goto fail;
-		}
-		const char *unreadable = access(t->input, R_OK) != 0 ? t->input :
-					 access(t->answer, R_OK) != 0 ? t->answer : NULL;
-		if (unreadable) {
-			ret = -errno;
-			snprintf(err, errlen, "--tests: test '%s': cannot read '%s': %s", t->name, unreadable,
-				 strerror(-ret));
-			goto fail;
-		}
-	}
-	closedir(d);
-	return 0;
-fail:
-	if (d)
-		closedir(d);
-	judge_tests_free(set);
+	if (ret == 0)
+		qsort(set->tests, set->n, sizeof(*set->tests), test_cmp);
+	for (size_t i = 0; ret == 0 && i < set->n; i++)
+		ret = find_answer(set->dir, &set->tests[i], err, errlen);
+	if (ret < 0)
+		judge_tests_free(set);
 	return ret;
 }
