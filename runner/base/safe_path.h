@@ -1,0 +1,63 @@
+/* base/safe_path.c: opening the paths a caller names (--stdin, --stdout,
+ * --result, test files, scratch files) without trusting anything a sandboxed
+ * program could have prepared on the way: the runner is root, and a directory
+ * one run could write is where the next run's files may live. */
+#ifndef DP_BASE_SAFE_PATH_H
+#define DP_BASE_SAFE_PATH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* How dp_safe_open opens a path. */
+enum {
+	DP_SAFE_WRITE = 1u << 0,    /* for writing (else for reading) */
+	DP_SAFE_CREATE = 1u << 1,   /* create when missing (mode 0644) */
+	DP_SAFE_TRUNC = 1u << 2,    /* truncate a regular file */
+	DP_SAFE_DIR = 1u << 3,      /* a directory (opened O_RDONLY | O_DIRECTORY) */
+	DP_SAFE_SPECIAL = 1u << 4,  /* a FIFO, socket or device is accepted, when it is
+				     * not in a directory other users could write */
+	DP_SAFE_EXCL = 1u << 5,     /* create, failing when the name exists (O_EXCL) */
+};
+
+/* The uids whose directories are not trusted besides world-writable ones:
+ * the box uid range of the runs (see dp_options.box_first/box_count). */
+struct dp_untrusted_uids {
+	uid_t first;
+	unsigned count;
+};
+
+/* Opens path as `how` says (close-on-exec, never a controlling terminal):
+ *  - no symbolic link is followed in any component (the kernel resolves with
+ *    RESOLVE_NO_SYMLINKS; /proc magic links are refused too);
+ *  - "/dev/stdin", "/dev/stdout", "/dev/stderr", "/dev/fd/N" and
+ *    "/proc/self/fd/N" name the runner's own fd N: it is duplicated, not reopened;
+ *  - a FIFO, socket or device only with DP_SAFE_SPECIAL, and only when its
+ *    directory is not writable by group/others or owned by an untrusted uid;
+ *    FIFOs are opened nonblocking, so opening never waits for a peer;
+ *  - a regular file written to must have one link (a planted hard link is refused).
+ * 0 with *fd, or -errno with the reason in why ("... is a symbolic link"). */
+int dp_safe_open(const char *path, unsigned how, const struct dp_untrusted_uids *untrusted,
+		 int *fd, char *why, size_t whylen);
+
+/* The fd a path names ("/dev/stdout" -> 1, "/proc/self/fd/7" -> 7), or -1. */
+int dp_safe_fd_name(const char *path);
+
+/* A file replaced atomically: written to a temporary file in the same
+ * directory, then renamed over the name, so a reader sees the old object or
+ * the whole new one, never a part.  A path naming an fd or a device (checked
+ * as dp_safe_open does) is written in place instead. */
+struct dp_atomic_file {
+	int fd;                     /* write here */
+	int dirfd;                  /* -1 when written in place */
+	char tmp[64];
+	char name[256];
+};
+int dp_atomic_open(const char *path, const struct dp_untrusted_uids *untrusted,
+		   struct dp_atomic_file *af, char *why, size_t whylen);
+/* Flushes and renames into place (or just closes); 0 or -errno. Always releases af. */
+int dp_atomic_commit(struct dp_atomic_file *af);
+/* Removes the temporary file; releases af. */
+void dp_atomic_abort(struct dp_atomic_file *af);
+
+#endif
