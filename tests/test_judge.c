@@ -488,40 +488,63 @@ Test(judge_interact, verdict_precedence_table)
 		enum judge_verdict verdict;
 	} rows[] = {
 		/* solution OK: the interactor decides */
-		{ { DP_OK, 0, DP_OK, 0, JV_AC, 0 }, JI_INTERACTOR, JV_AC },
-		{ { DP_OK, 0, DP_RE, 0, JV_WA, 0 }, JI_INTERACTOR, JV_WA },
-		{ { DP_OK, 0, DP_RE, 0, JV_PE, 0 }, JI_INTERACTOR, JV_PE },
-		{ { DP_OK, 0, DP_RE, 0, JV_XX, 0 }, JI_INTERACTOR, JV_XX },
-		{ { DP_OK, 0, DP_TLE, 0, JV_XX, 0 }, JI_INTERACTOR, JV_XX },
+		{ { DP_OK, 0, DP_OK, 0, JV_AC, 0, 0 }, JI_INTERACTOR, JV_AC },
+		{ { DP_OK, 0, DP_RE, 0, JV_WA, 0, 0 }, JI_INTERACTOR, JV_WA },
+		{ { DP_OK, 0, DP_RE, 0, JV_PE, 0, 0 }, JI_INTERACTOR, JV_PE },
+		{ { DP_OK, 0, DP_RE, 0, JV_XX, 0, 0 }, JI_INTERACTOR, JV_XX },
+		{ { DP_OK, 0, DP_TLE, 0, JV_XX, 0, 0 }, JI_INTERACTOR, JV_XX },
 		/* ... an interactor killed by SIGPIPE was left talking: WA */
-		{ { DP_OK, 0, DP_RE, 1, JV_XX, 0 }, JI_HUNG_UP, JV_WA },
-		{ { DP_OK, 0, DP_RE, 1, JV_XX, 1 }, JI_HUNG_UP, JV_WA },
+		{ { DP_OK, 0, DP_RE, 1, JV_XX, 0, 0 }, JI_HUNG_UP, JV_WA },
+		{ { DP_OK, 0, DP_RE, 1, JV_XX, 1, 0 }, JI_HUNG_UP, JV_WA },
 		/* ... SIGPIPE with another status is not that */
-		{ { DP_OK, 0, DP_TLE, 1, JV_XX, 0 }, JI_INTERACTOR, JV_XX },
+		{ { DP_OK, 0, DP_TLE, 1, JV_XX, 0, 0 }, JI_INTERACTOR, JV_XX },
 		/* ... a testlib checker gets the last word after AC only */
-		{ { DP_OK, 0, DP_OK, 0, JV_AC, 1 }, JI_CHECKER, JV_AC },
-		{ { DP_OK, 0, DP_RE, 0, JV_WA, 1 }, JI_INTERACTOR, JV_WA },
-		{ { DP_OK, 0, DP_RE, 0, JV_XX, 1 }, JI_INTERACTOR, JV_XX },
+		{ { DP_OK, 0, DP_OK, 0, JV_AC, 1, 0 }, JI_CHECKER, JV_AC },
+		{ { DP_OK, 0, DP_RE, 0, JV_WA, 1, 0 }, JI_INTERACTOR, JV_WA },
+		{ { DP_OK, 0, DP_RE, 0, JV_XX, 1, 0 }, JI_INTERACTOR, JV_XX },
 		/* the solution's own failure wins over anything the interactor said */
-		{ { DP_TLE, 0, DP_OK, 0, JV_AC, 0 }, JI_SOLUTION, JV_TLE },
-		{ { DP_TLE, 0, DP_RE, 0, JV_WA, 0 }, JI_SOLUTION, JV_TLE },
-		{ { DP_MLE, 0, DP_RE, 0, JV_PE, 0 }, JI_SOLUTION, JV_MLE },
-		{ { DP_OLE, 0, DP_OK, 0, JV_AC, 1 }, JI_SOLUTION, JV_OLE },
-		{ { DP_SV, 0, DP_RE, 0, JV_XX, 0 }, JI_SOLUTION, JV_SV },
-		{ { DP_XX, 0, DP_OK, 0, JV_AC, 0 }, JI_SOLUTION, JV_XX },
-		{ { DP_RE, 0, DP_RE, 0, JV_WA, 0 }, JI_SOLUTION, JV_RE },
-		{ { DP_RE, 0, DP_RE, 1, JV_XX, 0 }, JI_SOLUTION, JV_RE },
+		{ { DP_TLE, 0, DP_OK, 0, JV_AC, 0, 0 }, JI_SOLUTION, JV_TLE },
+		{ { DP_TLE, 0, DP_RE, 0, JV_WA, 0, 0 }, JI_SOLUTION, JV_TLE },
+		{ { DP_MLE, 0, DP_RE, 0, JV_PE, 0, 0 }, JI_SOLUTION, JV_MLE },
+		{ { DP_OLE, 0, DP_OK, 0, JV_AC, 1, 0 }, JI_SOLUTION, JV_OLE },
+		{ { DP_SV, 0, DP_RE, 0, JV_WA, 0, 0 }, JI_SOLUTION, JV_SV },
+		{ { DP_XX, 0, DP_OK, 0, JV_AC, 0, 0 }, JI_SOLUTION, JV_XX },
+		{ { DP_RE, 0, DP_RE, 0, JV_WA, 0, 0 }, JI_SOLUTION, JV_RE },
+		{ { DP_RE, 0, DP_RE, 1, JV_XX, 0, 0 }, JI_SOLUTION, JV_RE },
 		/* ... and over SIGPIPE limits: only an RE by SIGPIPE is excused */
-		{ { DP_TLE, 1, DP_RE, 0, JV_WA, 0 }, JI_SOLUTION, JV_TLE },
+		{ { DP_TLE, 1, DP_RE, 0, JV_WA, 0, 0 }, JI_SOLUTION, JV_TLE },
 		/* hung up on after WA/PE: the interactor's verdict stands */
-		{ { DP_RE, 1, DP_RE, 0, JV_WA, 0 }, JI_INTERACTOR, JV_WA },
-		{ { DP_RE, 1, DP_RE, 0, JV_PE, 0 }, JI_INTERACTOR, JV_PE },
-		{ { DP_RE, 1, DP_RE, 0, JV_WA, 1 }, JI_INTERACTOR, JV_WA },
-		/* ... but not after AC or a jury failure */
-		{ { DP_RE, 1, DP_OK, 0, JV_AC, 0 }, JI_SOLUTION, JV_RE },
-		{ { DP_RE, 1, DP_OK, 0, JV_AC, 1 }, JI_SOLUTION, JV_RE },
-		{ { DP_RE, 1, DP_RE, 0, JV_XX, 0 }, JI_SOLUTION, JV_RE },
-		{ { DP_RE, 1, DP_RE, 1, JV_XX, 0 }, JI_SOLUTION, JV_RE },
+		{ { DP_RE, 1, DP_RE, 0, JV_WA, 0, 0 }, JI_INTERACTOR, JV_WA },
+		{ { DP_RE, 1, DP_RE, 0, JV_PE, 0, 0 }, JI_INTERACTOR, JV_PE },
+		{ { DP_RE, 1, DP_RE, 0, JV_WA, 1, 0 }, JI_INTERACTOR, JV_WA },
+		/* ... but not after AC */
+		{ { DP_RE, 1, DP_OK, 0, JV_AC, 0, 0 }, JI_SOLUTION, JV_RE },
+		{ { DP_RE, 1, DP_OK, 0, JV_AC, 1, 0 }, JI_SOLUTION, JV_RE },
+		{ { DP_RE, 1, DP_RE, 1, JV_XX, 0, 0 }, JI_SOLUTION, JV_RE },
+		/* a jury failure is XX whatever the solution did (but an interactor
+		 * killed by SIGPIPE was hung up on, which is no failure of its own) */
+		{ { DP_RE, 1, DP_RE, 0, JV_XX, 0, 0 }, JI_INTERACTOR, JV_XX },
+		{ { DP_SV, 0, DP_RE, 0, JV_XX, 0, 0 }, JI_INTERACTOR, JV_XX },
+		{ { DP_TLE, 0, DP_TLE, 0, JV_XX, 0, 1 }, JI_INTERACTOR, JV_XX },
+		{ { DP_RE, 0, DP_RE, 0, JV_XX, 0, 0 }, JI_INTERACTOR, JV_XX },
+		{ { DP_OK, 0, DP_OK, 0, JV_XX, 1, 0 }, JI_INTERACTOR, JV_XX },
+		/* whoever decided first decides: a WA/PE of an interactor that ended
+		 * first stands when the solution then exits non-zero or crosses a limit */
+		{ { DP_RE, 0, DP_RE, 0, JV_WA, 0, 1 }, JI_INTERACTOR, JV_WA },
+		{ { DP_RE, 0, DP_RE, 0, JV_PE, 0, 1 }, JI_INTERACTOR, JV_PE },
+		{ { DP_TLE, 0, DP_RE, 0, JV_WA, 0, 1 }, JI_INTERACTOR, JV_WA },
+		{ { DP_MLE, 0, DP_RE, 0, JV_WA, 1, 1 }, JI_INTERACTOR, JV_WA },
+		{ { DP_OLE, 0, DP_RE, 0, JV_PE, 0, 1 }, JI_INTERACTOR, JV_PE },
+		/* ... and the solution's failure stands when it came first */
+		{ { DP_RE, 0, DP_RE, 0, JV_WA, 0, 0 }, JI_SOLUTION, JV_RE },
+		{ { DP_TLE, 0, DP_RE, 0, JV_PE, 0, 0 }, JI_SOLUTION, JV_TLE },
+		/* ... an AC of an interactor that ended first excuses nothing */
+		{ { DP_RE, 0, DP_OK, 0, JV_AC, 0, 1 }, JI_SOLUTION, JV_RE },
+		{ { DP_TLE, 0, DP_OK, 0, JV_AC, 1, 1 }, JI_SOLUTION, JV_TLE },
+		/* ... a solution that ended cleanly leaves the verdict to the interactor */
+		{ { DP_OK, 0, DP_RE, 0, JV_WA, 0, 1 }, JI_INTERACTOR, JV_WA },
+		/* ... an interactor hung up on: the solution's failure, if any, came first */
+		{ { DP_TLE, 0, DP_RE, 1, JV_XX, 0, 0 }, JI_SOLUTION, JV_TLE },
 	};
 	for (size_t i = 0; i < DP_ARRAY_SIZE(rows); i++) {
 		struct judge_decision d = judge_interact_decide(&rows[i].f);

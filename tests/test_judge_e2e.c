@@ -279,6 +279,40 @@ Test(judge_e2e, interactive_accepted_and_wrong)
 		     NULL), 1, "WA");
 }
 
+Test(judge_e2e, jury_failure_is_xx_overall_even_after_an_earlier_wa)
+{
+	ab_tests();
+	/* test 2 is WA; test 5's answer file is garbage, so the checker fails (exit 3) there */
+	put("ab", "5.in", "7 8\n");
+	put("ab", "5.out", "garbage\n");
+	expect(judge(dirp("ab"), "--jobs=1", opt("checker", "judge_chk"), progp("judge_ab_wrong"), NULL), 3, "XX");
+	cr_assert_str_eq(test_field("2", "verdict"), "WA");
+	cr_assert_str_eq(test_field("5", "verdict"), "XX");
+	cr_assert(strstr(json, "\"first_failing\": \"2\""), "the first failing test is still named: %s", json);
+	/* the same with the builtin comparator is no jury failure: WA */
+	expect(judge(dirp("ab"), "--jobs=1", progp("judge_ab_wrong"), NULL), 1, "WA");
+}
+
+Test(judge_e2e, interactor_failure_on_a_broken_test_is_xx_not_the_solutions_re)
+{
+	put("gb", "1.in", "not a number\n");
+	put("gb", "1.out", "ok\n");
+	/* the interactor exits 3 at once; the solution then dies writing to it or exits 1 */
+	expect(judge(dirp("gb"), "--time=1", "--wall=3", opt("interactor", "judge_inter"), progp("judge_guess"),
+		     "wrong1", NULL), 3, "XX");
+	cr_assert(strstr(test_field("1", "message"), "interactor"), "%s", json);
+}
+
+Test(judge_e2e, the_interactor_that_decided_first_decides)
+{
+	guess_tests();
+	/* too many guesses: the interactor says WA and exits; the solution then
+	 * reads EOF and exits 1.  The interactor decided first: WA, its message. */
+	expect(judge(dirp("gu"), "--time=1", "--wall=3", opt("interactor", "judge_inter"), progp("judge_guess"),
+		     "wrong1", NULL), 1, "WA");
+	cr_assert(strstr(test_field("1", "message"), "too many guesses"), "the interactor's message: %s", json);
+}
+
 Test(judge_e2e, interactive_deadlocks_end_in_tle_quickly)
 {
 	guess_tests();

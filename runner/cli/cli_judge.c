@@ -39,11 +39,12 @@ static const char judge_epilogue[] =
 	"sees only the three files.\n"
 	"\n"
 	"Interactors (--interactor=PROG): PROG's stdout feeds the solution's stdin and\n"
-	"the solution's stdout feeds PROG's stdin; PROG runs as PROG INPUT ANSWER\n"
-	"(--interactor-args=testlib: PROG INPUT OUTPUT ANSWER, OUTPUT being a file the\n"
-	"interactor may write; with --checker it is then checked as the output) and\n"
-	"its exit code is the verdict as for a checker, unless the solution itself\n"
-	"failed (TLE, RE, ...).\n"
+	"the solution's stdout feeds PROG's stdin; PROG runs as PROG INPUT OUTPUT ANSWER\n"
+	"(testlib's form; OUTPUT is a file the interactor may write, checked as the\n"
+	"output with --checker; --interactor-args=contract: PROG INPUT ANSWER).  Its\n"
+	"exit code is the verdict as for a checker; whoever decided first decides: a\n"
+	"WA/PE of an interactor that ended first stands when the solution then fails,\n"
+	"a limit the solution crossed first wins, and an interactor failure is XX.\n"
 	"\n"
 	"Compile step (--compile=CMD --source=FILE): in a sandbox (default policy,\n"
 	"30 s CPU, 60 s wall, 1 GiB); {src} and {out} in CMD and in PROGRAM/ARGs are\n"
@@ -75,7 +76,7 @@ static const struct cli_option judge_options[] = {
 	  .help = "interactive problem: PROG talks to the solution (see Interactors)",
 	  .offset = JA(interactor) },
 	{ .name = "--interactor-args", .kind = CLI_TEXT, .value = "FORM",
-	  .help = "contract (default): PROG INPUT ANSWER; testlib: PROG INPUT OUTPUT ANSWER",
+	  .help = "testlib (default): PROG INPUT OUTPUT ANSWER; contract: PROG INPUT ANSWER",
 	  .offset = JA(iargs) },
 	{ .name = "--helper-policy", .kind = CLI_TEXT, .value = "NAME|PATH",
 	  .help = "seccomp policy of the checker, interactor and compiler (default: default)",
@@ -309,7 +310,7 @@ static void judge_cli_free(struct judge_cli *j)
 
 int cli_judge_main(int argc, char **argv)
 {
-	struct judge_cli j = { .a = { .compare = "tokens", .iargs = "contract", .helper_policy = "default" } };
+	struct judge_cli j = { .a = { .compare = "tokens", .iargs = "testlib", .helper_policy = "default" } };
 	const struct cli_use uses[] = {
 		{ .group = &judge_group, .cfg = &j.a },
 		{ .group = &cli_limit_options, .cfg = &j.rc, .note = run_note },

@@ -48,6 +48,7 @@ struct judge_interact_facts {
 	int interactor_sigpipe;        /* the interactor was killed by SIGPIPE */
 	enum judge_verdict said;       /* the interactor's verdict by its exit code (judge_helper_verdict) */
 	int checker;                   /* a testlib interactor's output file goes to a checker */
+	int interactor_first;          /* the interactor ended before the solution did */
 };
 
 struct judge_decision {

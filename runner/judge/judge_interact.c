@@ -18,11 +18,11 @@
  * own (XX); nothing waits forever.  If the thread cannot be created the closes
  * run one after the other, which is slower to notice a hang but still ends.
  *
- * Verdict: the solution's own failure (TLE, MLE, OLE, RE, SV, XX) wins,
- * except a solution killed by SIGPIPE after the interactor had already
- * decided WA/PE (it stopped listening on purpose); otherwise the
- * interactor's exit code decides as for a checker (judge_interact_decide in
- * judge_verdict.c has the whole precedence). */
+ * Verdict: whoever decided first decides (judge_interact_decide in
+ * judge_verdict.c has the whole precedence): an interactor failure is XX; a
+ * WA/PE of an interactor that ended first stands when the solution then
+ * fails; a limit the solution crossed first wins.  Which side ended first is
+ * told by each side's start plus its wall time, on one clock. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +33,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/fileio.h"
@@ -46,7 +47,22 @@ struct side {
 	struct dp_proc *p;
 	struct dp_result r;
 	int ret;
+	double spawned;            /* monotonic seconds just before dp_spawn */
 };
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* When the side's program ended, on the same clock for both sides: its start
+ * (the spawn plus the set-up) plus its wall time. */
+static double ended(const struct side *s)
+{
+	return s->spawned + s->r.setup_time + s->r.wall_time;
+}
 
 /* One interactive test: the interactor's files and argv, the two pipes, the
  * interactor's stderr and the two programs. */
@@ -166,11 +182,13 @@ static int spawn_both(const struct judge_config *cfg, const struct dp_options *r
 	sopt.stdio[DP_STDOUT] = (struct dp_stream_spec){ DP_FD, x->a[1] };
 	sopt.stdio[DP_STDERR] = (struct dp_stream_spec){ DP_NULL, -1 };
 
+	x->inter.spawned = now_s();
 	ret = dp_spawn(&iopt, &x->inter.p);
 	if (ret < 0) {
 		dp_fmt(res->message, sizeof(res->message), "the interactor could not start: %s", strerror(-ret));
 		return ret;
 	}
+	x->sol.spawned = now_s();
 	ret = dp_spawn(&sopt, &x->sol.p);
 	/* Only the two programs may hold the pipe ends now (see the top). */
 	close_pipes(x);
@@ -215,6 +233,7 @@ static void grade_interaction(const struct judge_config *cfg, const char *scratc
 		.interactor_sigpipe = killed_by_sigpipe(&x->inter.r),
 		.said = oc.verdict,
 		.checker = cfg->checker && cfg->interactor_testlib,
+		.interactor_first = ended(&x->inter) < ended(&x->sol),
 	};
 	struct judge_decision d = judge_interact_decide(&facts);
 	switch (d.from) {

@@ -39,6 +39,7 @@ void judge_report_summarize(struct judge_report *rep)
 	if (rep->verdict == JV_CE)
 		return;
 	rep->verdict = JV_AC;
+	int any_xx = 0;
 	for (size_t i = 0; i < rep->n_tests; i++) {
 		const struct judge_test_result *t = &rep->tests[i];
 		if (t->verdict == JV_AC)
@@ -47,6 +48,8 @@ void judge_report_summarize(struct judge_report *rep)
 			rep->first_failing = (long)i;
 			rep->verdict = t->verdict;
 		}
+		if (t->verdict == JV_XX)
+			any_xx = 1;
 		rep->score += t->score;
 		if (t->cpu_time > rep->max_time)
 			rep->max_time = t->cpu_time;
@@ -55,6 +58,9 @@ void judge_report_summarize(struct judge_report *rep)
 		if (t->memory > rep->max_memory)
 			rep->max_memory = t->memory;
 	}
+	/* a broken test or jury program never hides behind a contestant's verdict */
+	if (any_xx)
+		rep->verdict = JV_XX;
 }
 
 static void json_int_or_null(FILE *f, const char *key, int present, long v)

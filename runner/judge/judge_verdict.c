@@ -27,21 +27,32 @@ enum judge_verdict judge_verdict_of_status(enum dp_status s)
 	return JV_XX;
 }
 
-/* The solution's own failure (TLE, MLE, OLE, RE, SV, XX) wins, except a
- * solution killed by SIGPIPE after the interactor had already decided WA/PE
- * (it stopped listening on purpose); then an interactor killed by SIGPIPE
- * means the solution exited while it was still talking (WA); otherwise the
- * interactor's exit code decides as for a checker, and with a testlib
- * interactor and a checker an AC goes on to the checker. */
+/* Whoever decided first decides (Codeforces' rule), as a table:
+ *  1. the interactor failed as a jury program (exit 3, an exit code that is
+ *     no verdict, a crash other than SIGPIPE, its own limit): XX, always;
+ *  2. the interactor was killed by SIGPIPE: the solution stopped reading and
+ *     ended first, so the solution's failure, or WA when it exited cleanly;
+ *  3. the solution failed (RE, TLE, MLE, OLE, SV, XX): the interactor's WA or
+ *     PE when it ended first (a solution killed by SIGPIPE proves that it
+ *     did), else the solution's verdict (a limit crossed first wins; an AC
+ *     of the interactor excuses nothing);
+ *  4. the solution ended cleanly: the interactor's verdict, and after an AC
+ *     a testlib checker has the last word. */
 struct judge_decision judge_interact_decide(const struct judge_interact_facts *f)
 {
-	int hung_up_on = f->solution == DP_RE && f->solution_sigpipe &&
-			 (f->said == JV_WA || f->said == JV_PE);
-
-	if (f->solution != DP_OK && !hung_up_on)
-		return (struct judge_decision){ JI_SOLUTION, judge_verdict_of_status(f->solution) };
+	if (f->said == JV_XX && !f->interactor_sigpipe)
+		return (struct judge_decision){ JI_INTERACTOR, JV_XX };
 	if (f->interactor == DP_RE && f->interactor_sigpipe)
-		return (struct judge_decision){ JI_HUNG_UP, JV_WA };
+		return f->solution != DP_OK
+			? (struct judge_decision){ JI_SOLUTION, judge_verdict_of_status(f->solution) }
+			: (struct judge_decision){ JI_HUNG_UP, JV_WA };
+	if (f->solution != DP_OK) {
+		int interactor_decided = f->said == JV_WA || f->said == JV_PE;
+		int interactor_first = f->interactor_first || (f->solution == DP_RE && f->solution_sigpipe);
+		if (interactor_decided && interactor_first)
+			return (struct judge_decision){ JI_INTERACTOR, f->said };
+		return (struct judge_decision){ JI_SOLUTION, judge_verdict_of_status(f->solution) };
+	}
 	if (f->said == JV_AC && f->checker)
 		return (struct judge_decision){ JI_CHECKER, JV_AC };
 	return (struct judge_decision){ JI_INTERACTOR, f->said };

@@ -1,4 +1,4 @@
-/* judge tests: guess-the-number interactor, run as PROG input answer.
+/* judge tests: guess-the-number interactor, run as PROG input output answer (it reads only the input).
  * The secret is in the input; replies "<", ">" or "=", at most 20 guesses. */
 #include <stdio.h>
 int main(int argc, char **argv)

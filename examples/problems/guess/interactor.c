@@ -1,4 +1,4 @@
-/* Interactor for guess-the-number, run by the judge as `interactor input answer`.
+/* Interactor for guess-the-number, run by the judge as `interactor input output answer`
  * The secret (1..100) is the test's input.  The solution prints guesses, one
  * per line; the interactor replies "<" (secret is bigger), ">" (smaller) or
  * "=" and then exits 0.  More than 7 guesses (binary search needs at most 7)
