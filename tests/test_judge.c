@@ -321,9 +321,9 @@ Test(judge_checker, exit_codes)
 	o = helper(1, 3, 0, DP_RE, "FAIL answer file broken");
 	cr_assert_eq(o.verdict, JV_XX);
 	cr_assert(strstr(o.message, "checker failed") && strstr(o.message, "answer file broken"), "%s", o.message);
-	o = helper(1, 42, 0, DP_RE, "");
+	o = helper(1, 12, 0, DP_RE, "");
 	cr_assert_eq(o.verdict, JV_XX);
-	cr_assert(strstr(o.message, "42"), "%s", o.message);
+	cr_assert(strstr(o.message, "12"), "%s", o.message);
 }
 
 Test(judge_checker, crash_and_limits_are_xx_not_wa)
@@ -348,11 +348,29 @@ Test(judge_checker, points)
 	cr_assert_float_eq(o.score, 0.25, 1e-12);
 	o = helper(1, 7, 0, DP_RE, "0.5");
 	cr_assert_float_eq(o.score, 0.5, 1e-12);
-	o = helper(1, 7, 0, DP_RE, "points 1");
+	o = helper(1, 7, 0, DP_RE, "points 1 all right");
 	cr_assert_eq(o.verdict, JV_AC);
-	o = helper(1, 7, 0, DP_RE, "points 50");
-	cr_assert_eq(o.verdict, JV_XX, "points outside [0,1]");
+	cr_assert_null(strstr(o.message, "partial"), "an AC says no 'partial score': %s", o.message);
+	/* quitp with any non-negative value: points, not only fractions */
+	o = helper(1, 7, 0, DP_RE, "points 50 subtask done");
+	cr_assert_eq(o.verdict, JV_AC);
+	cr_assert_float_eq(o.score, 50, 1e-12);
+	o = helper(1, 7, 0, DP_RE, "0 nothing");
+	cr_assert_eq(o.verdict, JV_WA);
+	cr_assert_float_eq(o.score, 0, 1e-12);
+	o = helper(1, 7, 0, DP_RE, "points -1");
+	cr_assert_eq(o.verdict, JV_XX, "a negative score");
 	o = helper(1, 7, 0, DP_RE, "no number");
+	cr_assert_eq(o.verdict, JV_XX);
+	/* testlib's _pc(n): exit 16 + n, partially correct with n points */
+	o = helper(1, 16 + 40, 0, DP_RE, "most of it");
+	cr_assert_eq(o.verdict, JV_WA);
+	cr_assert_float_eq(o.score, 40, 1e-12);
+	cr_assert(strstr(o.message, "partially correct") && strstr(o.message, "most of it"), "%s", o.message);
+	o = helper(1, 16, 0, DP_RE, "");
+	cr_assert_float_eq(o.score, 0, 1e-12);
+	/* codes between the verdicts and _pc stay failures */
+	o = helper(1, 9, 0, DP_RE, "");
 	cr_assert_eq(o.verdict, JV_XX);
 }
 

@@ -1,5 +1,6 @@
 /* testlib-style checkers: `PROG input output answer`, the exit code is the
- * verdict (0 AC, 1 WA, 2 PE, 3 checker failure, 7 points).  The checker is
+ * verdict (0 AC, 1 WA, 2 PE, 3 checker failure, 7 points, 16 + n partially
+ * correct with n points: testlib's _pc(n)).  The checker is
  * trusted more than the solution but still runs in its own sandbox: it sees
  * the three files through one read-only bind of the test's scratch
  * directory (copies made by the judge, so their permissions always let the
@@ -23,6 +24,7 @@
 #define HELPER_WALL   30.0
 #define HELPER_OUTPUT (1ull << 20)
 #define HELPER_TEXT   (64u << 10) /* bytes of a helper's output we look at */
+#define TESTLIB_PARTIALLY 16      /* testlib's _pc(n) exits with 16 + n */
 
 /* The helper's output squeezed on one line: whitespace runs become one space. */
 static void one_line(const char *text, size_t len, char *buf, size_t buflen)
@@ -62,6 +64,25 @@ static int parse_points(const char *text, double *score)
 	if (end == p || errno || !isfinite(*score))
 		return -EINVAL;
 	return 0;
+}
+
+/* Exit 7, testlib's quitp(): the first number printed is the test's score,
+ * any non-negative value.  Full marks (1, the fraction convention, or more)
+ * are AC with the helper's own message; less is WA with the score. */
+static void points_verdict(const char *said, const char *who, struct judge_outcome *out)
+{
+	double s;
+	if (parse_points(said, &s) < 0 || s < 0) {
+		dp_fmt(out->message, sizeof(out->message),
+		       "%s exited 7 (points) without a non-negative score first in its output: \"%.200s\"", who, said);
+		return;
+	}
+	out->score = s;
+	out->verdict = s >= 1 ? JV_AC : JV_WA;
+	if (s >= 1)
+		dp_fmt(out->message, sizeof(out->message), "%s", said);
+	else
+		dp_fmt(out->message, sizeof(out->message), "partial score %g: %s", s, said);
 }
 
 void judge_helper_verdict(const struct dp_result *r, const char *text, size_t len,
@@ -104,21 +125,19 @@ void judge_helper_verdict(const struct dp_result *r, const char *text, size_t le
 		dp_fmt(out->message, sizeof(out->message), "%s failed (exit 3)%s%s", who,
 			 *said ? ": " : "", said);
 		return;
-	case 7: {
-		double s;
-		if (parse_points(said, &s) < 0 || s < 0 || s > 1) {
-			dp_fmt(out->message, sizeof(out->message),
-				 "%s exited 7 (points) without a score between 0 and 1 first in its output: \"%.200s\"",
-				 who, said);
+	case 7:
+		points_verdict(said, who, out);
+		return;
+	default:
+		if (r->exit_code >= TESTLIB_PARTIALLY) {
+			/* testlib's _pc(n): partially correct, n points */
+			out->verdict = JV_WA;
+			out->score = r->exit_code - TESTLIB_PARTIALLY;
+			dp_fmt(out->message, sizeof(out->message), "partially correct (%d points)%s%s",
+			       r->exit_code - TESTLIB_PARTIALLY, *said ? ": " : "", said);
 			return;
 		}
-		out->score = s;
-		out->verdict = s >= 1 ? JV_AC : JV_WA;
-		dp_fmt(out->message, sizeof(out->message), "partial score %g: %s", s, said);
-		return;
-	}
-	default:
-		dp_fmt(out->message, sizeof(out->message), "%s exited with %d, which is not a verdict (0 AC, 1 WA, 2 PE, 3 fail, 7 points)%s%s",
+		dp_fmt(out->message, sizeof(out->message), "%s exited with %d, which is not a verdict (0 AC, 1 WA, 2 PE, 3 fail, 7 points, 16+n partially correct)%s%s",
 			 who, r->exit_code, *said ? ": " : "", said);
 	}
 }
