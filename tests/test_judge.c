@@ -199,6 +199,26 @@ Test(judge_quote, escapes_and_truncates)
 	cr_assert_eq(strlen(buf), 5, "never overflows: %s", buf);
 }
 
+Test(judge_quote, bytes_that_are_not_utf8_show_as_bytes)
+{
+	char a[64], b[64];
+	judge_quote("x\xffy", 3, 40, a, sizeof(a));
+	judge_quote("x\xfey", 3, 40, b, sizeof(b));
+	cr_assert_str_eq(a, "\"x\\xffy\"");
+	cr_assert_str_eq(b, "\"x\\xfey\"");
+	/* valid UTF-8 stays readable; a sequence cut by the length is bytes */
+	judge_quote("caf\xc3\xa9", 5, 40, a, sizeof(a));
+	cr_assert_str_eq(a, "\"caf\xc3\xa9\"");
+	judge_quote("caf\xc3\xa9", 4, 40, a, sizeof(a));
+	cr_assert_str_eq(a, "\"caf\\xc3\"");
+	/* ... and a WA message of the exact comparator tells the two bytes apart */
+	struct judge_cmp c;
+	char err[128], wmsg[600];
+	cr_assert_eq(judge_cmp_parse("exact", &c, err, sizeof(err)), 0);
+	cr_assert_eq(judge_compare(&c, "\xff\n", 2, "\xfe\n", 2, wmsg, sizeof(wmsg)), 0, "a mismatch");
+	cr_assert(strstr(wmsg, "\\xff") && strstr(wmsg, "\\xfe"), "%s", wmsg);
+}
+
 /* ---- natural order and discovery ---- */
 
 Test(judge_tests, natural_order)

@@ -8,21 +8,23 @@
 #include <unistd.h>
 #include "base/json.h"
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 when it is not one
- * (overlong forms, surrogates and code points past U+10FFFF are invalid). */
-static size_t utf8_len(const unsigned char *s)
+size_t dp_utf8_len(const unsigned char *s, size_t avail)
 {
-	if (s[0] < 0x80)
+	unsigned char b[4] = { 0, 0, 0, 0 };
+	memcpy(b, s, avail < 4 ? avail : 4); /* missing bytes read as 0, which no continuation test accepts */
+	if (avail == 0)
+		return 0;
+	if (b[0] < 0x80)
 		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		return (s[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		unsigned lo = s[0] == 0xe0 ? 0xa0 : 0x80, hi = s[0] == 0xed ? 0x9f : 0xbf;
-		return s[1] >= lo && s[1] <= hi && (s[2] & 0xc0) == 0x80 ? 3 : 0;
+	if (b[0] >= 0xc2 && b[0] <= 0xdf)
+		return (b[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (b[0] >= 0xe0 && b[0] <= 0xef) {
+		unsigned lo = b[0] == 0xe0 ? 0xa0 : 0x80, hi = b[0] == 0xed ? 0x9f : 0xbf;
+		return b[1] >= lo && b[1] <= hi && (b[2] & 0xc0) == 0x80 ? 3 : 0;
 	}
-	if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		unsigned lo = s[0] == 0xf0 ? 0x90 : 0x80, hi = s[0] == 0xf4 ? 0x8f : 0xbf;
-		return s[1] >= lo && s[1] <= hi && (s[2] & 0xc0) == 0x80 && (s[3] & 0xc0) == 0x80 ? 4 : 0;
+	if (b[0] >= 0xf0 && b[0] <= 0xf4) {
+		unsigned lo = b[0] == 0xf0 ? 0x90 : 0x80, hi = b[0] == 0xf4 ? 0x8f : 0xbf;
+		return b[1] >= lo && b[1] <= hi && (b[2] & 0xc0) == 0x80 && (b[3] & 0xc0) == 0x80 ? 4 : 0;
 	}
 	return 0;
 }
@@ -39,9 +41,7 @@ void dp_json_string(FILE *f, const char *str)
 		} else if (*s < 0x20 || *s == 0x7f) {
 			fprintf(f, "\\u%04x", *s++);
 		} else {
-			/* A truncated sequence stops at the NUL, which the continuation
-			 * test rejects, so this never reads past the string. */
-			size_t n = utf8_len(s);
+			size_t n = dp_utf8_len(s, strnlen((const char *)s, 4));
 			if (n == 0) {
 				fputs("\\ufffd", f);
 				s++;

@@ -11,4 +11,8 @@ void dp_json_string(FILE *f, const char *s);
 /* Writes a finite double with enough digits ("null" for NaN/inf). */
 void dp_json_number(FILE *f, double v);
 
+/* Length of the valid UTF-8 sequence at s (1..4) among its avail bytes, or 0
+ * when it is not one (overlong forms, surrogates, past U+10FFFF, cut short). */
+size_t dp_utf8_len(const unsigned char *s, size_t avail);
+
 #endif

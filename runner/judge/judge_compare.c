@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/json.h"
 #include "judge/judge.h"
 
 #define SHOW 40 /* bytes of each side shown in a message */
@@ -35,6 +36,21 @@ void judge_quote(const char *s, size_t len, size_t max, char *buf, size_t buflen
 			if (c < 0x20 || c == 0x7f) {
 				snprintf(hex, sizeof(hex), "\\x%02x", c);
 				esc = hex;
+			} else if (c >= 0x80) {
+				/* valid UTF-8 is shown as text; any other byte as itself, \xNN,
+				 * so that differing bytes never both read as U+FFFD */
+				size_t u = dp_utf8_len((const unsigned char *)s + i, n - i);
+				if (u == 0) {
+					snprintf(hex, sizeof(hex), "\\x%02x", c);
+					esc = hex;
+				} else {
+					if (o + u + 1 >= buflen)
+						break;
+					for (size_t k = 0; k < u; k++)
+						PUT(s[i + k]);
+					i += u - 1;
+					continue;
+				}
 			}
 		}
 		if (esc) {
