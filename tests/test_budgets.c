@@ -25,8 +25,9 @@ struct bg_run {
 };
 
 /* Starts `dualpipe run --result=... ARGS` in the background, stdout to a
- * file; uid >= 0: as that uid (rootless), with RLIMIT_NPROC nproc if > 0. */
-static void bg_start(struct bg_run *b, int uid, rlim_t nproc, const char *const *args)
+ * file; uid >= 0: as that uid (rootless), with the rlimit res (when >= 0)
+ * set to val, so that a failure cannot hurt the machine. */
+static void bg_start(struct bg_run *b, int uid, int res, rlim_t val, const char *const *args)
 {
 	memset(b, 0, sizeof *b);
 	snprintf(b->dir, sizeof b->dir, "/tmp/dp-budget.XXXXXX");
@@ -49,8 +50,8 @@ static void bg_start(struct bg_run *b, int uid, rlim_t nproc, const char *const 
 		int i = open("/dev/null", O_RDONLY), o = open(b->out, O_WRONLY | O_CREAT | O_TRUNC, 0666);
 		if (i < 0 || o < 0 || dup2(i, 0) < 0 || dup2(o, 1) < 0 || dup2(o, 2) < 0)
 			_exit(126);
-		struct rlimit rl = { nproc, nproc };
-		if (nproc > 0 && setrlimit(RLIMIT_NPROC, &rl) < 0)
+		struct rlimit rl = { val, val };
+		if (res >= 0 && setrlimit(res, &rl) < 0)
 			_exit(126);
 		if (uid >= 0 && (setgroups(0, NULL) < 0 || setresgid((gid_t)uid, (gid_t)uid, (gid_t)uid) < 0 ||
 				 setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid) < 0))
@@ -91,7 +92,7 @@ static void bg_finish(struct bg_run *b)
 
 static void run_fg(struct bg_run *b, const char *const *args)
 {
-	bg_start(b, -1, 0, args);
+	bg_start(b, -1, -1, 0, args);
 	bg_finish(b);
 }
 
@@ -168,7 +169,7 @@ static int host_io_setup(void)
 Test(budgets, aio_contexts_leave_the_host_its_budget)
 {
 	struct bg_run b;
-	bg_start(&b, -1, 0, ARGS("--wall=3", "--", tu_prog("aio_contexts")));
+	bg_start(&b, -1, -1, 0, ARGS("--wall=3", "--", tu_prog("aio_contexts")));
 	bool held = bg_holding(&b);
 	int host = host_io_setup();
 	bg_finish(&b);
@@ -186,19 +187,22 @@ Test(budgets, aio_under_strict_is_a_violation)
 	cr_assert_str_eq(tu_field(b.r.json, "syscall"), "io_setup", "%s", b.r.json);
 }
 
-/* inotify_init1 as BUDGET_UID, from a child of the test: 0 or -errno. */
-static int host_inotify_as(uid_t uid)
+/* fn() in a child of the test running as uid with the rlimit res set to
+ * val (res < 0: none): 0 or -errno. */
+static int as_uid(uid_t uid, int res, rlim_t val, int (*fn)(void))
 {
 	int p[2];
 	cr_assert_eq(pipe(p), 0);
 	pid_t pid = fork();
 	cr_assert_geq(pid, 0);
 	if (pid == 0) {
+		struct rlimit rl = { val, val };
 		int e = 0;
-		if (setresgid(uid, uid, uid) < 0 || setresuid(uid, uid, uid) < 0)
+		if ((res >= 0 && setrlimit(res, &rl) < 0) || setgroups(0, NULL) < 0 ||
+		    setresgid(uid, uid, uid) < 0 || setresuid(uid, uid, uid) < 0)
 			e = errno;
-		else if (inotify_init1(IN_CLOEXEC) < 0)
-			e = errno;
+		else
+			e = -fn();
 		_exit(write(p[1], &e, sizeof e) == sizeof e ? 0 : 1);
 	}
 	close(p[1]);
@@ -210,6 +214,21 @@ static int host_inotify_as(uid_t uid)
 	return -e;
 }
 
+static int try_inotify(void)
+{
+	return inotify_init1(IN_CLOEXEC) < 0 ? -errno : 0;
+}
+
+/* One real-time signal queued to itself (blocked, so it stays queued). */
+static int try_sigqueue(void)
+{
+	sigset_t s;
+	sigemptyset(&s);
+	sigaddset(&s, SIGRTMIN);
+	sigprocmask(SIG_BLOCK, &s, NULL);
+	return sigqueue(getpid(), SIGRTMIN, (union sigval){ 0 }) < 0 ? -errno : 0;
+}
+
 /* Rootless, the run has the caller's uid.  Before: the run took all 128 of
  * the uid's instances and the caller's inotify_init1 failed with EMFILE. */
 Test(budgets, inotify_leaves_the_rootless_caller_its_instances)
@@ -217,14 +236,35 @@ Test(budgets, inotify_leaves_the_rootless_caller_its_instances)
 	if (geteuid() != 0)
 		cr_skip_test("needs root to become uid %d", BUDGET_UID);
 	struct bg_run b;
-	bg_start(&b, BUDGET_UID, 0, ARGS("--wall=3", "--", tu_prog("inotify_instances")));
+	bg_start(&b, BUDGET_UID, -1, 0, ARGS("--wall=3", "--", tu_prog("inotify_instances")));
 	bool held = bg_holding(&b);
-	int host = host_inotify_as(BUDGET_UID);
+	int host = as_uid(BUDGET_UID, -1, 0, try_inotify);
 	bg_finish(&b);
 	cr_assert(held, "the attack never held anything: %s %s", b.r.out, b.r.json);
 	cr_assert_eq(host, 0, "the caller's inotify_init1 failed (%s) while the run held: %s", strerror(-host),
 		     b.r.out);
 	cr_assert_not_null(strstr(b.r.out, "inotify_init1 0: ENOSYS"), "%s", b.r.out);
+}
+
+/* Rootless, the run's queued signals are counted with the caller's.  With a
+ * caller's RLIMIT_SIGPENDING of 2000, before: the run queued all 2000 and
+ * the caller's sigqueue failed with EAGAIN, in both modes. */
+Test(budgets, queued_signals_leave_the_rootless_caller_its_budget)
+{
+	if (geteuid() != 0)
+		cr_skip_test("needs root to become uid %d", BUDGET_UID);
+	static const char *const iso[] = { "--isolation=full", "--isolation=none" };
+	for (int i = 0; i < 2; i++) {
+		struct bg_run b;
+		bg_start(&b, BUDGET_UID, RLIMIT_SIGPENDING, 2000, ARGS(iso[i], "--wall=3", "--", tu_prog("sig_pending")));
+		bool held = bg_holding(&b);
+		int host = as_uid(BUDGET_UID, RLIMIT_SIGPENDING, 2000, try_sigqueue);
+		bg_finish(&b);
+		cr_assert(held, "%s: the attack never held anything: %s %s", iso[i], b.r.out, b.r.json);
+		cr_assert_eq(host, 0, "%s: the caller's sigqueue failed (%s) while the run held: %s", iso[i],
+			     strerror(-host), b.r.out);
+		cr_assert_not_null(strstr(b.r.out, "sigqueue "), "%s: %s", iso[i], b.r.out);
+	}
 }
 
 /* RLIMIT_MSGQUEUE is 0: not one queue, in either mode (core mode shares the
@@ -258,7 +298,7 @@ Test(budgets, rootless_procs_bounded_without_cgroup)
 	if (geteuid() != 0)
 		cr_skip_test("needs root to become uid %d", BUDGET_UID);
 	struct bg_run b;
-	bg_start(&b, BUDGET_UID, 400, ARGS("--procs=32", "--wall=3", "--", tu_prog("thread_bomb")));
+	bg_start(&b, BUDGET_UID, RLIMIT_NPROC, 400, ARGS("--procs=32", "--wall=3", "--", tu_prog("thread_bomb")));
 	bg_finish(&b);
 	cr_assert_str_eq(tu_field(b.r.json, "status"), "OK", "%s %s", b.r.json, b.r.out);
 	long n = atol(strstr(b.r.out, "threads ") ? strstr(b.r.out, "threads ") + 8 : "-1");
