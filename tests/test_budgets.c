@@ -304,3 +304,14 @@ Test(budgets, rootless_procs_bounded_without_cgroup)
 	long n = atol(strstr(b.r.out, "threads ") ? strstr(b.r.out, "threads ") + 8 : "-1");
 	cr_assert(n >= 0 && n < 32, "%ld threads under --procs=32: %s", n, b.r.out);
 }
+
+/* Open files (fs.file-max, machine-wide): a mapping keeps its file open
+ * after close, so RLIMIT_NOFILE does not bound them; each costs ~400 bytes
+ * of charged kernel memory (65509 files, 26.7 MB in one process), so --mem
+ * does: 8 processes x 65509 files need ~200 MiB. */
+Test(budgets, open_files_bounded_by_memory)
+{
+	struct bg_run b;
+	run_fg(&b, ARGS("--mem=32M", "--wall=10", "--", tu_prog("file_handles"), "8"));
+	expect_mle(&b);
+}
