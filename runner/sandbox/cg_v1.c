@@ -11,6 +11,10 @@
  * stretch the limit); without memsw, swappiness 0 keeps the run out of swap.
  * oom_kill_disable is forced to 0 (it is inherited from the parent) so the
  * kernel OOM killer ends the run inside the group: that is the MLE mechanism.
+ * OOM kills come from the "oom_kill N" line of memory.oom_control (4.13+);
+ * older kernels fall back to memory.failcnt, which counts every time the
+ * limit was reached (also reclaim that succeeded), so there it only means MLE
+ * together with a SIGKILL death.
  *
  * Socket buffers.  v1 charges TCP/UDP buffer memory only to a memcg whose
  * memory.kmem.tcp.limit_in_bytes was written before the socket was made, and
@@ -22,10 +26,6 @@
  * the tcp counter having hit its own, is an MLE; the largest sum seen is
  * part of the reported peak.  (AF_UNIX buffers, pipes, slab are kmem, which
  * v1 always charges to memory.usage_in_bytes.)
- * OOM kills come from the "oom_kill N" line of memory.oom_control (4.13+);
- * older kernels fall back to memory.failcnt, which counts every time the
- * limit was reached (also reclaim that succeeded), so there it only means MLE
- * together with a SIGKILL death.
  *
  * Kill: v1 has no cgroup.kill.  With a freezer we freeze (FROZEN, polled until
  * the state says so), SIGKILL every pid listed, thaw (frozen tasks only die
