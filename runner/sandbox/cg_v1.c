@@ -16,6 +16,17 @@
  * limit was reached (also reclaim that succeeded), so there it only means MLE
  * together with a SIGKILL death.
  *
+ * Socket buffers.  v1 charges TCP/UDP buffer memory only to a memcg whose
+ * memory.kmem.tcp.limit_in_bytes was written before the socket was made, and
+ * then to a counter of its own (kmem.tcp), not to memory.usage_in_bytes:
+ * left alone, 256 MiB of loopback buffers pass under a 64 MiB limit.  So the
+ * run gets kmem.tcp.limit_in_bytes = the memory limit (the kernel's hard
+ * bound: sockets stop growing there), and the watchdog's OOM poll counts
+ * against the limit the sum of both counters: the sum above the limit, or
+ * the tcp counter having hit its own, is an MLE; the largest sum seen is
+ * part of the reported peak.  (AF_UNIX buffers, pipes, slab are kmem, which
+ * v1 always charges to memory.usage_in_bytes.)
+ *
  * Kill: v1 has no cgroup.kill.  With a freezer we freeze (FROZEN, polled until
  * the state says so), SIGKILL every pid listed, thaw (frozen tasks only die
  * once thawed), and repeat until cgroup.procs is empty everywhere: a frozen
@@ -33,6 +44,9 @@
 #include "base/util.h"
 
 #define V1_KILL_WAIT_MS 5000
+/* A fact of this backend only, above the shared DP_CG_F_* bits:
+ * memory.kmem.tcp.* exist (socket buffer accounting can be switched on). */
+#define V1_F_TCP (1u << 8)
 #define V1_FREEZE_WAIT_MS 200
 
 static const struct { const char *name; unsigned bit; } v1_ctrls[] = {
@@ -87,6 +101,8 @@ static int v1_layout(const struct dp_cg_sys *sys, const struct dp_cgroup_config 
 			continue;
 		if (dp_cg_exists(lay->parent[k], "memory.memsw.limit_in_bytes"))
 			lay->facts |= DP_CG_F_MEMSW;
+		if (dp_cg_exists(lay->parent[k], "memory.kmem.tcp.limit_in_bytes"))
+			lay->facts |= V1_F_TCP;
 		if (dp_cg_read_u64(lay->parent[k], "memory.use_hierarchy", &v) == 0 && v == 0)
 			lay->facts |= DP_CG_F_HIER_OFF;
 	}
@@ -114,6 +130,9 @@ static int v1_configure_memory(const char *dir, unsigned facts, const struct dp_
 		r = v1_set_u64(dir, "memory.limit_in_bytes", cfg->memory);
 		if (r == 0 && memsw)
 			r = v1_set_u64(dir, "memory.memsw.limit_in_bytes", cfg->memory);
+		/* Writing it is also what turns socket accounting on for the group. */
+		if (r == 0 && (facts & V1_F_TCP))
+			r = v1_set_u64(dir, "memory.kmem.tcp.limit_in_bytes", cfg->memory);
 		if (r < 0)
 			return r;
 	}
@@ -155,18 +174,59 @@ static int v1_cpu_ns(struct dp_cgroup *cg, uint64_t *ns)
 	return dir ? dp_cg_read_u64(dir, "cpuacct.usage", ns) : -ENOTSUP;
 }
 
+/* memory+swap when swap is accounted: that is what the limit covers. */
+static int v1_usage(struct dp_cgroup *cg, const char *dir, bool peak, uint64_t *bytes)
+{
+	if ((cg->facts & DP_CG_F_MEMSW) &&
+	    dp_cg_read_u64(dir, peak ? "memory.memsw.max_usage_in_bytes" : "memory.memsw.usage_in_bytes",
+			   bytes) == 0)
+		return 0;
+	return dp_cg_read_u64(dir, peak ? "memory.max_usage_in_bytes" : "memory.usage_in_bytes", bytes);
+}
+
+/* The peak: the largest of the memory counter's own, the tcp counter's own,
+ * and the largest sum of the two the OOM poll saw (peak_sample). */
 static int v1_memory_peak(struct dp_cgroup *cg, uint64_t *bytes)
 {
 	const char *dir = v1_dir(cg, DP_CG_MEMORY);
+	uint64_t tcp;
+	int r;
 
 	if (!dir)
 		return -ENOTSUP;
-	/* memory+swap when swap is accounted: that is what the limit covers. */
-	if ((cg->facts & DP_CG_F_MEMSW) && dp_cg_read_u64(dir, "memory.memsw.max_usage_in_bytes", bytes) == 0)
-		return 0;
-	return dp_cg_read_u64(dir, "memory.max_usage_in_bytes", bytes);
+	r = v1_usage(cg, dir, true, bytes);
+	if (r < 0)
+		return r;
+	if ((cg->facts & V1_F_TCP) && dp_cg_read_u64(dir, "memory.kmem.tcp.max_usage_in_bytes", &tcp) == 0 &&
+	    tcp > *bytes)
+		*bytes = tcp;
+	if (cg->peak_sample > *bytes)
+		*bytes = cg->peak_sample;
+	return 0;
 }
 
+/* Socket buffers over the limit: 1 when the tcp counter hit its limit or,
+ * now, memory + socket buffers exceed the memory limit; else 0.  Costs one
+ * read while the run has never held a socket buffer. */
+static uint64_t v1_tcp_over(struct dp_cgroup *cg, const char *dir)
+{
+	uint64_t tcp, fail, mem, limit;
+
+	if (!(cg->facts & V1_F_TCP) || dp_cg_read_u64(dir, "memory.kmem.tcp.max_usage_in_bytes", &tcp) < 0 ||
+	    tcp == 0)
+		return 0;
+	if (dp_cg_read_u64(dir, "memory.kmem.tcp.failcnt", &fail) == 0 && fail > 0)
+		return 1;
+	if (dp_cg_read_u64(dir, "memory.kmem.tcp.usage_in_bytes", &tcp) < 0 || v1_usage(cg, dir, false, &mem) < 0 ||
+	    dp_cg_read_u64(dir, "memory.limit_in_bytes", &limit) < 0)
+		return 0;
+	if (mem + tcp > cg->peak_sample)
+		cg->peak_sample = mem + tcp;
+	return mem + tcp > limit;
+}
+
+/* "OOM kills": the kernel's, plus socket buffers over the limit (v1 never
+ * OOM-kills for those; the watchdog polls this and ends the run as MLE). */
 static int v1_oom_kills(struct dp_cgroup *cg, uint64_t *count)
 {
 	const char *dir = v1_dir(cg, DP_CG_MEMORY);
@@ -177,6 +237,8 @@ static int v1_oom_kills(struct dp_cgroup *cg, uint64_t *count)
 	r = dp_cg_read_key(dir, "memory.oom_control", "oom_kill", count);
 	if (r == -ENOENT)
 		r = dp_cg_read_u64(dir, "memory.failcnt", count);
+	if (r == 0)
+		*count += v1_tcp_over(cg, dir);
 	return r;
 }
 

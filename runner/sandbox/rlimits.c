@@ -20,6 +20,13 @@ void dp_rlimit_plan(const struct dp_limits *l, bool box_uid, struct dp_rlimit_pl
 	set_rlimit(pl, RLIMIT_CORE, 0, 0);
 	set_rlimit(pl, RLIMIT_MEMLOCK, 0, 0);
 	set_rlimit(pl, RLIMIT_MSGQUEUE, 0, 0);
+	/* Queued signals (and POSIX timers) are counted per uid, a rootless run's
+	 * with the caller's: left at the caller's limit, one run queued that many
+	 * and the caller's own sigqueue failed.  Never above the current hard
+	 * limit, which the child could not raise. */
+	struct rlimit sig;
+	rlim_t sigs = getrlimit(RLIMIT_SIGPENDING, &sig) == 0 && sig.rlim_max < 1024 ? sig.rlim_max : 1024;
+	set_rlimit(pl, RLIMIT_SIGPENDING, sigs, sigs);
 	/* RLIMIT_NPROC counts every process of the uid: meaningful only for a box uid of our own */
 	if (box_uid)
 		set_rlimit(pl, RLIMIT_NPROC, (rlim_t)l->procs, (rlim_t)l->procs);
