@@ -215,7 +215,10 @@ int dp_prepare(struct dp_proc *p, const struct dp_options *opt)
 	if (r < 0 || p->out.failed_setup)
 		return r;
 	struct dp_rlimit_plan rl = { 0 };
-	dp_rlimit_plan(&p->lim, p->plan.switch_uid, &rl);
+	/* RLIMIT_NPROC counts per (user namespace, uid): in its own user
+	 * namespace a run counts only its own processes, like a box uid */
+	bool own_count = p->plan.switch_uid || (p->ns && (dp_ns_clone_flags(p->ns) & CLONE_NEWUSER));
+	dp_rlimit_plan(&p->lim, own_count, &rl);
 	memcpy(p->plan.rlim, rl.rlim, sizeof rl.rlim);
 	memcpy(p->plan.rlim_set, rl.set, sizeof rl.set);
 	p->want_cgroup = !opt->no_cgroup;

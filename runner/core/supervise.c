@@ -95,7 +95,7 @@ static void check_limits(struct dp_proc *p, uint64_t now)
 	uint64_t ooms = 0;
 	if (p->cg && dp_cgroup_oom_kills(p->cg, &ooms) == 0 && ooms > 0) {
 		char m[128];
-		snprintf(m, sizeof m, "memory limit of %llu bytes exceeded (out-of-memory kill in the run's cgroup)",
+		snprintf(m, sizeof m, "memory limit of %llu bytes exceeded (the run's cgroup reached it)",
 			 (unsigned long long)p->lim.memory);
 		dp_stop_with(p, DP_MLE, DP_LIMIT_MEMORY, m);
 	}

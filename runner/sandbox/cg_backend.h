@@ -39,7 +39,7 @@ struct dp_cgroup {
 	int n;
 	unsigned facts;                  /* DP_CG_F_*, from the layout */
 	struct dp_cg_dir dir[DP_CG_MAX_DIRS];
-	uint64_t peak_sample;            /* v2 without memory.peak: largest memory.current seen */
+	uint64_t peak_sample;            /* v2 without memory.peak: largest memory.current seen; v1: largest memory + socket buffers seen */
 };
 /* /proc/self/mountinfo and /proc/self/cgroup, read once per discovery and
  * parsed for every controller from memory. */

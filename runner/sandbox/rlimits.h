@@ -12,8 +12,9 @@ struct dp_rlimit_plan {
 	bool set[RLIM_NLIMITS];      /* applied unconditionally */
 };
 
-/* Fills plan from the resolved limits l; box_uid: the program runs as a uid
- * of its own (RLIMIT_NPROC is meaningful only then).  RLIMIT_AS is prepared
+/* Fills plan from the resolved limits l; box_uid: the program's processes are
+ * counted on their own, under a box uid or in a user namespace of the run's
+ * (RLIMIT_NPROC counts per user namespace and uid, so it is meaningful only then).  RLIMIT_AS is prepared
  * but not set: the child applies it only when no cgroup bounds memory. */
 void dp_rlimit_plan(const struct dp_limits *l, bool box_uid, struct dp_rlimit_plan *plan);
 
