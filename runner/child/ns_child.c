@@ -56,6 +56,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "child/child.h"
+#include "child/ns_mount.h"
 #include "sandbox/ns_layout.h"
 
 #ifndef AT_RECURSIVE
@@ -136,9 +137,12 @@ static int make_mount_point(const char *path, enum mp_kind kind, const char *lin
 	return 0;
 }
 
-static int run_op(const struct dp_ns_op *op, int *have_setattr)
+static int run_op(const struct dp_ns_op *op, int *have_setattr, int userns_fd)
 {
 	int r;
+	bool idmapped;
+	if (op->checked)
+		return dp_ns_checked_mount(op, userns_fd, &idmapped);
 	switch (op->kind) {
 	case DP_NS_SYMLINK:
 		return make_mount_point(op->dst, MP_SYMLINK, op->src);
@@ -257,7 +261,7 @@ static int net_helper_main(void *arg)
 
 /* Starts the helper; 0 when it runs, <0 when init must make the namespace
  * itself (no /proc on the host, clone refused). */
-static int net_helper_start(struct net_helper *h)
+static int net_helper_start(struct net_helper *h, bool own_userns)
 {
 	h->ns_fd = -1;
 	h->err = 0;
@@ -265,8 +269,16 @@ static int net_helper_start(struct net_helper *h)
 	h->proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (h->proc_fd < 0)
 		return -errno;
-	h->pid = clone(net_helper_main, net_helper_stack + sizeof net_helper_stack,
-		       CLONE_VM | CLONE_FILES | SIGCHLD, h);
+	/* as root the namespace gets a user namespace of its own: the kernel
+	 * broadcasts device events (uevents) only to network namespaces owned
+	 * by the initial one.  Where user namespaces are off, without it. */
+	h->pid = -1;
+	if (own_userns)
+		h->pid = clone(net_helper_main, net_helper_stack + sizeof net_helper_stack,
+			       CLONE_NEWUSER | CLONE_VM | CLONE_FILES | SIGCHLD, h);
+	if (h->pid < 0)
+		h->pid = clone(net_helper_main, net_helper_stack + sizeof net_helper_stack,
+			       CLONE_VM | CLONE_FILES | SIGCHLD, h);
 	if (h->pid < 0) {
 		int e = errno;
 		close(h->proc_fd);
@@ -304,7 +316,7 @@ static int net_helper_join(struct net_helper *h, int *extra)
 
 /* Everything but the network namespace: the mount, IPC and UTS namespaces,
  * the filesystem view, the working directory and the hostname. */
-static int build(const struct dp_ns_plan *plan, int *step, int *extra)
+static int build(const struct dp_ns_plan *plan, int userns_fd, int *step, int *extra)
 {
 	int have_setattr = 1;
 	int r;
@@ -323,11 +335,23 @@ static int build(const struct dp_ns_plan *plan, int *step, int *extra)
 		FAIL(DP_STEP_PIVOT, DP_NS_X_PIVOT, -errno);
 
 	for (size_t i = 0; i < plan->n_ops; i++) {
-		if ((r = run_op(&plan->ops[i], &have_setattr)) < 0)
+		if ((r = run_op(&plan->ops[i], &have_setattr, userns_fd)) < 0)
 			FAIL(DP_STEP_MOUNT, (int)i, r);
 	}
 
 	return 0;
+}
+
+/* The workdir's idmapping needs a user namespace, made while the host's
+ * /proc is still at /proc; -1 when no op asks for one, or it cannot be had
+ * (then the workdir is lent instead: child/ns_mount.c). */
+static int idmap_userns(const struct dp_ns_plan *plan)
+{
+	int fd = -1;
+	for (size_t i = 0; i < plan->n_ops; i++)
+		if (plan->ops[i].idmap && dp_ns_idmap_userns(&plan->ops[i], &fd) == 0)
+			return fd;
+	return -1;
 }
 
 /* The host's tree leaves, the root turns read-only, then cwd and hostname. */
@@ -358,10 +382,13 @@ int dp_ns_child_setup(const struct dp_ns_plan *plan, int *step, int *extra)
 	*extra = 0;
 	/* first, so that the namespace is made while init mounts */
 	if (plan->netns)
-		helper = net_helper_start(&net) == 0;
+		helper = net_helper_start(&net, plan->netns_own_userns) == 0;
 	/* device nodes get exactly the host's permissions */
 	mode_t old_umask = umask(0);
-	r = build(plan, step, extra);
+	int userns_fd = idmap_userns(plan);
+	r = build(plan, userns_fd, step, extra);
+	if (userns_fd >= 0)
+		close(userns_fd);
 	umask(old_umask);
 	if (r == 0)
 		r = finish(plan, step, extra);

@@ -45,6 +45,7 @@
 #include "sandbox/ns_plan.h"
 #include "sandbox/ns_layout.h"
 #include "sandbox/ns_program.h"
+#include "sandbox/ns_source.h"
 #include "sandbox/ns_userns.h"
 #include "base/fmt.h"
 #include "base/util.h"
@@ -223,10 +224,31 @@ static int depth(const char *path)
 /* One user-requested path (workdir or opt->mounts entry) before sorting. */
 struct user_mount {
 	char target[PATH_MAX];
-	char source[PATH_MAX]; /* realpath; empty for tmpfs */
+	char source[PATH_MAX]; /* the opened object's own path; empty for tmpfs */
 	bool writable, file, workdir;
 	uint64_t size;
+	dev_t dev;
+	ino_t ino;
+	uid_t uid;
+	gid_t gid;
 };
+
+/* u's source: opened without links, described by the opened object. */
+static int user_source(struct user_mount *u, const char *what, const char *path, bool allow_file,
+		       char *err, size_t errlen)
+{
+	struct dp_ns_source src;
+	int r = dp_ns_source_open(what, path, allow_file, &src, NULL, err, errlen);
+	if (r < 0)
+		return r;
+	strcpy(u->source, src.path);
+	u->file = !S_ISDIR(src.mode);
+	u->dev = src.dev;
+	u->ino = src.ino;
+	u->uid = src.uid;
+	u->gid = src.gid;
+	return 0;
+}
 
 static int collect_user_mounts(const struct dp_options *opt, struct user_mount *um, size_t *n,
 			       char *err, size_t errlen)
@@ -234,16 +256,9 @@ static int collect_user_mounts(const struct dp_options *opt, struct user_mount *
 	*n = 0;
 	if (opt->workdir) {
 		struct user_mount *u = &um[(*n)++];
-		struct stat st;
-		if (!realpath(opt->workdir, u->source)) {
-			int e = errno;
-			dp_fmt(err, errlen, "workdir %s: %s", opt->workdir, strerror(e));
-			return -e;
-		}
-		if (stat(u->source, &st) < 0 || !S_ISDIR(st.st_mode)) {
-			dp_fmt(err, errlen, "workdir %s: not a directory", opt->workdir);
-			return -ENOTDIR;
-		}
+		int r = user_source(u, "workdir", opt->workdir, false, err, errlen);
+		if (r < 0)
+			return r;
 		if (strcmp(u->source, "/") == 0) {
 			dp_fmt(err, errlen, "workdir %s: the host root cannot be the box's workdir",
 			       opt->workdir);
@@ -267,17 +282,8 @@ static int collect_user_mounts(const struct dp_options *opt, struct user_mount *
 		u->size = m->tmpfs_size ? m->tmpfs_size : NS_TMP_SIZE;
 		if (!m->source)
 			continue;
-		struct stat st;
-		if (!realpath(m->source, u->source) || stat(u->source, &st) < 0) {
-			int e = errno;
-			dp_fmt(err, errlen, "mount source %s: %s", m->source, strerror(e));
-			return -e;
-		}
-		if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
-			dp_fmt(err, errlen, "mount source %s: not a directory or regular file", m->source);
-			return -EINVAL;
-		}
-		u->file = !S_ISDIR(st.st_mode);
+		if ((r = user_source(u, "mount source", m->source, true, err, errlen)) < 0)
+			return r;
 	}
 	/* stable insertion sort by depth: a mount on /a comes before one on /a/b */
 	for (size_t i = 1; i < *n; i++) {
@@ -398,14 +404,39 @@ static int view_user_mounts(struct dp_ns_plan *p, const struct dp_options *opt, 
 			r = add_bind(p, u->source, u->target, u->writable, u->file, NS_HARD,
 				     u->workdir ? "workdir bind of"
 				     : u->writable ? "read-write bind of" : "read-only bind of");
-		if (r >= 0 && u->workdir && !(p->cwd = strdup(u->target)))
-			r = -ENOMEM;
+		if (r < 0)
+			break;
+		struct dp_ns_op *op = &p->ops[p->n_ops - 1];
+		op->checked = true; /* init re-checks the source and makes no link-following mount point */
+		op->src_dev = u->dev;
+		op->src_ino = u->ino;
+		if (u->workdir) {
+			op->disk_uid = u->uid;
+			op->disk_gid = u->gid;
+			p->workdir_op = (int)(p->n_ops - 1);
+			if (!(p->cwd = strdup(u->target)))
+				r = -ENOMEM;
+		}
 	}
 	free(um);
 	if (r < 0)
 		return r;
 	if (!p->cwd && !(p->cwd = strdup("/tmp")))
 		return -ENOMEM;
+	return 0;
+}
+
+/* A read-only bind of the program file, checked by init like user mounts. */
+static int add_checked_file(struct dp_ns_plan *p, const char *real, const char *dst,
+			    const struct stat *st)
+{
+	int r = add_bind(p, real, dst, false, true, NS_HARD, "program file");
+	if (r < 0)
+		return r;
+	struct dp_ns_op *op = &p->ops[p->n_ops - 1];
+	op->checked = true;
+	op->src_dev = st->st_dev;
+	op->src_ino = st->st_ino;
 	return 0;
 }
 
@@ -419,10 +450,14 @@ static int view_program(struct dp_ns_plan *p, const struct dp_options *opt, char
 	if (r < 0)
 		return r;
 	bool abs_vis = visible_in_box(p, abs), real_vis = visible_in_box(p, real);
-	if (!real_vis && (r = add_bind(p, real, real, false, true, NS_HARD, "program file")) < 0)
+	struct stat st;
+	if ((!real_vis || !abs_vis) && stat(real, &st) < 0) {
+		dp_fmt(err, errlen, "program file %s: %s", real, strerror(errno));
+		return -errno;
+	}
+	if (!real_vis && (r = add_checked_file(p, real, real, &st)) < 0)
 		return r;
-	if (!abs_vis && strcmp(abs, real) != 0 &&
-	    (r = add_bind(p, real, abs, false, true, NS_HARD, "program file")) < 0)
+	if (!abs_vis && strcmp(abs, real) != 0 && (r = add_checked_file(p, real, abs, &st)) < 0)
 		return r;
 	return (p->exec_path = strdup(abs)) ? 0 : -ENOMEM;
 }
@@ -439,6 +474,44 @@ static int view_dev_readonly(struct dp_ns_plan *p)
 	return 0;
 }
 
+/* A user mount whose target lies in a bound host directory gets no_create:
+ * its mount point must already exist there (init makes none: a mount point
+ * made there would be left in the host directory).  Refused here when it
+ * does not, so the caller hears why before anything runs. */
+static int mark_host_targets(struct dp_ns_plan *p, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < p->n_ops; i++) {
+		struct dp_ns_op *op = &p->ops[i];
+		const struct dp_ns_op *cover = NULL;
+		if (!op->checked && op->kind != DP_NS_TMPFS)
+			continue;
+		for (size_t j = 0; j < i; j++) {
+			const struct dp_ns_op *c = &p->ops[j];
+			if ((c->kind == DP_NS_BIND || c->kind == DP_NS_TMPFS) && !c->file &&
+			    is_under(op->dst, c->dst) && (!cover || strlen(c->dst) >= strlen(cover->dst)))
+				cover = c;
+		}
+		if (op->kind == DP_NS_TMPFS && !cover)
+			continue;
+		op->checked = true; /* tmpfs targets too: made without following links */
+		if (!cover || cover->kind != DP_NS_BIND)
+			continue;
+		op->no_create = true;
+		char host[PATH_MAX];
+		int n = snprintf(host, sizeof host, "%s%s", cover->src + strlen(NS_OLDROOT),
+				 op->dst + strlen(cover->dst));
+		int r = n < 0 || (size_t)n >= sizeof host ? -ENAMETOOLONG : dp_ns_source_exists(host);
+		if (r < 0) {
+			dp_fmt(err, errlen, "mount target %s: %s in the bound host directory %s (mount "
+			       "points are not made in host directories)", op->dst,
+			       r == -ENOENT ? "does not exist" : r == -ELOOP ? "is reached through a "
+			       "symbolic link" : strerror(-r), cover->src + strlen(NS_OLDROOT));
+			return r;
+		}
+	}
+	return 0;
+}
+
 /* The whole view, in the order of the table at the top of this file. */
 static int build_view(struct dp_ns_plan *p, const struct dp_options *opt, char *err, size_t errlen)
 {
@@ -452,6 +525,8 @@ static int build_view(struct dp_ns_plan *p, const struct dp_options *opt, char *
 		return r;
 	bool program = !opt->fn && opt->argv && opt->argv[0]; /* not in callback mode */
 	if (program && (r = view_program(p, opt, err, errlen)) < 0)
+		return r;
+	if ((r = mark_host_targets(p, err, errlen)) < 0)
 		return r;
 	return view_dev_readonly(p);
 }
@@ -481,6 +556,8 @@ int dp_ns_plan_create(const struct dp_options *opt, struct dp_ns_plan **out, cha
 	p->clone_flags = CLONE_NEWPID;
 	p->unshare_flags = CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS;
 	p->netns = !opt->net;
+	p->netns_own_userns = root;
+	p->workdir_op = -1;
 	if (!root) {
 		p->clone_flags |= CLONE_NEWUSER;
 		p->userns = true;
@@ -546,6 +623,30 @@ const char *dp_ns_plan_describe(const struct dp_ns_plan *plan, int extra)
 const char *dp_ns_plan_exec_path(const struct dp_ns_plan *plan)
 {
 	return plan->exec_path;
+}
+
+int dp_ns_plan_workdir_id(const struct dp_ns_plan *plan, dev_t *dev, ino_t *ino)
+{
+	if (!plan || plan->workdir_op < 0)
+		return -ENOENT;
+	*dev = plan->ops[plan->workdir_op].src_dev;
+	*ino = plan->ops[plan->workdir_op].src_ino;
+	return 0;
+}
+
+void dp_ns_plan_idmap_workdir(struct dp_ns_plan *plan, uid_t uid, gid_t gid)
+{
+	if (!plan || plan->workdir_op < 0)
+		return;
+	struct dp_ns_op *op = &plan->ops[plan->workdir_op];
+	if (op->disk_uid == uid && op->disk_gid == gid)
+		return;
+	op->idmap = true;
+	op->box_uid = uid;
+	op->box_gid = gid;
+	/* one mount: an idmapping applies to every mount of the tree or fails */
+	op->mflags &= ~(unsigned long)MS_REC;
+	op->recursive = false;
 }
 
 const char *dp_ns_plan_cwd(const struct dp_ns_plan *plan)
