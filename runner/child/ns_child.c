@@ -144,6 +144,16 @@ static int run_op(const struct dp_ns_op *op, int *have_setattr, int userns_fd)
 	if (op->checked)
 		return dp_ns_checked_mount(op, userns_fd, &idmapped);
 	switch (op->kind) {
+	case DP_NS_OVERLAY:
+		if ((r = make_mount_point(op->dst, MP_DIR, NULL)) < 0)
+			return r;
+		if (mount("overlay", op->dst, "overlay", op->mflags, op->src) < 0)
+			return -errno;
+		return 0;
+	case DP_NS_DETACH:
+		if (umount2(op->dst, MNT_DETACH) < 0 || rmdir(op->dst) < 0)
+			return -errno;
+		return 0;
 	case DP_NS_SYMLINK:
 		return make_mount_point(op->dst, MP_SYMLINK, op->src);
 	case DP_NS_SETATTR:
@@ -334,8 +344,15 @@ static int build(const struct dp_ns_plan *plan, int userns_fd, int *step, int *e
 	if (chdir("/") < 0)
 		FAIL(DP_STEP_PIVOT, DP_NS_X_PIVOT, -errno);
 
+	/* an overlay that cannot be mounted is replaced by the bind after it */
+	bool overlay_ok = false;
 	for (size_t i = 0; i < plan->n_ops; i++) {
-		if ((r = run_op(&plan->ops[i], &have_setattr, userns_fd)) < 0)
+		const struct dp_ns_op *op = &plan->ops[i];
+		if (op->fallback && overlay_ok)
+			continue;
+		r = run_op(op, &have_setattr, userns_fd);
+		overlay_ok = op->kind == DP_NS_OVERLAY && r == 0;
+		if (r < 0 && op->kind != DP_NS_OVERLAY)
 			FAIL(DP_STEP_MOUNT, (int)i, r);
 	}
 

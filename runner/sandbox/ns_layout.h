@@ -7,7 +7,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-enum dp_ns_op_kind { DP_NS_BIND, DP_NS_TMPFS, DP_NS_PROC, DP_NS_SYMLINK, DP_NS_SETATTR, DP_NS_MKNOD };
+enum dp_ns_op_kind { DP_NS_BIND, DP_NS_TMPFS, DP_NS_PROC, DP_NS_SYMLINK, DP_NS_SETATTR, DP_NS_MKNOD,
+		    DP_NS_OVERLAY, /* read-only overlayfs, src: its mount data ("lowerdir=...") */
+		    DP_NS_DETACH };  /* umount2(MNT_DETACH) and rmdir of dst */
 struct dp_ns_op {
 	enum dp_ns_op_kind kind;
 	char *src;               /* bind: "/.oldroot" + host path; symlink: link text; tmpfs: mount data */
@@ -24,6 +26,7 @@ struct dp_ns_op {
 	 * file): the child opens src without following any link and checks it is
 	 * the object the parent checked (src_dev/src_ino), binds from that fd, and
 	 * makes the mount point without following links either. */
+	bool fallback;           /* run only when the overlay op just before it failed */
 	bool checked;
 	dev_t src_dev;
 	ino_t src_ino;

@@ -44,24 +44,17 @@
 #include <unistd.h>
 #include "sandbox/ns_plan.h"
 #include "sandbox/ns_layout.h"
+#include "sandbox/ns_ops.h"
 #include "sandbox/ns_program.h"
 #include "sandbox/ns_source.h"
 #include "sandbox/ns_userns.h"
+#include "base/fileio.h"
 #include "base/fmt.h"
 #include "base/util.h"
 
-#ifndef MOUNT_ATTR_RDONLY
-#define MOUNT_ATTR_RDONLY 0x1
-#define MOUNT_ATTR_NOSUID 0x2
-#define MOUNT_ATTR_NODEV 0x4
-#define MOUNT_ATTR_NOEXEC 0x8
-#endif
-
-#define NS_OLDROOT "/.oldroot"
+#define NS_EMPTY "/.empty" /* the overlays' empty lower layer, detached once they are mounted */
 #define NS_TMP_SIZE (64ull << 20)
 #define NS_SHM_SIZE (64ull << 20)
-/* nosuid, nodev: every bind but the /dev nodes */
-#define NS_HARD (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)
 
 /* Host trees shown read-only at the same path (when they exist). */
 static const char *const ro_trees[] = {
@@ -78,108 +71,6 @@ static const char *const dev_links[][2] = {
  * in the private mount namespace, pivot_root moves the tmpfs to / and the
  * directory's own content is visible again under /.oldroot. */
 static const char *const base_dirs[] = { "/tmp", "/mnt", "/var/tmp", "/media", "/srv", "/opt" };
-
-/* MS_* flags the source mount already has: in a user namespace they are
- * locked, and a bind-remount that drops one fails with EPERM. */
-static unsigned long locked_flags(const char *path)
-{
-	struct statvfs sv;
-	unsigned long f = 0;
-	if (statvfs(path, &sv) < 0)
-		return 0;
-	if (sv.f_flag & ST_RDONLY)
-		f |= MS_RDONLY;
-	if (sv.f_flag & ST_NOSUID)
-		f |= MS_NOSUID;
-	if (sv.f_flag & ST_NODEV)
-		f |= MS_NODEV;
-	if (sv.f_flag & ST_NOEXEC)
-		f |= MS_NOEXEC;
-	if (sv.f_flag & ST_NOATIME)
-		f |= MS_NOATIME;
-	if (sv.f_flag & ST_NODIRATIME)
-		f |= MS_NODIRATIME;
-	if (sv.f_flag & ST_RELATIME)
-		f |= MS_RELATIME;
-	return f;
-}
-
-static struct dp_ns_op *add_op(struct dp_ns_plan *p, enum dp_ns_op_kind kind)
-{
-	if (p->n_ops == p->cap_ops) {
-		size_t cap = p->cap_ops ? 2 * p->cap_ops : 32;
-		struct dp_ns_op *ops = realloc(p->ops, cap * sizeof *ops);
-		if (!ops)
-			return NULL;
-		p->ops = ops;
-		p->cap_ops = cap;
-	}
-	struct dp_ns_op *op = &p->ops[p->n_ops++];
-	memset(op, 0, sizeof *op);
-	op->kind = kind;
-	return op;
-}
-
-/* A bind of host path `host` (resolved) at `dst`; attr/remount from `rw`. */
-static int add_bind(struct dp_ns_plan *p, const char *host, const char *dst, bool rw, bool file,
-		    uint64_t attr, const char *what)
-{
-	struct dp_ns_op *op = add_op(p, DP_NS_BIND);
-	if (!op)
-		return -ENOMEM;
-	op->src = dp_strfmt(NS_OLDROOT "%s", host);
-	op->dst = strdup(dst);
-	op->what = dp_strfmt("%s %s%s%s", what, host, strcmp(host, dst) ? " on " : "",
-			strcmp(host, dst) ? dst : "");
-	if (!op->src || !op->dst || !op->what)
-		return -ENOMEM;
-	if (strlen(op->src) >= PATH_MAX)
-		return -ENAMETOOLONG;
-	op->mflags = MS_BIND | (file ? 0 : MS_REC);
-	op->attr = attr | (rw ? 0 : MOUNT_ATTR_RDONLY);
-	op->recursive = !file;
-	op->file = file;
-	op->remount = locked_flags(host) | (rw ? 0 : MS_RDONLY);
-	if (attr & MOUNT_ATTR_NOSUID)
-		op->remount |= MS_NOSUID;
-	if (attr & MOUNT_ATTR_NODEV)
-		op->remount |= MS_NODEV;
-	if (attr & MOUNT_ATTR_NOEXEC)
-		op->remount |= MS_NOEXEC;
-	return 0;
-}
-
-static int add_tmpfs(struct dp_ns_plan *p, const char *dst, const char *mode, uint64_t size,
-		     unsigned long mflags, const char *what)
-{
-	struct dp_ns_op *op = add_op(p, DP_NS_TMPFS);
-	if (!op)
-		return -ENOMEM;
-	op->src = dp_strfmt("mode=%s,size=%llu", mode, (unsigned long long)size);
-	op->dst = strdup(dst);
-	op->what = dp_strfmt("%s %s", what, dst);
-	op->mflags = mflags;
-	return op->src && op->dst && op->what ? 0 : -ENOMEM;
-}
-
-static int add_symlink(struct dp_ns_plan *p, const char *text, const char *dst)
-{
-	struct dp_ns_op *op = add_op(p, DP_NS_SYMLINK);
-	if (!op)
-		return -ENOMEM;
-	op->src = strdup(text);
-	op->dst = strdup(dst);
-	op->what = dp_strfmt("symlink %s -> %s", dst, text);
-	return op->src && op->dst && op->what ? 0 : -ENOMEM;
-}
-
-static bool is_under(const char *path, const char *tree)
-{
-	size_t n = strlen(tree);
-	if (n == 1 && tree[0] == '/')
-		return true;
-	return strncmp(path, tree, n) == 0 && (path[n] == '/' || path[n] == '\0');
-}
 
 /* A target path inside the box: absolute, no "." or ".." components, not
  * "/" itself; written normalized (no repeated or trailing slash) to out. */
@@ -208,7 +99,7 @@ static int normalize_target(const char *in, char *out, size_t size)
 	if (o == 0)
 		return -EINVAL;
 	out[o] = '\0';
-	if (is_under(out, NS_OLDROOT))
+	if (dp_ns_is_under(out, NS_OLDROOT))
 		return -EINVAL;
 	return 0;
 }
@@ -304,13 +195,51 @@ static bool visible_in_box(const struct dp_ns_plan *p, const char *path)
 	for (size_t i = 0; i < p->n_ops; i++) {
 		const struct dp_ns_op *op = &p->ops[i];
 		if (op->kind == DP_NS_BIND && !op->file &&
-		    strcmp(op->src + strlen(NS_OLDROOT), op->dst) == 0 && is_under(path, op->dst))
+		    strcmp(op->src + strlen(NS_OLDROOT), op->dst) == 0 && dp_ns_is_under(path, op->dst))
 			return true;
 		if (op->kind == DP_NS_SYMLINK && strncmp(op->dst, "/dev/", 5) != 0 &&
-		    is_under(path, op->dst))
+		    dp_ns_is_under(path, op->dst))
 			return true;
 	}
 	return false;
+}
+
+/* Whether a mount point lies strictly below tree (then an overlay, which
+ * shows one filesystem, would hide it: the tree is bound instead). */
+static bool has_submounts(const char *mountinfo, const char *tree)
+{
+	size_t n = strlen(tree);
+	for (const char *l = mountinfo; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
+		const char *f = l;
+		for (int i = 0; i < 4 && f; i++) /* the 5th field is the mount point */
+			f = strchr(f, ' '), f = f ? f + 1 : NULL;
+		if (f && !strncmp(f, tree, n) && f[n] == '/')
+			return true;
+	}
+	return false;
+}
+
+/* A host tree read-only at its own path.  Through a plain bind the box's
+ * flock() and inotify would act on the host's own inodes (locking a host
+ * file against the host, watching host activity); a read-only overlayfs
+ * (two lower layers: the tree and an empty tmpfs) gives the box inodes of
+ * its own over the same content.  The bind stays in the plan as the
+ * fallback, run when the overlay cannot be mounted (no overlayfs, a user
+ * namespace before 5.11). */
+static int view_tree(struct dp_ns_plan *p, const char *tree, bool overlay)
+{
+	int r;
+	if (overlay) {
+		struct dp_ns_op *op = dp_ns_add_op(p, DP_NS_OVERLAY);
+		if (!op || !(op->src = dp_strfmt("lowerdir=" NS_OLDROOT "%s:" NS_EMPTY, tree)) ||
+		    !(op->dst = strdup(tree)) || !(op->what = dp_strfmt("read-only overlay of %s", tree)))
+			return -ENOMEM;
+		op->mflags = MS_RDONLY | MS_NOSUID | MS_NODEV;
+	}
+	if ((r = dp_ns_add_bind(p, tree, tree, false, false, NS_HARD, "read-only bind of")) < 0)
+		return r;
+	p->ops[p->n_ops - 1].fallback = overlay;
+	return 0;
 }
 
 /* Host trees read-only at their own path; top-level symlinks (merged usr)
@@ -318,9 +247,14 @@ static bool visible_in_box(const struct dp_ns_plan *p, const char *path)
 static int view_host_trees(struct dp_ns_plan *p)
 {
 	char buf[PATH_MAX];
-	int r;
+	char *mountinfo = NULL;
+	size_t len = 0;
+	int r = 0;
 
-	for (size_t i = 0; i < DP_ARRAY_SIZE(ro_trees); i++) {
+	(void)dp_read_file("/proc/self/mountinfo", 1 << 20, &mountinfo, &len);
+	r = dp_ns_add_tmpfs(p, NS_EMPTY, "0555", 4096, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			    "empty overlay layer");
+	for (size_t i = 0; r == 0 && i < DP_ARRAY_SIZE(ro_trees); i++) {
 		struct stat st;
 		if (lstat(ro_trees[i], &st) < 0)
 			continue;
@@ -329,21 +263,22 @@ static int view_host_trees(struct dp_ns_plan *p)
 			if (n <= 0)
 				continue;
 			buf[n] = '\0';
-			r = add_symlink(p, buf, ro_trees[i]);
+			r = dp_ns_add_symlink(p, buf, ro_trees[i]);
 		} else if (S_ISDIR(st.st_mode)) {
-			r = add_bind(p, ro_trees[i], ro_trees[i], false, false, NS_HARD, "read-only bind of");
-		} else {
-			continue;
+			r = view_tree(p, ro_trees[i], mountinfo && !has_submounts(mountinfo, ro_trees[i]));
 		}
-		if (r < 0)
-			return r;
 	}
-	return 0;
+	free(mountinfo);
+	struct dp_ns_op *op = r == 0 ? dp_ns_add_op(p, DP_NS_DETACH) : NULL;
+	if (r == 0 && (!op || !(op->dst = strdup(NS_EMPTY)) ||
+		       !(op->what = strdup("detaching the empty overlay layer"))))
+		r = -ENOMEM;
+	return r;
 }
 
 static int view_proc(struct dp_ns_plan *p)
 {
-	struct dp_ns_op *op = add_op(p, DP_NS_PROC);
+	struct dp_ns_op *op = dp_ns_add_op(p, DP_NS_PROC);
 	if (!op || !(op->dst = strdup("/proc")) || !(op->what = strdup("proc on /proc")))
 		return -ENOMEM;
 	op->mflags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
@@ -355,7 +290,7 @@ static int view_dev(struct dp_ns_plan *p)
 {
 	int r;
 
-	if ((r = add_tmpfs(p, "/dev", "0755", 64 << 10, MS_NOSUID | MS_NOEXEC, "tmpfs")) < 0)
+	if ((r = dp_ns_add_tmpfs(p, "/dev", "0755", 64 << 10, MS_NOSUID | MS_NOEXEC, "tmpfs")) < 0)
 		return r;
 	for (size_t i = 0; i < DP_ARRAY_SIZE(dev_nodes); i++) {
 		char host[64];
@@ -367,7 +302,7 @@ static int view_dev(struct dp_ns_plan *p)
 		if (!p->userns) {
 			/* as root: a node of our own, one syscall instead of an
 			 * empty file and a bind mount */
-			if (!(op = add_op(p, DP_NS_MKNOD)) || !(op->dst = strdup(host)) ||
+			if (!(op = dp_ns_add_op(p, DP_NS_MKNOD)) || !(op->dst = strdup(host)) ||
 			    !(op->what = dp_strfmt("device node %s", host)))
 				return -ENOMEM;
 			op->mode = S_IFCHR | (st.st_mode & 07777);
@@ -377,14 +312,14 @@ static int view_dev(struct dp_ns_plan *p)
 		/* a user namespace may not mknod: bind the host's node.  No
 		 * attributes: a character device cannot be executed or be
 		 * setuid, and read-only would not stop writes to it anyway */
-		if ((r = add_bind(p, host, host, true, true, 0, "bind of device")) < 0)
+		if ((r = dp_ns_add_bind(p, host, host, true, true, 0, "bind of device")) < 0)
 			return r;
 	}
 	for (size_t i = 0; i < DP_ARRAY_SIZE(dev_links); i++) {
-		if ((r = add_symlink(p, dev_links[i][1], dev_links[i][0])) < 0)
+		if ((r = dp_ns_add_symlink(p, dev_links[i][1], dev_links[i][0])) < 0)
 			return r;
 	}
-	return add_tmpfs(p, "/dev/shm", "1777", NS_SHM_SIZE, MS_NOSUID | MS_NODEV | MS_NOEXEC, "tmpfs");
+	return dp_ns_add_tmpfs(p, "/dev/shm", "1777", NS_SHM_SIZE, MS_NOSUID | MS_NODEV | MS_NOEXEC, "tmpfs");
 }
 
 /* The workdir and opt->mounts, parents first; the cwd is the workdir, else /tmp. */
@@ -399,9 +334,9 @@ static int view_user_mounts(struct dp_ns_plan *p, const struct dp_options *opt, 
 	for (size_t i = 0; r >= 0 && i < n_um; i++) {
 		const struct user_mount *u = &um[i];
 		if (!u->source[0])
-			r = add_tmpfs(p, u->target, "1777", u->size, MS_NOSUID | MS_NODEV, "tmpfs");
+			r = dp_ns_add_tmpfs(p, u->target, "1777", u->size, MS_NOSUID | MS_NODEV, "tmpfs");
 		else
-			r = add_bind(p, u->source, u->target, u->writable, u->file, NS_HARD,
+			r = dp_ns_add_bind(p, u->source, u->target, u->writable, u->file, NS_HARD,
 				     u->workdir ? "workdir bind of"
 				     : u->writable ? "read-write bind of" : "read-only bind of");
 		if (r < 0)
@@ -430,7 +365,7 @@ static int view_user_mounts(struct dp_ns_plan *p, const struct dp_options *opt, 
 static int add_checked_file(struct dp_ns_plan *p, const char *real, const char *dst,
 			    const struct stat *st)
 {
-	int r = add_bind(p, real, dst, false, true, NS_HARD, "program file");
+	int r = dp_ns_add_bind(p, real, dst, false, true, NS_HARD, "program file");
 	if (r < 0)
 		return r;
 	struct dp_ns_op *op = &p->ops[p->n_ops - 1];
@@ -466,7 +401,7 @@ static int view_program(struct dp_ns_plan *p, const struct dp_options *opt, char
  * tmpfs read-only, nothing new can be created in it */
 static int view_dev_readonly(struct dp_ns_plan *p)
 {
-	struct dp_ns_op *op = add_op(p, DP_NS_SETATTR);
+	struct dp_ns_op *op = dp_ns_add_op(p, DP_NS_SETATTR);
 	if (!op || !(op->dst = strdup("/dev")) || !(op->what = strdup("read-only remount of /dev")))
 		return -ENOMEM;
 	op->attr = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC;
@@ -488,7 +423,7 @@ static int mark_host_targets(struct dp_ns_plan *p, char *err, size_t errlen)
 		for (size_t j = 0; j < i; j++) {
 			const struct dp_ns_op *c = &p->ops[j];
 			if ((c->kind == DP_NS_BIND || c->kind == DP_NS_TMPFS) && !c->file &&
-			    is_under(op->dst, c->dst) && (!cover || strlen(c->dst) >= strlen(cover->dst)))
+			    dp_ns_is_under(op->dst, c->dst) && (!cover || strlen(c->dst) >= strlen(cover->dst)))
 				cover = c;
 		}
 		if (op->kind == DP_NS_TMPFS && !cover)
@@ -519,7 +454,7 @@ static int build_view(struct dp_ns_plan *p, const struct dp_options *opt, char *
 
 	if ((r = view_host_trees(p)) < 0 || (r = view_proc(p)) < 0 || (r = view_dev(p)) < 0)
 		return r;
-	if ((r = add_tmpfs(p, "/tmp", "1777", NS_TMP_SIZE, MS_NOSUID | MS_NODEV, "private tmpfs")) < 0)
+	if ((r = dp_ns_add_tmpfs(p, "/tmp", "1777", NS_TMP_SIZE, MS_NOSUID | MS_NODEV, "private tmpfs")) < 0)
 		return r;
 	if ((r = view_user_mounts(p, opt, err, errlen)) < 0)
 		return r;
