@@ -17,7 +17,9 @@
  *
  * Order, fixed:
  *   0. start the network helper (see below), set umask 0 (nodes and mount
- *      points get exactly the planned modes; restored afterwards);
+ *      points get exactly the planned modes; restored afterwards); when the
+ *      workdir is idmapped, make its user namespace (child/ns_mount.c: a
+ *      helper whose maps init writes through the host's /proc);
  *   1. unshare the mount, IPC and UTS namespaces (plan->unshare_flags);
  *   2. make every mount private (MS_REC|MS_PRIVATE on /): nothing we mount
  *      propagates to the host, and pivot_root refuses shared mounts;
@@ -26,8 +28,10 @@
  *   4. pivot_root(base, base/.oldroot): the tmpfs becomes /, the host's
  *      tree stays reachable under /.oldroot (including what base covered,
  *      e.g. the host's /tmp, so a program in /tmp/x can still be bound);
- *   5. run plan->ops in order: each makes its mount point (parents as empty
- *      directories in whatever is writable), mounts (or mknods), then adds
+ *   5. run plan->ops in order: the caller's paths (op->checked) through
+ *      child/ns_mount.c (no link followed, the source re-checked, bound from
+ *      its fd, no mount point in a host directory); the others make their
+ *      mount point in the box's own tmpfs, mount (or mknod), then add
  *      attributes with one recursive mount_setattr() (read-only, nosuid,
  *      nodev) -- adding flags never trips over flags locked by a user
  *      namespace; kernels without mount_setattr get a bind-remount that
@@ -218,7 +222,12 @@ static int loopback_up(void)
  * when a syscall fails, errno (the tasks share the thread pointer) -- init
  * then reports the helper's failure, so a clobbered errno there is moot.
  * Being init's child it is PID 2 for a moment; the program is forked with
- * that PID again (child.c) once the helper is reaped. */
+ * that PID again (child.c) once the helper is reaped.  As real root the
+ * helper is cloned into a user namespace of its own (CLONE_NEWUSER: full
+ * capabilities there, no mapping needed), so the network namespace is owned
+ * by it and the kernel's uevent broadcast, which goes to namespaces owned by
+ * the initial user namespace, never reaches the box; init, root of the
+ * parent namespace, may still setns() into it. */
 #define NET_HELPER_STACK (64 << 10)
 static char net_helper_stack[NET_HELPER_STACK] __attribute__((aligned(64)));
 

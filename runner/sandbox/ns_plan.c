@@ -8,9 +8,12 @@
  *
  * The view, in the order the child builds it (parents before children):
  *   /                   tmpfs, 0755, read-only once built
- *   /usr /etc           read-only recursive binds (also /bin /sbin /lib* when
- *                       they are directories; recreated as symlinks when they
- *                       are symlinks, as on merged-usr systems)
+ *   /usr /etc           read-only overlayfs over the host tree (also /bin /sbin
+ *                       /lib* when they are directories; recreated as symlinks
+ *                       when they are symlinks, as on merged-usr systems), so
+ *                       the box's flock/inotify act on inodes of its own; a
+ *                       read-only recursive bind where the tree has submounts
+ *                       or overlayfs cannot be mounted
  *   /proc               a fresh proc of the box's PID namespace (no hidepid:
  *                       only the box's own processes are in it anyway, and
  *                       subset=pid would break /proc/meminfo, /proc/cpuinfo)
@@ -21,7 +24,11 @@
  *   /tmp                private tmpfs, 1777, 64 MiB; the cwd without workdir
  *   workdir, mounts     opt->workdir bound read-write at its own path and
  *                       opt->mounts (bind ro/rw at any target, or tmpfs 1777),
- *                       sorted by depth so a parent target comes first
+ *                       sorted by depth so a parent target comes first; every
+ *                       source opened without links (ns_source.c) and checked
+ *                       again by init, no mount point made in a bound host
+ *                       directory; as root the workdir is idmapped (its
+ *                       owner's ids on disk are the box uid's in the box)
  *   the program         when its file is not inside a tree above, that file
  *                       alone, read-only, at its own path (and at the path
  *                       it was named by, when that was a symlink)
@@ -30,6 +37,9 @@
  *
  * Rootless (no CAP_SYS_ADMIN): a user namespace too, mapping only the
  * caller's uid and gid to themselves (bubblewrap's default), setgroups denied.
+ * As root the network namespace gets a user namespace of its own (no
+ * mapping needed): the kernel sends host uevents only to network namespaces
+ * owned by the initial user namespace.
  */
 #define _GNU_SOURCE
 #include <errno.h>

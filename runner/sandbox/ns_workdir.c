@@ -207,8 +207,9 @@ out:
  * changes the mode's group bits). */
 static void restore_dir(struct dp_workdir *wd)
 {
-	char now[4096];
-	ssize_t n = flistxattr(wd->fd, now, sizeof now);
+	ssize_t n = flistxattr(wd->fd, NULL, 0);
+	char *now = n > 0 && n <= (ssize_t)XATTR_MAX ? malloc((size_t)n) : NULL;
+	n = now ? flistxattr(wd->fd, now, (size_t)n) : -1;
 	for (ssize_t o = 0; n > 0 && o < n; o += (ssize_t)strlen(now + o) + 1) {
 		bool kept = false;
 		for (ssize_t k = 0; k < wd->names_len && !kept; k += (ssize_t)strlen(wd->names + k) + 1)
@@ -216,6 +217,7 @@ static void restore_dir(struct dp_workdir *wd)
 		if (!kept)
 			(void)!fremovexattr(wd->fd, now + o);
 	}
+	free(now);
 	size_t i = 0;
 	for (ssize_t o = 0; o < wd->names_len; o += (ssize_t)strlen(wd->names + o) + 1, i++) {
 		char cur[1024];
