@@ -9,11 +9,11 @@
 #include <criterion/criterion.h>
 #include <poll.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/xattr.h>
 #include "testutil.h"
 
-#define OWNER 1234
-#define GROUP 2345
+static unsigned OWNER = 1234, GROUP = 2345; /* of the test's --dir */
 
 static void need_root(void)
 {
@@ -102,6 +102,25 @@ Test(dir_ownership, setid_devices_caps_and_dir_attrs_do_not_survive)
 	cr_expect(strstr(r.out, "mknod: EPERM"), "%s", r.out);
 	cr_expect(strstr(r.out, "setcap: EPERM"), "%s", r.out);
 	/* the rest the box may do inside; none of it may be left on the host */
+	cr_expect(strstr(r.out, "chmod 04755: OK"), "%s", r.out);
+	cr_expect_geq(check_tree(dir), 3);
+	check_dir_itself(dir);
+	rm_tree(dir);
+}
+
+/* A directory of root's is lent to the box uid rather than idmapped (a
+ * set-uid file would be set-uid root meanwhile); afterwards the same holds. */
+Test(dir_ownership, root_owned_dir_comes_back_to_root)
+{
+	need_root();
+	OWNER = 0;
+	GROUP = 0;
+	char dir[64], opt[100];
+	make_dir(dir, sizeof dir, "rootdir");
+	snprintf(opt, sizeof opt, "--dir=%s", dir);
+	struct tu_run r;
+	const char *args[] = { opt, "--", tu_prog("dir_setid"), NULL };
+	cr_assert_eq(run_cli(&r, args), 0, "rc %d: %s", r.rc, r.err);
 	cr_expect(strstr(r.out, "chmod 04755: OK"), "%s", r.out);
 	cr_expect_geq(check_tree(dir), 3);
 	check_dir_itself(dir);
@@ -204,6 +223,57 @@ Test(dir_ownership, concurrent_runs_on_one_dir_leave_it_to_its_owner)
 	check_tree(dir);
 	check_dir_itself(dir);
 	rm_tree(dir);
+}
+
+/* Through the idmapped mount the owner owns what the box makes at once (a
+ * runner killed mid-run leaves nothing to a box uid). */
+Test(dir_ownership, files_belong_to_the_owner_while_the_run_lasts)
+{
+	need_root();
+	char dir[64], opt[100], buf[4096], file[100];
+	make_dir(dir, sizeof dir, "during");
+	snprintf(opt, sizeof opt, "--dir=%s", dir);
+	snprintf(file, sizeof file, "%s/during", dir);
+	int fd;
+	const char *slow[] = { opt, "--", "/bin/sh", "-c", "touch during; echo started; sleep 1", NULL };
+	pid_t pid = spawn_bg(slow, &fd);
+	cr_assert(wait_for(fd, "started", buf, sizeof buf), "%s", buf);
+	struct stat st, dst;
+	cr_assert_eq(stat(file, &st), 0);
+	cr_assert_eq(stat(dir, &dst), 0);
+	cr_expect_eq(st.st_uid, OWNER, "a file the box made is owned by %u during the run", st.st_uid);
+	cr_expect_eq(dst.st_uid, OWNER, "--dir is owned by %u during the run", dst.st_uid);
+	cr_expect_eq(finish_bg(pid, fd, buf, sizeof buf), 0, "%s", buf);
+	check_dir_itself(dir);
+	rm_tree(dir);
+}
+
+/* A filesystem without idmapped mounts (ramfs): the directory is lent to
+ * the box uid for the run and the repair gives everything back. */
+Test(dir_ownership, without_idmapped_mounts_the_dir_is_lent_and_repaired)
+{
+	need_root();
+	char mnt[64], dir[100], opt[120];
+	snprintf(mnt, sizeof mnt, "/tmp/dptest-ramfs.XXXXXX");
+	cr_assert(mkdtemp(mnt));
+	if (mount("none", mnt, "ramfs", 0, NULL) < 0) {
+		rmdir(mnt);
+		cr_skip_test("no ramfs: %s", strerror(errno));
+	}
+	snprintf(dir, sizeof dir, "%s/w", mnt);
+	cr_assert_eq(mkdir(dir, 0750), 0);
+	cr_assert_eq(chown(dir, OWNER, GROUP), 0);
+	snprintf(opt, sizeof opt, "--dir=%s", dir);
+	struct tu_run r;
+	const char *args[] = { opt, "--", "/bin/sh", "-c", "touch f && chmod 4755 f && mkdir d && touch d/g", NULL };
+	cr_expect_eq(run_cli(&r, args), 0, "rc %d: %s", r.rc, r.err);
+	cr_expect_eq(check_tree(dir), 3);
+	struct stat st;
+	cr_assert_eq(stat(dir, &st), 0);
+	cr_expect_eq(st.st_uid, OWNER);
+	cr_expect_eq(st.st_mode & 07777, 0750);
+	cr_assert_eq(umount(mnt), 0);
+	rmdir(mnt);
 }
 
 /* A root-only directory the box must never get. */

@@ -180,7 +180,10 @@ static int prepare_workdir(struct dp_proc *p, const struct dp_options *opt, bool
 	dp_workdir_run_as(wd, as_root ? pl->uid : geteuid(), as_root ? pl->gid : getegid(), first, count);
 	if (!as_root)
 		return 0;
-	if (p->ns) {
+	/* a directory of root's (or of group 0) is lent instead: through the
+	 * mapping a file the box makes set-uid would be set-uid root on the host
+	 * until the repair after the run; lent, it is the box uid's meanwhile */
+	if (p->ns && owner != 0 && group != 0) {
 		dp_ns_plan_idmap_workdir(p->ns, pl->uid, pl->gid);
 	} else if ((r = dp_workdir_lend(wd)) < 0) {
 		dp_proc_fail(p, "workdir %s: lending it to uid %u: %s", pl->workdir, (unsigned)pl->uid,

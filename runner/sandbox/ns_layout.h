@@ -39,7 +39,7 @@ struct dp_ns_op {
 /* Special values of *extra for steps that are not ops[] entries. */
 enum { DP_NS_X_PRIVATE = -1, DP_NS_X_ROOT = -2, DP_NS_X_PIVOT = -3, DP_NS_X_DETACH = -4,
        DP_NS_X_ROOT_RO = -5, DP_NS_X_CHDIR = -6, DP_NS_X_LO = -7, DP_NS_X_HOSTNAME = -8,
-       DP_NS_X_NETNS = -9, DP_NS_X_IDMAP = -10 };
+       DP_NS_X_NETNS = -9 };
 struct dp_ns_plan {
 	unsigned long clone_flags;  /* for the runner's clone3: CLONE_NEWPID (| CLONE_NEWUSER) */
 	unsigned long unshare_flags; /* what init unshares: CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS */

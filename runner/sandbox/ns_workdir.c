@@ -6,7 +6,9 @@
  * child/ns_mount.c) shows the owner's files as the box uid's and stores the
  * box uid's new files as the owner's, nosuid and nodev.  What a mount cannot
  * do is done here, around the run, on the directory fd opened once without
- * following links:
+ * following links (where there is no idmapped mount -- core mode, a
+ * filesystem or kernel without them, a directory of root's -- the directory
+ * is lent to the box uid instead, and the same repair takes it back):
  *  - the lock: flock(LOCK_EX | LOCK_NB) on that fd for the whole run, so a
  *    second run on the same directory is refused instead of restoring the
  *    first run's changes as "the original";

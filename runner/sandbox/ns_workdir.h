@@ -18,8 +18,9 @@ void dp_workdir_id(const struct dp_workdir *wd, dev_t *dev, ino_t *ino, uid_t *u
 /* The ids the program runs as (files they own are handed to the owner after
  * the run), and the box uid range whose leftovers are handed over too. */
 void dp_workdir_run_as(struct dp_workdir *wd, uid_t uid, gid_t gid, uid_t box_first, unsigned box_count);
-/* Core mode as root: the directory itself is lent to the run's uid (chown),
- * as there is no mount namespace for an idmapped mount.  0 or -errno. */
+/* As root where no idmapped mount is used (core mode: no mount namespace; a
+ * directory of uid or gid 0): the directory itself is lent to the run's
+ * uid (chown) until dp_workdir_close.  0 or -errno. */
 int dp_workdir_lend(struct dp_workdir *wd);
 /* After the run (every process of it gone): regular files lose set-uid and
  * set-gid bits, entries owned by the run's or a box uid go to the owner,
