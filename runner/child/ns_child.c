@@ -17,7 +17,9 @@
  *
  * Order, fixed:
  *   0. start the network helper (see below), set umask 0 (nodes and mount
- *      points get exactly the planned modes; restored afterwards);
+ *      points get exactly the planned modes; restored afterwards); when the
+ *      workdir is idmapped, make its user namespace (child/ns_mount.c: a
+ *      helper whose maps init writes through the host's /proc);
  *   1. unshare the mount, IPC and UTS namespaces (plan->unshare_flags);
  *   2. make every mount private (MS_REC|MS_PRIVATE on /): nothing we mount
  *      propagates to the host, and pivot_root refuses shared mounts;
@@ -26,8 +28,10 @@
  *   4. pivot_root(base, base/.oldroot): the tmpfs becomes /, the host's
  *      tree stays reachable under /.oldroot (including what base covered,
  *      e.g. the host's /tmp, so a program in /tmp/x can still be bound);
- *   5. run plan->ops in order: each makes its mount point (parents as empty
- *      directories in whatever is writable), mounts (or mknods), then adds
+ *   5. run plan->ops in order: the caller's paths (op->checked) through
+ *      child/ns_mount.c (no link followed, the source re-checked, bound from
+ *      its fd, no mount point in a host directory); the others make their
+ *      mount point in the box's own tmpfs, mount (or mknod), then add
  *      attributes with one recursive mount_setattr() (read-only, nosuid,
  *      nodev) -- adding flags never trips over flags locked by a user
  *      namespace; kernels without mount_setattr get a bind-remount that
@@ -56,6 +60,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "child/child.h"
+#include "child/ns_mount.h"
 #include "sandbox/ns_layout.h"
 
 #ifndef AT_RECURSIVE
@@ -136,10 +141,23 @@ static int make_mount_point(const char *path, enum mp_kind kind, const char *lin
 	return 0;
 }
 
-static int run_op(const struct dp_ns_op *op, int *have_setattr)
+static int run_op(const struct dp_ns_op *op, int *have_setattr, int userns_fd)
 {
 	int r;
+	bool idmapped;
+	if (op->checked)
+		return dp_ns_checked_mount(op, userns_fd, &idmapped);
 	switch (op->kind) {
+	case DP_NS_OVERLAY:
+		if ((r = make_mount_point(op->dst, MP_DIR, NULL)) < 0)
+			return r;
+		if (mount("overlay", op->dst, "overlay", op->mflags, op->src) < 0)
+			return -errno;
+		return 0;
+	case DP_NS_DETACH:
+		if (umount2(op->dst, MNT_DETACH) < 0 || rmdir(op->dst) < 0)
+			return -errno;
+		return 0;
 	case DP_NS_SYMLINK:
 		return make_mount_point(op->dst, MP_SYMLINK, op->src);
 	case DP_NS_SETATTR:
@@ -204,7 +222,12 @@ static int loopback_up(void)
  * when a syscall fails, errno (the tasks share the thread pointer) -- init
  * then reports the helper's failure, so a clobbered errno there is moot.
  * Being init's child it is PID 2 for a moment; the program is forked with
- * that PID again (child.c) once the helper is reaped. */
+ * that PID again (child.c) once the helper is reaped.  As real root the
+ * helper is cloned into a user namespace of its own (CLONE_NEWUSER: full
+ * capabilities there, no mapping needed), so the network namespace is owned
+ * by it and the kernel's uevent broadcast, which goes to namespaces owned by
+ * the initial user namespace, never reaches the box; init, root of the
+ * parent namespace, may still setns() into it. */
 #define NET_HELPER_STACK (64 << 10)
 static char net_helper_stack[NET_HELPER_STACK] __attribute__((aligned(64)));
 
@@ -257,7 +280,7 @@ static int net_helper_main(void *arg)
 
 /* Starts the helper; 0 when it runs, <0 when init must make the namespace
  * itself (no /proc on the host, clone refused). */
-static int net_helper_start(struct net_helper *h)
+static int net_helper_start(struct net_helper *h, bool own_userns)
 {
 	h->ns_fd = -1;
 	h->err = 0;
@@ -265,8 +288,16 @@ static int net_helper_start(struct net_helper *h)
 	h->proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (h->proc_fd < 0)
 		return -errno;
-	h->pid = clone(net_helper_main, net_helper_stack + sizeof net_helper_stack,
-		       CLONE_VM | CLONE_FILES | SIGCHLD, h);
+	/* as root the namespace gets a user namespace of its own: the kernel
+	 * broadcasts device events (uevents) only to network namespaces owned
+	 * by the initial one.  Where user namespaces are off, without it. */
+	h->pid = -1;
+	if (own_userns)
+		h->pid = clone(net_helper_main, net_helper_stack + sizeof net_helper_stack,
+			       CLONE_NEWUSER | CLONE_VM | CLONE_FILES | SIGCHLD, h);
+	if (h->pid < 0)
+		h->pid = clone(net_helper_main, net_helper_stack + sizeof net_helper_stack,
+			       CLONE_VM | CLONE_FILES | SIGCHLD, h);
 	if (h->pid < 0) {
 		int e = errno;
 		close(h->proc_fd);
@@ -304,7 +335,7 @@ static int net_helper_join(struct net_helper *h, int *extra)
 
 /* Everything but the network namespace: the mount, IPC and UTS namespaces,
  * the filesystem view, the working directory and the hostname. */
-static int build(const struct dp_ns_plan *plan, int *step, int *extra)
+static int build(const struct dp_ns_plan *plan, int userns_fd, int *step, int *extra)
 {
 	int have_setattr = 1;
 	int r;
@@ -322,12 +353,31 @@ static int build(const struct dp_ns_plan *plan, int *step, int *extra)
 	if (chdir("/") < 0)
 		FAIL(DP_STEP_PIVOT, DP_NS_X_PIVOT, -errno);
 
+	/* an overlay that cannot be mounted is replaced by the bind after it */
+	bool overlay_ok = false;
 	for (size_t i = 0; i < plan->n_ops; i++) {
-		if ((r = run_op(&plan->ops[i], &have_setattr)) < 0)
+		const struct dp_ns_op *op = &plan->ops[i];
+		if (op->fallback && overlay_ok)
+			continue;
+		r = run_op(op, &have_setattr, userns_fd);
+		overlay_ok = op->kind == DP_NS_OVERLAY && r == 0;
+		if (r < 0 && op->kind != DP_NS_OVERLAY)
 			FAIL(DP_STEP_MOUNT, (int)i, r);
 	}
 
 	return 0;
+}
+
+/* The workdir's idmapping needs a user namespace, made while the host's
+ * /proc is still at /proc; -1 when no op asks for one, or it cannot be had
+ * (then the workdir is lent instead: child/ns_mount.c). */
+static int idmap_userns(const struct dp_ns_plan *plan)
+{
+	int fd = -1;
+	for (size_t i = 0; i < plan->n_ops; i++)
+		if (plan->ops[i].idmap && dp_ns_idmap_userns(&plan->ops[i], &fd) == 0)
+			return fd;
+	return -1;
 }
 
 /* The host's tree leaves, the root turns read-only, then cwd and hostname. */
@@ -358,10 +408,13 @@ int dp_ns_child_setup(const struct dp_ns_plan *plan, int *step, int *extra)
 	*extra = 0;
 	/* first, so that the namespace is made while init mounts */
 	if (plan->netns)
-		helper = net_helper_start(&net) == 0;
+		helper = net_helper_start(&net, plan->netns_own_userns) == 0;
 	/* device nodes get exactly the host's permissions */
 	mode_t old_umask = umask(0);
-	r = build(plan, step, extra);
+	int userns_fd = idmap_userns(plan);
+	r = build(plan, userns_fd, step, extra);
+	if (userns_fd >= 0)
+		close(userns_fd);
 	umask(old_umask);
 	if (r == 0)
 		r = finish(plan, step, extra);

@@ -4,6 +4,7 @@
  * the exec slot the filter names, and buffers the child fills without malloc. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/sched.h>
@@ -19,6 +20,7 @@
 #include "base/strv.h"
 #include "sandbox/box.h"
 #include "sandbox/ns_plan.h"
+#include "sandbox/ns_workdir.h"
 #include "sandbox/rlimits.h"
 #include "seccomp/seccomp.h"
 
@@ -145,6 +147,51 @@ static int prepare_isolation(struct dp_proc *p, const struct dp_options *opt)
 	return 0;
 }
 
+/* The workdir, opened without links and locked for the run, must be the one
+ * the plan checked; as root it is shown to the program through an idmapped
+ * mount (isolated) or lent to its uid (core mode), and given back by
+ * dp_workdir_close in dp_destroy.  0 with p->out.failed_setup when refused. */
+static int prepare_workdir(struct dp_proc *p, const struct dp_options *opt, bool as_root)
+{
+	struct dp_child_plan *pl = &p->plan;
+	char err[700];
+	dev_t dev, pdev;
+	ino_t ino, pino;
+	uid_t owner;
+	gid_t group;
+
+	if (!pl->workdir)
+		return 0;
+	int r = dp_workdir_open(pl->workdir, &p->copy.workdir_state, err, sizeof err);
+	if (r < 0) {
+		if (r == -ENOMEM)
+			return r;
+		dp_proc_fail(p, "%s", err);
+		return 0;
+	}
+	struct dp_workdir *wd = p->copy.workdir_state;
+	dp_workdir_id(wd, &dev, &ino, &owner, &group);
+	if (p->ns && (dp_ns_plan_workdir_id(p->ns, &pdev, &pino) < 0 || pdev != dev || pino != ino)) {
+		dp_proc_fail(p, "workdir %s: replaced while the run was being prepared", pl->workdir);
+		return 0;
+	}
+	uid_t first = opt->box_first ? opt->box_first : DP_DEFAULT_UID;
+	unsigned count = p->box ? (unsigned)(opt->box_count > 0 ? opt->box_count : DP_DEFAULT_BOXES) : 0;
+	dp_workdir_run_as(wd, as_root ? pl->uid : geteuid(), as_root ? pl->gid : getegid(), first, count);
+	if (!as_root)
+		return 0;
+	/* a directory of root's (or of group 0) is lent instead: through the
+	 * mapping a file the box makes set-uid would be set-uid root on the host
+	 * until the repair after the run; lent, it is the box uid's meanwhile */
+	if (p->ns && owner != 0 && group != 0) {
+		dp_ns_plan_idmap_workdir(p->ns, pl->uid, pl->gid);
+	} else if ((r = dp_workdir_lend(wd)) < 0) {
+		dp_proc_fail(p, "workdir %s: lending it to uid %u: %s", pl->workdir, (unsigned)pl->uid,
+			     strerror(-r));
+	}
+	return 0;
+}
+
 /* As root without a user namespace the program runs as a uid of its own: the
  * caller's, or a box uid locked for this run.  0 with p->out.failed_setup when
  * every box id is busy. */
@@ -154,7 +201,7 @@ static int prepare_identity(struct dp_proc *p, const struct dp_options *opt)
 	bool userns = p->ns && (dp_ns_clone_flags(p->ns) & CLONE_NEWUSER);
 
 	if (geteuid() != 0 || userns)
-		return 0;
+		return prepare_workdir(p, opt, false);
 	pl->switch_uid = true;
 	if (opt->uid) {
 		pl->uid = opt->uid;
@@ -174,15 +221,7 @@ static int prepare_identity(struct dp_proc *p, const struct dp_options *opt)
 		pl->uid = first + (uid_t)p->box->id;
 		pl->gid = (gid_t)pl->uid;
 	}
-	/* the program must be able to write its working directory */
-	struct stat sb;
-	if (pl->workdir && stat(pl->workdir, &sb) == 0 && sb.st_uid != pl->uid) {
-		p->copy.workdir_uid = sb.st_uid;
-		p->copy.workdir_gid = sb.st_gid;
-		if (chown(pl->workdir, pl->uid, pl->gid) == 0)
-			p->copy.workdir_chowned = 1;
-	}
-	return 0;
+	return prepare_workdir(p, opt, true);
 }
 
 /* The filter's exec slot and the buffers the child receives the filter and

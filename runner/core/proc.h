@@ -65,15 +65,15 @@ struct dp_outcome {
 	char message[512];
 };
 
-/* The caller's strings, copied (prepare.c), and the workdir owner to restore. */
+struct dp_workdir;
+
+/* The caller's strings, copied (prepare.c), and the workdir, given back after the run. */
 struct dp_copies {
 	char *exec_path;
 	char **argv;
 	char **envp;
 	char *workdir;
-	uid_t workdir_uid;          /* owner restored after the run when we chowned the workdir */
-	gid_t workdir_gid;
-	int workdir_chowned;
+	struct dp_workdir *workdir_state; /* sandbox/ns_workdir.c: locked, recorded, repaired in dp_destroy */
 };
 
 struct dp_proc {

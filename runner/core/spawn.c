@@ -25,6 +25,7 @@
 #include "sandbox/box.h"
 #include "sandbox/cgroup.h"
 #include "sandbox/ns_plan.h"
+#include "sandbox/ns_workdir.h"
 #include "seccomp/seccomp.h"
 
 #define SPAWN_TIMEOUT_MS 20000 /* a child stuck in set-up (e.g. a hung mount) is an XX, not a hang */
@@ -280,8 +281,7 @@ void dp_destroy(struct dp_proc *p)
 	close_fd(&p->listener_fd);
 	dp_cgroup_destroy(p->cg);
 	dp_ns_plan_destroy(p->ns);
-	if (p->copy.workdir_chowned)
-		(void)!chown(p->plan.workdir, p->copy.workdir_uid, p->copy.workdir_gid);
+	dp_workdir_close(p->copy.workdir_state); /* the box is gone: give the directory back */
 	if (p->box) {
 		dp_box_release(p->box);
 		free(p->box);

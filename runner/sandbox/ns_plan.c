@@ -8,9 +8,12 @@
  *
  * The view, in the order the child builds it (parents before children):
  *   /                   tmpfs, 0755, read-only once built
- *   /usr /etc           read-only recursive binds (also /bin /sbin /lib* when
- *                       they are directories; recreated as symlinks when they
- *                       are symlinks, as on merged-usr systems)
+ *   /usr /etc           read-only overlayfs over the host tree (also /bin /sbin
+ *                       /lib* when they are directories; recreated as symlinks
+ *                       when they are symlinks, as on merged-usr systems), so
+ *                       the box's flock/inotify act on inodes of its own; a
+ *                       read-only recursive bind where the tree has submounts
+ *                       or overlayfs cannot be mounted
  *   /proc               a fresh proc of the box's PID namespace (no hidepid:
  *                       only the box's own processes are in it anyway, and
  *                       subset=pid would break /proc/meminfo, /proc/cpuinfo)
@@ -21,7 +24,11 @@
  *   /tmp                private tmpfs, 1777, 64 MiB; the cwd without workdir
  *   workdir, mounts     opt->workdir bound read-write at its own path and
  *                       opt->mounts (bind ro/rw at any target, or tmpfs 1777),
- *                       sorted by depth so a parent target comes first
+ *                       sorted by depth so a parent target comes first; every
+ *                       source opened without links (ns_source.c) and checked
+ *                       again by init, no mount point made in a bound host
+ *                       directory; as root the workdir is idmapped (its
+ *                       owner's ids on disk are the box uid's in the box)
  *   the program         when its file is not inside a tree above, that file
  *                       alone, read-only, at its own path (and at the path
  *                       it was named by, when that was a symlink)
@@ -30,6 +37,9 @@
  *
  * Rootless (no CAP_SYS_ADMIN): a user namespace too, mapping only the
  * caller's uid and gid to themselves (bubblewrap's default), setgroups denied.
+ * As root the network namespace gets a user namespace of its own (no
+ * mapping needed): the kernel sends host uevents only to network namespaces
+ * owned by the initial user namespace.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -44,23 +54,17 @@
 #include <unistd.h>
 #include "sandbox/ns_plan.h"
 #include "sandbox/ns_layout.h"
+#include "sandbox/ns_ops.h"
 #include "sandbox/ns_program.h"
+#include "sandbox/ns_source.h"
 #include "sandbox/ns_userns.h"
+#include "base/fileio.h"
 #include "base/fmt.h"
 #include "base/util.h"
 
-#ifndef MOUNT_ATTR_RDONLY
-#define MOUNT_ATTR_RDONLY 0x1
-#define MOUNT_ATTR_NOSUID 0x2
-#define MOUNT_ATTR_NODEV 0x4
-#define MOUNT_ATTR_NOEXEC 0x8
-#endif
-
-#define NS_OLDROOT "/.oldroot"
+#define NS_EMPTY "/.empty" /* the overlays' empty lower layer, detached once they are mounted */
 #define NS_TMP_SIZE (64ull << 20)
 #define NS_SHM_SIZE (64ull << 20)
-/* nosuid, nodev: every bind but the /dev nodes */
-#define NS_HARD (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)
 
 /* Host trees shown read-only at the same path (when they exist). */
 static const char *const ro_trees[] = {
@@ -77,108 +81,6 @@ static const char *const dev_links[][2] = {
  * in the private mount namespace, pivot_root moves the tmpfs to / and the
  * directory's own content is visible again under /.oldroot. */
 static const char *const base_dirs[] = { "/tmp", "/mnt", "/var/tmp", "/media", "/srv", "/opt" };
-
-/* MS_* flags the source mount already has: in a user namespace they are
- * locked, and a bind-remount that drops one fails with EPERM. */
-static unsigned long locked_flags(const char *path)
-{
-	struct statvfs sv;
-	unsigned long f = 0;
-	if (statvfs(path, &sv) < 0)
-		return 0;
-	if (sv.f_flag & ST_RDONLY)
-		f |= MS_RDONLY;
-	if (sv.f_flag & ST_NOSUID)
-		f |= MS_NOSUID;
-	if (sv.f_flag & ST_NODEV)
-		f |= MS_NODEV;
-	if (sv.f_flag & ST_NOEXEC)
-		f |= MS_NOEXEC;
-	if (sv.f_flag & ST_NOATIME)
-		f |= MS_NOATIME;
-	if (sv.f_flag & ST_NODIRATIME)
-		f |= MS_NODIRATIME;
-	if (sv.f_flag & ST_RELATIME)
-		f |= MS_RELATIME;
-	return f;
-}
-
-static struct dp_ns_op *add_op(struct dp_ns_plan *p, enum dp_ns_op_kind kind)
-{
-	if (p->n_ops == p->cap_ops) {
-		size_t cap = p->cap_ops ? 2 * p->cap_ops : 32;
-		struct dp_ns_op *ops = realloc(p->ops, cap * sizeof *ops);
-		if (!ops)
-			return NULL;
-		p->ops = ops;
-		p->cap_ops = cap;
-	}
-	struct dp_ns_op *op = &p->ops[p->n_ops++];
-	memset(op, 0, sizeof *op);
-	op->kind = kind;
-	return op;
-}
-
-/* A bind of host path `host` (resolved) at `dst`; attr/remount from `rw`. */
-static int add_bind(struct dp_ns_plan *p, const char *host, const char *dst, bool rw, bool file,
-		    uint64_t attr, const char *what)
-{
-	struct dp_ns_op *op = add_op(p, DP_NS_BIND);
-	if (!op)
-		return -ENOMEM;
-	op->src = dp_strfmt(NS_OLDROOT "%s", host);
-	op->dst = strdup(dst);
-	op->what = dp_strfmt("%s %s%s%s", what, host, strcmp(host, dst) ? " on " : "",
-			strcmp(host, dst) ? dst : "");
-	if (!op->src || !op->dst || !op->what)
-		return -ENOMEM;
-	if (strlen(op->src) >= PATH_MAX)
-		return -ENAMETOOLONG;
-	op->mflags = MS_BIND | (file ? 0 : MS_REC);
-	op->attr = attr | (rw ? 0 : MOUNT_ATTR_RDONLY);
-	op->recursive = !file;
-	op->file = file;
-	op->remount = locked_flags(host) | (rw ? 0 : MS_RDONLY);
-	if (attr & MOUNT_ATTR_NOSUID)
-		op->remount |= MS_NOSUID;
-	if (attr & MOUNT_ATTR_NODEV)
-		op->remount |= MS_NODEV;
-	if (attr & MOUNT_ATTR_NOEXEC)
-		op->remount |= MS_NOEXEC;
-	return 0;
-}
-
-static int add_tmpfs(struct dp_ns_plan *p, const char *dst, const char *mode, uint64_t size,
-		     unsigned long mflags, const char *what)
-{
-	struct dp_ns_op *op = add_op(p, DP_NS_TMPFS);
-	if (!op)
-		return -ENOMEM;
-	op->src = dp_strfmt("mode=%s,size=%llu", mode, (unsigned long long)size);
-	op->dst = strdup(dst);
-	op->what = dp_strfmt("%s %s", what, dst);
-	op->mflags = mflags;
-	return op->src && op->dst && op->what ? 0 : -ENOMEM;
-}
-
-static int add_symlink(struct dp_ns_plan *p, const char *text, const char *dst)
-{
-	struct dp_ns_op *op = add_op(p, DP_NS_SYMLINK);
-	if (!op)
-		return -ENOMEM;
-	op->src = strdup(text);
-	op->dst = strdup(dst);
-	op->what = dp_strfmt("symlink %s -> %s", dst, text);
-	return op->src && op->dst && op->what ? 0 : -ENOMEM;
-}
-
-static bool is_under(const char *path, const char *tree)
-{
-	size_t n = strlen(tree);
-	if (n == 1 && tree[0] == '/')
-		return true;
-	return strncmp(path, tree, n) == 0 && (path[n] == '/' || path[n] == '\0');
-}
 
 /* A target path inside the box: absolute, no "." or ".." components, not
  * "/" itself; written normalized (no repeated or trailing slash) to out. */
@@ -207,7 +109,7 @@ static int normalize_target(const char *in, char *out, size_t size)
 	if (o == 0)
 		return -EINVAL;
 	out[o] = '\0';
-	if (is_under(out, NS_OLDROOT))
+	if (dp_ns_is_under(out, NS_OLDROOT))
 		return -EINVAL;
 	return 0;
 }
@@ -223,10 +125,31 @@ static int depth(const char *path)
 /* One user-requested path (workdir or opt->mounts entry) before sorting. */
 struct user_mount {
 	char target[PATH_MAX];
-	char source[PATH_MAX]; /* realpath; empty for tmpfs */
+	char source[PATH_MAX]; /* the opened object's own path; empty for tmpfs */
 	bool writable, file, workdir;
 	uint64_t size;
+	dev_t dev;
+	ino_t ino;
+	uid_t uid;
+	gid_t gid;
 };
+
+/* u's source: opened without links, described by the opened object. */
+static int user_source(struct user_mount *u, const char *what, const char *path, bool allow_file,
+		       char *err, size_t errlen)
+{
+	struct dp_ns_source src;
+	int r = dp_ns_source_open(what, path, allow_file, &src, NULL, err, errlen);
+	if (r < 0)
+		return r;
+	strcpy(u->source, src.path);
+	u->file = !S_ISDIR(src.mode);
+	u->dev = src.dev;
+	u->ino = src.ino;
+	u->uid = src.uid;
+	u->gid = src.gid;
+	return 0;
+}
 
 static int collect_user_mounts(const struct dp_options *opt, struct user_mount *um, size_t *n,
 			       char *err, size_t errlen)
@@ -234,16 +157,9 @@ static int collect_user_mounts(const struct dp_options *opt, struct user_mount *
 	*n = 0;
 	if (opt->workdir) {
 		struct user_mount *u = &um[(*n)++];
-		struct stat st;
-		if (!realpath(opt->workdir, u->source)) {
-			int e = errno;
-			dp_fmt(err, errlen, "workdir %s: %s", opt->workdir, strerror(e));
-			return -e;
-		}
-		if (stat(u->source, &st) < 0 || !S_ISDIR(st.st_mode)) {
-			dp_fmt(err, errlen, "workdir %s: not a directory", opt->workdir);
-			return -ENOTDIR;
-		}
+		int r = user_source(u, "workdir", opt->workdir, false, err, errlen);
+		if (r < 0)
+			return r;
 		if (strcmp(u->source, "/") == 0) {
 			dp_fmt(err, errlen, "workdir %s: the host root cannot be the box's workdir",
 			       opt->workdir);
@@ -267,17 +183,8 @@ static int collect_user_mounts(const struct dp_options *opt, struct user_mount *
 		u->size = m->tmpfs_size ? m->tmpfs_size : NS_TMP_SIZE;
 		if (!m->source)
 			continue;
-		struct stat st;
-		if (!realpath(m->source, u->source) || stat(u->source, &st) < 0) {
-			int e = errno;
-			dp_fmt(err, errlen, "mount source %s: %s", m->source, strerror(e));
-			return -e;
-		}
-		if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
-			dp_fmt(err, errlen, "mount source %s: not a directory or regular file", m->source);
-			return -EINVAL;
-		}
-		u->file = !S_ISDIR(st.st_mode);
+		if ((r = user_source(u, "mount source", m->source, true, err, errlen)) < 0)
+			return r;
 	}
 	/* stable insertion sort by depth: a mount on /a comes before one on /a/b */
 	for (size_t i = 1; i < *n; i++) {
@@ -298,13 +205,51 @@ static bool visible_in_box(const struct dp_ns_plan *p, const char *path)
 	for (size_t i = 0; i < p->n_ops; i++) {
 		const struct dp_ns_op *op = &p->ops[i];
 		if (op->kind == DP_NS_BIND && !op->file &&
-		    strcmp(op->src + strlen(NS_OLDROOT), op->dst) == 0 && is_under(path, op->dst))
+		    strcmp(op->src + strlen(NS_OLDROOT), op->dst) == 0 && dp_ns_is_under(path, op->dst))
 			return true;
 		if (op->kind == DP_NS_SYMLINK && strncmp(op->dst, "/dev/", 5) != 0 &&
-		    is_under(path, op->dst))
+		    dp_ns_is_under(path, op->dst))
 			return true;
 	}
 	return false;
+}
+
+/* Whether a mount point lies strictly below tree (then an overlay, which
+ * shows one filesystem, would hide it: the tree is bound instead). */
+static bool has_submounts(const char *mountinfo, const char *tree)
+{
+	size_t n = strlen(tree);
+	for (const char *l = mountinfo; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
+		const char *f = l;
+		for (int i = 0; i < 4 && f; i++) /* the 5th field is the mount point */
+			f = strchr(f, ' '), f = f ? f + 1 : NULL;
+		if (f && !strncmp(f, tree, n) && f[n] == '/')
+			return true;
+	}
+	return false;
+}
+
+/* A host tree read-only at its own path.  Through a plain bind the box's
+ * flock() and inotify would act on the host's own inodes (locking a host
+ * file against the host, watching host activity); a read-only overlayfs
+ * (two lower layers: the tree and an empty tmpfs) gives the box inodes of
+ * its own over the same content.  The bind stays in the plan as the
+ * fallback, run when the overlay cannot be mounted (no overlayfs, a user
+ * namespace before 5.11). */
+static int view_tree(struct dp_ns_plan *p, const char *tree, bool overlay)
+{
+	int r;
+	if (overlay) {
+		struct dp_ns_op *op = dp_ns_add_op(p, DP_NS_OVERLAY);
+		if (!op || !(op->src = dp_strfmt("lowerdir=" NS_OLDROOT "%s:" NS_EMPTY, tree)) ||
+		    !(op->dst = strdup(tree)) || !(op->what = dp_strfmt("read-only overlay of %s", tree)))
+			return -ENOMEM;
+		op->mflags = MS_RDONLY | MS_NOSUID | MS_NODEV;
+	}
+	if ((r = dp_ns_add_bind(p, tree, tree, false, false, NS_HARD, "read-only bind of")) < 0)
+		return r;
+	p->ops[p->n_ops - 1].fallback = overlay;
+	return 0;
 }
 
 /* Host trees read-only at their own path; top-level symlinks (merged usr)
@@ -312,9 +257,14 @@ static bool visible_in_box(const struct dp_ns_plan *p, const char *path)
 static int view_host_trees(struct dp_ns_plan *p)
 {
 	char buf[PATH_MAX];
-	int r;
+	char *mountinfo = NULL;
+	size_t len = 0;
+	int r = 0;
 
-	for (size_t i = 0; i < DP_ARRAY_SIZE(ro_trees); i++) {
+	(void)dp_read_file("/proc/self/mountinfo", 1 << 20, &mountinfo, &len);
+	r = dp_ns_add_tmpfs(p, NS_EMPTY, "0555", 4096, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			    "empty overlay layer");
+	for (size_t i = 0; r == 0 && i < DP_ARRAY_SIZE(ro_trees); i++) {
 		struct stat st;
 		if (lstat(ro_trees[i], &st) < 0)
 			continue;
@@ -323,21 +273,22 @@ static int view_host_trees(struct dp_ns_plan *p)
 			if (n <= 0)
 				continue;
 			buf[n] = '\0';
-			r = add_symlink(p, buf, ro_trees[i]);
+			r = dp_ns_add_symlink(p, buf, ro_trees[i]);
 		} else if (S_ISDIR(st.st_mode)) {
-			r = add_bind(p, ro_trees[i], ro_trees[i], false, false, NS_HARD, "read-only bind of");
-		} else {
-			continue;
+			r = view_tree(p, ro_trees[i], mountinfo && !has_submounts(mountinfo, ro_trees[i]));
 		}
-		if (r < 0)
-			return r;
 	}
-	return 0;
+	free(mountinfo);
+	struct dp_ns_op *op = r == 0 ? dp_ns_add_op(p, DP_NS_DETACH) : NULL;
+	if (r == 0 && (!op || !(op->dst = strdup(NS_EMPTY)) ||
+		       !(op->what = strdup("detaching the empty overlay layer"))))
+		r = -ENOMEM;
+	return r;
 }
 
 static int view_proc(struct dp_ns_plan *p)
 {
-	struct dp_ns_op *op = add_op(p, DP_NS_PROC);
+	struct dp_ns_op *op = dp_ns_add_op(p, DP_NS_PROC);
 	if (!op || !(op->dst = strdup("/proc")) || !(op->what = strdup("proc on /proc")))
 		return -ENOMEM;
 	op->mflags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
@@ -349,7 +300,7 @@ static int view_dev(struct dp_ns_plan *p)
 {
 	int r;
 
-	if ((r = add_tmpfs(p, "/dev", "0755", 64 << 10, MS_NOSUID | MS_NOEXEC, "tmpfs")) < 0)
+	if ((r = dp_ns_add_tmpfs(p, "/dev", "0755", 64 << 10, MS_NOSUID | MS_NOEXEC, "tmpfs")) < 0)
 		return r;
 	for (size_t i = 0; i < DP_ARRAY_SIZE(dev_nodes); i++) {
 		char host[64];
@@ -361,7 +312,7 @@ static int view_dev(struct dp_ns_plan *p)
 		if (!p->userns) {
 			/* as root: a node of our own, one syscall instead of an
 			 * empty file and a bind mount */
-			if (!(op = add_op(p, DP_NS_MKNOD)) || !(op->dst = strdup(host)) ||
+			if (!(op = dp_ns_add_op(p, DP_NS_MKNOD)) || !(op->dst = strdup(host)) ||
 			    !(op->what = dp_strfmt("device node %s", host)))
 				return -ENOMEM;
 			op->mode = S_IFCHR | (st.st_mode & 07777);
@@ -371,14 +322,14 @@ static int view_dev(struct dp_ns_plan *p)
 		/* a user namespace may not mknod: bind the host's node.  No
 		 * attributes: a character device cannot be executed or be
 		 * setuid, and read-only would not stop writes to it anyway */
-		if ((r = add_bind(p, host, host, true, true, 0, "bind of device")) < 0)
+		if ((r = dp_ns_add_bind(p, host, host, true, true, 0, "bind of device")) < 0)
 			return r;
 	}
 	for (size_t i = 0; i < DP_ARRAY_SIZE(dev_links); i++) {
-		if ((r = add_symlink(p, dev_links[i][1], dev_links[i][0])) < 0)
+		if ((r = dp_ns_add_symlink(p, dev_links[i][1], dev_links[i][0])) < 0)
 			return r;
 	}
-	return add_tmpfs(p, "/dev/shm", "1777", NS_SHM_SIZE, MS_NOSUID | MS_NODEV | MS_NOEXEC, "tmpfs");
+	return dp_ns_add_tmpfs(p, "/dev/shm", "1777", NS_SHM_SIZE, MS_NOSUID | MS_NODEV | MS_NOEXEC, "tmpfs");
 }
 
 /* The workdir and opt->mounts, parents first; the cwd is the workdir, else /tmp. */
@@ -393,19 +344,44 @@ static int view_user_mounts(struct dp_ns_plan *p, const struct dp_options *opt, 
 	for (size_t i = 0; r >= 0 && i < n_um; i++) {
 		const struct user_mount *u = &um[i];
 		if (!u->source[0])
-			r = add_tmpfs(p, u->target, "1777", u->size, MS_NOSUID | MS_NODEV, "tmpfs");
+			r = dp_ns_add_tmpfs(p, u->target, "1777", u->size, MS_NOSUID | MS_NODEV, "tmpfs");
 		else
-			r = add_bind(p, u->source, u->target, u->writable, u->file, NS_HARD,
+			r = dp_ns_add_bind(p, u->source, u->target, u->writable, u->file, NS_HARD,
 				     u->workdir ? "workdir bind of"
 				     : u->writable ? "read-write bind of" : "read-only bind of");
-		if (r >= 0 && u->workdir && !(p->cwd = strdup(u->target)))
-			r = -ENOMEM;
+		if (r < 0)
+			break;
+		struct dp_ns_op *op = &p->ops[p->n_ops - 1];
+		op->checked = true; /* init re-checks the source and makes no link-following mount point */
+		op->src_dev = u->dev;
+		op->src_ino = u->ino;
+		if (u->workdir) {
+			op->disk_uid = u->uid;
+			op->disk_gid = u->gid;
+			p->workdir_op = (int)(p->n_ops - 1);
+			if (!(p->cwd = strdup(u->target)))
+				r = -ENOMEM;
+		}
 	}
 	free(um);
 	if (r < 0)
 		return r;
 	if (!p->cwd && !(p->cwd = strdup("/tmp")))
 		return -ENOMEM;
+	return 0;
+}
+
+/* A read-only bind of the program file, checked by init like user mounts. */
+static int add_checked_file(struct dp_ns_plan *p, const char *real, const char *dst,
+			    const struct stat *st)
+{
+	int r = dp_ns_add_bind(p, real, dst, false, true, NS_HARD, "program file");
+	if (r < 0)
+		return r;
+	struct dp_ns_op *op = &p->ops[p->n_ops - 1];
+	op->checked = true;
+	op->src_dev = st->st_dev;
+	op->src_ino = st->st_ino;
 	return 0;
 }
 
@@ -419,10 +395,14 @@ static int view_program(struct dp_ns_plan *p, const struct dp_options *opt, char
 	if (r < 0)
 		return r;
 	bool abs_vis = visible_in_box(p, abs), real_vis = visible_in_box(p, real);
-	if (!real_vis && (r = add_bind(p, real, real, false, true, NS_HARD, "program file")) < 0)
+	struct stat st;
+	if ((!real_vis || !abs_vis) && stat(real, &st) < 0) {
+		dp_fmt(err, errlen, "program file %s: %s", real, strerror(errno));
+		return -errno;
+	}
+	if (!real_vis && (r = add_checked_file(p, real, real, &st)) < 0)
 		return r;
-	if (!abs_vis && strcmp(abs, real) != 0 &&
-	    (r = add_bind(p, real, abs, false, true, NS_HARD, "program file")) < 0)
+	if (!abs_vis && strcmp(abs, real) != 0 && (r = add_checked_file(p, real, abs, &st)) < 0)
 		return r;
 	return (p->exec_path = strdup(abs)) ? 0 : -ENOMEM;
 }
@@ -431,11 +411,49 @@ static int view_program(struct dp_ns_plan *p, const struct dp_options *opt, char
  * tmpfs read-only, nothing new can be created in it */
 static int view_dev_readonly(struct dp_ns_plan *p)
 {
-	struct dp_ns_op *op = add_op(p, DP_NS_SETATTR);
+	struct dp_ns_op *op = dp_ns_add_op(p, DP_NS_SETATTR);
 	if (!op || !(op->dst = strdup("/dev")) || !(op->what = strdup("read-only remount of /dev")))
 		return -ENOMEM;
 	op->attr = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC;
 	op->remount = MS_RDONLY | MS_NOSUID | MS_NOEXEC;
+	return 0;
+}
+
+/* A user mount whose target lies in a bound host directory gets no_create:
+ * its mount point must already exist there (init makes none: a mount point
+ * made there would be left in the host directory).  Refused here when it
+ * does not, so the caller hears why before anything runs. */
+static int mark_host_targets(struct dp_ns_plan *p, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < p->n_ops; i++) {
+		struct dp_ns_op *op = &p->ops[i];
+		const struct dp_ns_op *cover = NULL;
+		if (!op->checked && op->kind != DP_NS_TMPFS)
+			continue;
+		for (size_t j = 0; j < i; j++) {
+			const struct dp_ns_op *c = &p->ops[j];
+			if ((c->kind == DP_NS_BIND || c->kind == DP_NS_TMPFS) && !c->file &&
+			    dp_ns_is_under(op->dst, c->dst) && (!cover || strlen(c->dst) >= strlen(cover->dst)))
+				cover = c;
+		}
+		if (op->kind == DP_NS_TMPFS && !cover)
+			continue;
+		op->checked = true; /* tmpfs targets too: made without following links */
+		if (!cover || cover->kind != DP_NS_BIND)
+			continue;
+		op->no_create = true;
+		char host[PATH_MAX];
+		int n = snprintf(host, sizeof host, "%s%s", cover->src + strlen(NS_OLDROOT),
+				 op->dst + strlen(cover->dst));
+		int r = n < 0 || (size_t)n >= sizeof host ? -ENAMETOOLONG : dp_ns_source_exists(host);
+		if (r < 0) {
+			dp_fmt(err, errlen, "mount target %s: %s in the bound host directory %s (mount "
+			       "points are not made in host directories)", op->dst,
+			       r == -ENOENT ? "does not exist" : r == -ELOOP ? "is reached through a "
+			       "symbolic link" : strerror(-r), cover->src + strlen(NS_OLDROOT));
+			return r;
+		}
+	}
 	return 0;
 }
 
@@ -446,12 +464,14 @@ static int build_view(struct dp_ns_plan *p, const struct dp_options *opt, char *
 
 	if ((r = view_host_trees(p)) < 0 || (r = view_proc(p)) < 0 || (r = view_dev(p)) < 0)
 		return r;
-	if ((r = add_tmpfs(p, "/tmp", "1777", NS_TMP_SIZE, MS_NOSUID | MS_NODEV, "private tmpfs")) < 0)
+	if ((r = dp_ns_add_tmpfs(p, "/tmp", "1777", NS_TMP_SIZE, MS_NOSUID | MS_NODEV, "private tmpfs")) < 0)
 		return r;
 	if ((r = view_user_mounts(p, opt, err, errlen)) < 0)
 		return r;
 	bool program = !opt->fn && opt->argv && opt->argv[0]; /* not in callback mode */
 	if (program && (r = view_program(p, opt, err, errlen)) < 0)
+		return r;
+	if ((r = mark_host_targets(p, err, errlen)) < 0)
 		return r;
 	return view_dev_readonly(p);
 }
@@ -481,6 +501,8 @@ int dp_ns_plan_create(const struct dp_options *opt, struct dp_ns_plan **out, cha
 	p->clone_flags = CLONE_NEWPID;
 	p->unshare_flags = CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS;
 	p->netns = !opt->net;
+	p->netns_own_userns = root;
+	p->workdir_op = -1;
 	if (!root) {
 		p->clone_flags |= CLONE_NEWUSER;
 		p->userns = true;
@@ -546,6 +568,30 @@ const char *dp_ns_plan_describe(const struct dp_ns_plan *plan, int extra)
 const char *dp_ns_plan_exec_path(const struct dp_ns_plan *plan)
 {
 	return plan->exec_path;
+}
+
+int dp_ns_plan_workdir_id(const struct dp_ns_plan *plan, dev_t *dev, ino_t *ino)
+{
+	if (!plan || plan->workdir_op < 0)
+		return -ENOENT;
+	*dev = plan->ops[plan->workdir_op].src_dev;
+	*ino = plan->ops[plan->workdir_op].src_ino;
+	return 0;
+}
+
+void dp_ns_plan_idmap_workdir(struct dp_ns_plan *plan, uid_t uid, gid_t gid)
+{
+	if (!plan || plan->workdir_op < 0)
+		return;
+	struct dp_ns_op *op = &plan->ops[plan->workdir_op];
+	if (op->disk_uid == uid && op->disk_gid == gid)
+		return;
+	op->idmap = true;
+	op->box_uid = uid;
+	op->box_gid = gid;
+	/* one mount: an idmapping applies to every mount of the tree or fails */
+	op->mflags &= ~(unsigned long)MS_REC;
+	op->recursive = false;
 }
 
 const char *dp_ns_plan_cwd(const struct dp_ns_plan *plan)

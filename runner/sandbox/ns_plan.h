@@ -22,6 +22,13 @@ void dp_ns_plan_destroy(struct dp_ns_plan *plan);
 const char *dp_ns_plan_describe(const struct dp_ns_plan *plan, int extra);
 /* Absolute path to execve() in the box (argv[0] resolved through PATH); NULL in callback mode. */
 const char *dp_ns_plan_exec_path(const struct dp_ns_plan *plan);
+/* The workdir the plan binds, as checked (device, inode); -ENOENT without one. */
+int dp_ns_plan_workdir_id(const struct dp_ns_plan *plan, dev_t *dev, ino_t *ino);
+/* As root: the workdir is shown to the program (uid, gid) through an idmapped
+ * mount, its owner's ids on disk being the program's ids in the box (only
+ * the top mount: submounts of the workdir are not shown).  No-op when the
+ * owner already is (uid, gid) or there is no workdir. */
+void dp_ns_plan_idmap_workdir(struct dp_ns_plan *plan, uid_t uid, gid_t gid);
 /* Directory the program starts in, inside the box (the workdir, or /tmp). */
 const char *dp_ns_plan_cwd(const struct dp_ns_plan *plan);
 
