@@ -54,6 +54,13 @@ int dp_safe_openat(int dirfd, const char *name, const char *path, unsigned how,
 int dp_safe_parent(const char *path, const struct dp_untrusted_uids *untrusted, int *dirfd,
 		   char *name, size_t namelen, char *why, size_t whylen);
 
+/* safe_resolve.c: path made absolute and resolved into out (like realpath),
+ * following a symbolic link only when root made it in a directory only root
+ * writes (/bin -> usr/bin); any other link is refused (-ELOOP, why says
+ * which).  For programs the caller names: they run in the box, and a
+ * planted link must not choose which one. */
+int dp_safe_resolve(const char *path, char *out, size_t outlen, char *why, size_t whylen);
+
 /* The fd a path names ("/dev/stdout" -> 1, "/proc/self/fd/7" -> 7), or -1. */
 int dp_safe_fd_name(const char *path);
 

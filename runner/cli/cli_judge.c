@@ -164,9 +164,15 @@ static int resolve_file(const char *opt, const char *path, int exec, char **out,
 	return 0;
 }
 
+/* A program: links followed only where root made them (dp_safe_resolve). */
 static int resolve_prog(const char *opt, const char *path, char **out, char *err, size_t errlen)
 {
-	return resolve_file(opt, path, 1, out, err, errlen);
+	char real[PATH_MAX], why[600];
+	if (dp_safe_resolve(path, real, sizeof real, why, sizeof why) < 0) {
+		dp_fmt(err, errlen, "%s: %s", opt, why);
+		return -1;
+	}
+	return resolve_file(opt, real, 1, out, err, errlen);
 }
 
 static void progress(void *arg, const struct judge_progress *p)
