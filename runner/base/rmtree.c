@@ -66,6 +66,21 @@ static int open_dir(int at, const char *name)
 	return openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
+/* unlinkat, once more after giving ourselves write permission on dir (an
+ * owner who is not root needs it in a directory made read-only). */
+static int unlink_in(int dir, const char *name, int flags)
+{
+	if (unlinkat(dir, name, flags) == 0)
+		return 0;
+	if (errno != EACCES)
+		return -1;
+	if (fchmod(dir, 0700) < 0) {
+		errno = EACCES;
+		return -1;
+	}
+	return unlinkat(dir, name, flags);
+}
+
 static int push(struct walk *w, const struct stat *st, const char *name)
 {
 	if (w->n == w->cap) {
@@ -114,11 +129,8 @@ static int scan(struct walk *w, int dir)
 				continue;
 			}
 			if (!S_ISDIR(st.st_mode)) {
-				if (unlinkat(dir, d->d_name, 0) < 0 && errno != ENOENT) {
-					if (errno == EACCES && fchmod(dir, 0700) == 0 && unlinkat(dir, d->d_name, 0) == 0)
-						continue;
+				if (unlink_in(dir, d->d_name, 0) < 0 && errno != ENOENT)
 					note(w, errno);
-				}
 				continue;
 			}
 			if (st.st_dev != w->dev) { /* a mount point: never crossed */
@@ -198,7 +210,7 @@ static int remove_once(int parent, const char *name)
 		close(dir);
 		dir = up;
 		struct level *done = &w.lv[--w.n];
-		if (dir >= 0 && unlinkat(dir, done->name, AT_REMOVEDIR) < 0)
+		if (dir >= 0 && unlink_in(dir, done->name, AT_REMOVEDIR) < 0)
 			note(&w, errno);
 		free(done->name);
 	}
@@ -207,7 +219,7 @@ static int remove_once(int parent, const char *name)
 	for (size_t i = 0; i < w.n; i++)
 		free(w.lv[i].name);
 	free(w.lv);
-	if (!w.err && unlinkat(parent, name, AT_REMOVEDIR) < 0)
+	if (!w.err && unlinkat(parent, name, AT_REMOVEDIR) < 0) /* the caller's directory: not ours to chmod */
 		note(&w, errno);
 	return w.err;
 }
