@@ -18,6 +18,7 @@
 #include <sched.h>
 #include <sys/mount.h>
 #include "testutil.h"
+#include "dualpipe.h"
 #include "base/rmtree.h"
 #include "base/safe_path.h"
 
@@ -643,4 +644,41 @@ Test(paths, safe_resolve_follows_only_links_root_made_in_root_only_directories)
 	/* a loop */
 	cr_assert_eq(symlink("loop", at(top, "loop")), 0);
 	cr_assert_eq(dp_safe_resolve(at(top, "loop"), out, sizeof out, why, sizeof why), -ELOOP);
+}
+
+/* The library in a caller whose fds 0-2 are closed: its pipes and the
+ * caller's own file land on 0-2 in the parent, and the child's arrangement
+ * (stdio onto 0/1/2 from wherever they are) must still put each in place. */
+Test(paths, the_library_copes_with_a_caller_whose_fds_0_to_2_are_closed)
+{
+	const char *out = at(top, "lib-out"), *res = at(top, "lib-res");
+	pid_t pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		close(0);
+		close(1);
+		close(2);
+		int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644); /* lands on 0 */
+		int rf = open(res, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644); /* on 1 */
+		if (fd != 0 || rf != 1)
+			_exit(10);
+		struct dp_options o;
+		dp_options_init(&o);
+		const char *argv[] = { "/bin/sh", "-c", "echo to-stdout; echo to-stderr >&2; cat", NULL };
+		o.argv = argv;
+		o.stdio[DP_STDIN] = (struct dp_stream_spec){ DP_NULL, -1 };
+		o.stdio[DP_STDOUT] = (struct dp_stream_spec){ DP_RELAY, fd };
+		o.stdio[DP_STDERR] = (struct dp_stream_spec){ DP_NULL, -1 };
+		struct dp_result r;
+		if (dp_run(&o, &r) < 0)
+			_exit(11);
+		if (dp_result_write_json(&r, rf) < 0)
+			_exit(12);
+		_exit(r.status == DP_OK ? 0 : 13);
+	}
+	int st;
+	waitpid(pid, &st, 0);
+	cr_assert_eq(WEXITSTATUS(st), 0, "step %d; result %s", WEXITSTATUS(st), slurp(res));
+	cr_assert_str_eq(slurp(out), "to-stdout\n");
+	cr_assert_eq(slurp(res)[0], '{', "%s", slurp(res));
 }
