@@ -19,7 +19,7 @@ static const char run_synopsis[] =
 /* `run` alone writes its result where --result says. */
 static const struct cli_option output_options[] = {
 	{ .name = "--result", .kind = CLI_TEXT, .value = "FILE",
-	  .help = "write the result as one JSON object to FILE",
+	  .help = "write the result as one JSON object to FILE, replaced atomically (\"-\": our stdout)",
 	  .offset = offsetof(struct cli_run_config, result_path) },
 };
 static const struct cli_group output_group = { "Output:", output_options, 1, 0 };
