@@ -247,3 +247,56 @@ Test(safe_path, an_atomic_file_on_a_device_or_fd_is_written_in_place)
 	cr_assert_eq(stat("/dev/null", &st), 0);
 	cr_assert(S_ISCHR(st.st_mode), "/dev/null is still the device");
 }
+
+Test(safe_path, a_special_file_a_box_uid_made_is_refused_even_in_a_trusted_directory)
+{
+	/* after a run the workdir is the caller's again, but the FIFO keeps the box's uid */
+	struct dp_untrusted_uids box = { 60000, 1000 };
+	cr_assert_eq(mkfifo(at("fifo"), 0666), 0);
+	cr_assert_eq(chown(at("fifo"), 60003, 60003), 0);
+	char why[512] = "";
+	int fd = -1;
+	cr_assert_eq(dp_safe_open(at("fifo"), DP_SAFE_SPECIAL, &box, &fd, why, sizeof why), -EPERM, "%s", why);
+	cr_assert(strstr(why, "sandbox uid"), "%s", why);
+	cr_assert_eq(chown(at("fifo"), 0, 0), 0);
+	cr_assert_eq(dp_safe_open(at("fifo"), DP_SAFE_SPECIAL, &box, &fd, why, sizeof why), 0, "%s", why);
+	close(fd);
+}
+
+Test(safe_path, openat_and_parent_apply_the_same_rules_relative_to_a_directory)
+{
+	char name[256], why[512] = "";
+	int dfd = -1, fd = -1;
+	cr_assert_eq(dp_safe_parent(at("new"), NULL, &dfd, name, sizeof name, why, sizeof why), 0, "%s", why);
+	cr_assert_str_eq(name, "new");
+	cr_assert_eq(dp_safe_openat(dfd, name, at("new"), DP_SAFE_WRITE | DP_SAFE_EXCL, NULL, &fd, why, sizeof why), 0, "%s", why);
+	close(fd);
+	cr_assert_eq(dp_safe_openat(dfd, name, at("new"), DP_SAFE_WRITE | DP_SAFE_EXCL, NULL, &fd, why, sizeof why), -EEXIST);
+	write_file(at("victim"), "precious\n");
+	cr_assert_eq(symlink(at("victim"), at("l")), 0);
+	cr_assert_eq(dp_safe_openat(dfd, "l", at("l"), DP_SAFE_WRITE | DP_SAFE_TRUNC, NULL, &fd, why, sizeof why), -ELOOP);
+	cr_assert_str_eq(slurp(at("victim")), "precious\n");
+	cr_assert_eq(dp_safe_openat(dfd, "../x", at("x"), 0, NULL, &fd, why, sizeof why), -EINVAL, "one component only");
+	close(dfd);
+	/* a link in the directory part of dp_safe_parent */
+	cr_assert_eq(mkdir(at("real"), 0755), 0);
+	cr_assert_eq(symlink(at("real"), at("via")), 0);
+	cr_assert_eq(dp_safe_parent(at("via/f"), NULL, &dfd, name, sizeof name, why, sizeof why), -ELOOP);
+	cr_assert_eq(dp_safe_parent(at("real/.."), NULL, &dfd, name, sizeof name, why, sizeof why), -EISDIR);
+}
+
+Test(safe_path, path_only_opens_any_type_without_links_and_without_side_effects)
+{
+	char why[512] = "";
+	int fd = -1;
+	cr_assert_eq(mkfifo(at("fifo"), 0666), 0);
+	/* O_PATH: no wait for a writer, no refusal of the type */
+	cr_assert_eq(dp_safe_open(at("fifo"), DP_SAFE_PATH, NULL, &fd, why, sizeof why), 0, "%s", why);
+	close(fd);
+	cr_assert_eq(dp_safe_open(dir, DP_SAFE_PATH, NULL, &fd, why, sizeof why), 0, "%s", why);
+	close(fd);
+	cr_assert_eq(symlink(dir, at("l")), 0);
+	cr_assert_eq(dp_safe_open(at("l"), DP_SAFE_PATH, NULL, &fd, why, sizeof why), -ELOOP);
+	cr_assert_eq(dp_safe_open("/dev/stdout", DP_SAFE_PATH, NULL, &fd, why, sizeof why), -ELOOP,
+		     "not an fd name here: /dev/stdout is a link");
+}

@@ -101,37 +101,47 @@ static void first_link(const char *path, char *out, size_t size)
 	}
 }
 
+static bool untrusted_uid(uid_t uid, const struct dp_untrusted_uids *u)
+{
+	return u && uid >= u->first && uid - u->first < u->count;
+}
+
 static bool untrusted_dir(const struct stat *st, const struct dp_untrusted_uids *u)
 {
 	if (st->st_mode & S_IWOTH)
 		return true;
 	if ((st->st_mode & S_IWGRP) && st->st_gid != 0)
 		return true;
-	return u && st->st_uid >= u->first && st->st_uid - u->first < u->count;
+	return untrusted_uid(st->st_uid, u);
 }
 
-/* Whether the directory holding path could be written by a box or another user. */
-static int parent_untrusted(const char *path, const struct dp_untrusted_uids *u, bool *bad)
+/* Whether the directory holding path (or dirfd, when >= 0) could be written
+ * by a box or another user. */
+static int parent_untrusted(int dirfd, const char *path, const struct dp_untrusted_uids *u, bool *bad)
 {
 	char dir[PATH_MAX];
 	const char *slash = strrchr(path, '/');
 	struct stat st;
+	int fd = dirfd;
 
-	if (!slash)
-		snprintf(dir, sizeof dir, ".");
-	else if (slash == path)
-		snprintf(dir, sizeof dir, "/");
-	else if ((size_t)(slash - path) >= sizeof dir)
-		return -ENAMETOOLONG;
-	else
-		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
-	int fd = open_nolinks(AT_FDCWD, dir, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
-	if (fd == -ENOSYS)
-		fd = open_nolinks_walk(dir, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
-	if (fd < 0)
-		return fd;
+	if (dirfd < 0) {
+		if (!slash)
+			snprintf(dir, sizeof dir, ".");
+		else if (slash == path)
+			snprintf(dir, sizeof dir, "/");
+		else if ((size_t)(slash - path) >= sizeof dir)
+			return -ENAMETOOLONG;
+		else
+			snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+		fd = open_nolinks(AT_FDCWD, dir, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+		if (fd == -ENOSYS)
+			fd = open_nolinks_walk(dir, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+		if (fd < 0)
+			return fd;
+	}
 	int r = fstat(fd, &st) < 0 ? -errno : 0;
-	close(fd);
+	if (fd != dirfd)
+		close(fd);
 	*bad = r == 0 && untrusted_dir(&st, u);
 	return r;
 }
@@ -168,6 +178,8 @@ static int dup_named_fd(const char *path, int nfd, unsigned how, int *out, char 
 static int open_flags(unsigned how)
 {
 	int fl = O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+	if (how & DP_SAFE_PATH)
+		return O_PATH | O_CLOEXEC;
 	if (how & DP_SAFE_DIR)
 		return fl | O_RDONLY | O_DIRECTORY;
 	fl |= how & DP_SAFE_WRITE ? O_WRONLY : O_RDONLY;
@@ -179,15 +191,15 @@ static int open_flags(unsigned how)
 }
 
 /* What was opened is acceptable: its type, its links, its directory. */
-static int check_opened(const char *path, int fd, unsigned how, const struct dp_untrusted_uids *u,
-			char *why, size_t len)
+static int check_opened(int dirfd, const char *path, int fd, unsigned how,
+			const struct dp_untrusted_uids *u, char *why, size_t len)
 {
 	struct stat st;
 	if (fstat(fd, &st) < 0) {
 		dp_fmt(why, len, "%s: %s", path, strerror(errno));
 		return -errno;
 	}
-	if (how & DP_SAFE_DIR)
+	if (how & (DP_SAFE_DIR | DP_SAFE_PATH))
 		return 0;
 	if (S_ISDIR(st.st_mode)) {
 		dp_fmt(why, len, "%s: is a directory", path);
@@ -195,7 +207,14 @@ static int check_opened(const char *path, int fd, unsigned how, const struct dp_
 	}
 	if (!S_ISREG(st.st_mode)) {
 		bool bad = false;
-		int r = (how & DP_SAFE_SPECIAL) ? parent_untrusted(path, u, &bad) : -EINVAL;
+		int r = (how & DP_SAFE_SPECIAL) ? parent_untrusted(dirfd, path, u, &bad) : -EINVAL;
+		/* the directory may be the caller's again after a run, but what a box
+		 * made in it (a FIFO, a socket) still carries the box's uid */
+		if (r == 0 && !bad && untrusted_uid(st.st_uid, u)) {
+			dp_fmt(why, len, "%s: is %s made by a sandbox uid (%u)", path, kind_name(st.st_mode),
+			       (unsigned)st.st_uid);
+			return -EPERM;
+		}
 		if (r < 0 || bad) {
 			dp_fmt(why, len, "%s: is %s%s", path, kind_name(st.st_mode),
 			       bad ? " in a directory other users can write" : "");
@@ -215,42 +234,75 @@ static int check_opened(const char *path, int fd, unsigned how, const struct dp_
 	return 0;
 }
 
-int dp_safe_open(const char *path, unsigned how, const struct dp_untrusted_uids *untrusted,
-		 int *out, char *why, size_t whylen)
+/* The message for a failed open of path; fd is the -errno. */
+static int open_failed(const char *path, int fd, char *why, size_t whylen)
 {
-	int nfd = dp_safe_fd_name(path);
-	if (nfd >= 0 && !(how & DP_SAFE_DIR))
-		return dup_named_fd(path, nfd, how, out, why, whylen);
-	int fl = open_flags(how);
-	int fd = open_nolinks(AT_FDCWD, path, fl, 0644);
-	if (fd == -ENOSYS)
-		fd = open_nolinks_walk(path, fl, 0644);
 	if (fd == -ELOOP) {
 		char link[PATH_MAX];
 		first_link(path, link, sizeof link);
 		dp_fmt(why, whylen, "%s: %s is a symbolic link (links are not followed in paths the "
 		       "runner opens; give the resolved path)", path, link);
-		return -ELOOP;
-	}
-	if (fd == -ENXIO) {
+	} else if (fd == -ENXIO) {
 		dp_fmt(why, whylen, "%s: is a FIFO or socket nobody reads", path);
-		return fd;
-	}
-	if (fd < 0) {
+	} else {
 		dp_fmt(why, whylen, "%s: %s", path, strerror(-fd));
-		return fd;
 	}
-	int r = check_opened(path, fd, how, untrusted, why, whylen);
+	return fd;
+}
+
+/* The checks of what was opened, then the fd's final flags. */
+static int finish_open(int dirfd, const char *path, int fd, unsigned how,
+		       const struct dp_untrusted_uids *untrusted, int *out, char *why, size_t whylen)
+{
+	int r = check_opened(dirfd, path, fd, how, untrusted, why, whylen);
 	if (r < 0) {
 		close(fd);
 		return r;
 	}
 	struct stat st;
 	/* only FIFOs and sockets stay nonblocking (they were opened so); files and devices block as usual */
-	if (fstat(fd, &st) == 0 && !S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode))
+	if (!(how & DP_SAFE_PATH) && fstat(fd, &st) == 0 && !S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode))
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	*out = fd;
 	return 0;
+}
+
+int dp_safe_open(const char *path, unsigned how, const struct dp_untrusted_uids *untrusted,
+		 int *out, char *why, size_t whylen)
+{
+	int nfd = dp_safe_fd_name(path);
+	if (nfd >= 0 && !(how & (DP_SAFE_DIR | DP_SAFE_PATH)))
+		return dup_named_fd(path, nfd, how, out, why, whylen);
+	int fl = open_flags(how);
+	int fd = open_nolinks(AT_FDCWD, path, fl, 0644);
+	if (fd == -ENOSYS)
+		fd = open_nolinks_walk(path, fl, 0644);
+	if (fd < 0)
+		return open_failed(path, fd, why, whylen);
+	return finish_open(-1, path, fd, how, untrusted, out, why, whylen);
+}
+
+int dp_safe_openat(int dirfd, const char *name, const char *path, unsigned how,
+		   const struct dp_untrusted_uids *untrusted, int *out, char *why, size_t whylen)
+{
+	if (!*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..")) {
+		dp_fmt(why, whylen, "%s: '%s' is not one file name", path, name);
+		return -EINVAL;
+	}
+	int fl = open_flags(how);
+	int fd = open_nolinks(dirfd, name, fl, 0644);
+	if (fd == -ENOSYS) {
+		fd = openat(dirfd, name, fl | O_NOFOLLOW, 0644);
+		fd = fd < 0 ? -errno : fd;
+	}
+	if (fd == -ELOOP) {
+		dp_fmt(why, whylen, "%s: is a symbolic link (links are not followed in paths the "
+		       "runner opens; give the resolved path)", path);
+		return fd;
+	}
+	if (fd < 0)
+		return open_failed(path, fd, why, whylen);
+	return finish_open(dirfd, path, fd, how, untrusted, out, why, whylen);
 }
 
 /* "dir/name" -> the directory part and the last component. */
@@ -268,6 +320,20 @@ static int split_path(const char *path, char *dir, size_t dsize, char *name, siz
 	if (slash == path)
 		return dp_fmt(dir, dsize, "/");
 	return dp_fmt(dir, dsize, "%.*s", (int)(slash - path), path);
+}
+
+int dp_safe_parent(const char *path, const struct dp_untrusted_uids *untrusted, int *dirfd,
+		   char *name, size_t namelen, char *why, size_t whylen)
+{
+	char dir[PATH_MAX];
+	int r = split_path(path, dir, sizeof dir, name, namelen);
+
+	*dirfd = -1;
+	if (r < 0) {
+		dp_fmt(why, whylen, "%s: %s", path, r == -EISDIR ? "names a directory" : strerror(-r));
+		return r;
+	}
+	return dp_safe_open(dir, DP_SAFE_DIR, untrusted, dirfd, why, whylen);
 }
 
 static int make_temp(struct dp_atomic_file *af)

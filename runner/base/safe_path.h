@@ -18,6 +18,8 @@ enum {
 	DP_SAFE_SPECIAL = 1u << 4,  /* a FIFO, socket or device is accepted, when it is
 				     * not in a directory other users could write */
 	DP_SAFE_EXCL = 1u << 5,     /* create, failing when the name exists (O_EXCL) */
+	DP_SAFE_PATH = 1u << 6,     /* O_PATH: only that the path exists without links, any
+				     * type; nothing is read, so opening has no side effect */
 };
 
 /* The uids whose directories are not trusted besides world-writable ones:
@@ -32,13 +34,32 @@ struct dp_untrusted_uids {
  *    RESOLVE_NO_SYMLINKS; /proc magic links are refused too);
  *  - "/dev/stdin", "/dev/stdout", "/dev/stderr", "/dev/fd/N" and
  *    "/proc/self/fd/N" name the runner's own fd N: it is duplicated, not reopened;
- *  - a FIFO, socket or device only with DP_SAFE_SPECIAL, and only when its
- *    directory is not writable by group/others or owned by an untrusted uid;
+ *  - a FIFO, socket or device only with DP_SAFE_SPECIAL, and only when neither
+ *    it nor its directory is owned by an untrusted uid and its directory is
+ *    not writable by group/others;
  *    FIFOs are opened nonblocking, so opening never waits for a peer;
  *  - a regular file written to must have one link (a planted hard link is refused).
  * 0 with *fd, or -errno with the reason in why ("... is a symbolic link"). */
 int dp_safe_open(const char *path, unsigned how, const struct dp_untrusted_uids *untrusted,
 		 int *fd, char *why, size_t whylen);
+
+/* The same for name, one component of the directory dirfd (opened by
+ * dp_safe_open or dp_safe_parent, so already link-free); path names it in
+ * messages.  The last component itself is not followed either. */
+int dp_safe_openat(int dirfd, const char *name, const char *path, unsigned how,
+		   const struct dp_untrusted_uids *untrusted, int *fd, char *why, size_t whylen);
+
+/* The directory holding path, opened by dp_safe_open's rules (DP_SAFE_DIR),
+ * and path's last component in name ("." and ".." refused); 0 or -errno. */
+int dp_safe_parent(const char *path, const struct dp_untrusted_uids *untrusted, int *dirfd,
+		   char *name, size_t namelen, char *why, size_t whylen);
+
+/* safe_resolve.c: path made absolute and resolved into out (like realpath),
+ * following a symbolic link only when root made it in a directory only root
+ * writes (/bin -> usr/bin); any other link is refused (-ELOOP, why says
+ * which).  For programs the caller names: they run in the box, and a
+ * planted link must not choose which one. */
+int dp_safe_resolve(const char *path, char *out, size_t outlen, char *why, size_t whylen);
 
 /* The fd a path names ("/dev/stdout" -> 1, "/proc/self/fd/7" -> 7), or -1. */
 int dp_safe_fd_name(const char *path);

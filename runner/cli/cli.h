@@ -3,10 +3,12 @@
 #ifndef DP_CLI_H
 #define DP_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include "dualpipe.h"
+#include "base/safe_path.h"
 
 /* ---- cli_table.c: option tables, parsing and --help ---- */
 
@@ -88,6 +90,29 @@ void cli_run_config_init(struct cli_run_config *c);
 /* Loads the policy and builds the environment; -1 with a one-line message. */
 int cli_run_config_finish(struct cli_run_config *c, char *err, size_t errlen);
 void cli_run_config_free(struct cli_run_config *c);
+
+/* ---- cli_files.c: the files of `dualpipe run` ---- */
+struct cli_files {
+	int in, out, err;                /* --stdin, --stdout, --stderr; -1 when not given */
+	bool err_shared;                 /* --stderr is --stdout's file (one open file) */
+	bool have_result;
+	struct dp_atomic_file result;    /* --result: replaced atomically, or in place */
+	struct dp_untrusted_uids untrusted; /* the uids the run's program may have */
+};
+/* Before the options are read (opt: the box uid range after them is used). */
+void cli_files_init(struct cli_files *f, const struct dp_options *opt);
+/* Opens every file the options name, or none: -1 with "--OPT: PATH: why" in
+ * err, and nothing created or truncated (see the top of cli_files.c). */
+int cli_files_open(const struct cli_run_config *c, struct cli_files *f, char *err, size_t errlen);
+/* Writes the JSON result and puts it in place; 0 or -errno. */
+int cli_files_write_result(struct cli_files *f, const struct dp_result *res);
+/* Closes everything; a result not written is removed. */
+void cli_files_close(struct cli_files *f);
+
+/* ---- cli_fds.c: the runner's own standard fds ---- */
+/* Opens /dev/null on each of fds 0, 1, 2 that is closed, so that nothing the
+ * runner opens lands there; 0 or -errno (then the runner must not go on). */
+int cli_fds_ensure_std(void);
 
 /* ---- the sub-commands (cli_*.c) ---- */
 int cli_run_main(int argc, char **argv);

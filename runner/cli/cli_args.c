@@ -10,8 +10,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <stdbool.h>
+#include <unistd.h>
 
 #include "base/fmt.h"
+#include "base/safe_path.h"
 #include "base/util.h"
 #include "cli/cli.h"
 
@@ -51,12 +53,15 @@ static int add_mount(struct cli_run_config *c, const char *spec, int writable, i
 			return -1;
 		}
 	} else {
-		struct stat sb;
-		if (stat(first, &sb) < 0) {
-			dp_fmt(err, len, "%s: '%s': %s", writable ? "--bind" : "--ro-bind", first, strerror(errno));
+		/* no link in the source: a planted one would show any host tree, read-write */
+		char why[512];
+		int fd;
+		if (dp_safe_open(first, DP_SAFE_PATH, NULL, &fd, why, sizeof why) < 0) {
+			dp_fmt(err, len, "%s: %s", writable ? "--bind" : "--ro-bind", why);
 			free(first);
 			return -1;
 		}
+		close(fd);
 		m->source = first;
 		m->target = strdup(colon ? colon + 1 : spec);
 		m->writable = writable;
@@ -114,10 +119,15 @@ static int parse_policy(void *cfg, const struct cli_option *o, const char *v, ch
 
 static int parse_dir(void *cfg, const struct cli_option *o, const char *v, char *err, size_t len)
 {
-	struct stat sb;
+	char why[512];
+	int fd;
 
-	if (stat(v, &sb) < 0 || !S_ISDIR(sb.st_mode))
-		return cli_bad_value(o, v, err, len);
+	/* no link in the path (the library checks again when it binds it) */
+	if (dp_safe_open(v, DP_SAFE_DIR, NULL, &fd, why, sizeof why) < 0) {
+		dp_fmt(err, len, "%s: %s", o->name, why);
+		return -1;
+	}
+	close(fd);
 	((struct cli_run_config *)cfg)->opt.workdir = v;
 	return 0;
 }

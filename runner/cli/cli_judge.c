@@ -8,9 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/fmt.h"
+#include "base/safe_path.h"
 #include "base/util.h"
 #include "cli/cli.h"
 #include "judge/judge.h"
@@ -114,6 +117,7 @@ struct judge_cli {
 	const char **argv;                             /* PROGRAM [ARG...], NULL-terminated */
 	size_t nargs;
 	FILE *result;
+	struct dp_atomic_file result_file;             /* --result=FILE, until complete */
 	int tty;                                       /* progress on stderr */
 };
 
@@ -123,17 +127,53 @@ static int usage(const char *msg)
 	return 2;
 }
 
-/* An executable named by a path: made absolute (helpers run in another root). */
-static int resolve_prog(const char *opt, const char *path, char **out, char *err, size_t errlen)
+/* A path made absolute without resolving links (there must be none: see
+ * base/safe_path.c): the cwd in front of a relative one. */
+static char *absolute(const char *path)
 {
-	char *p = realpath(path, NULL);
-	if (!p || access(p, X_OK) != 0) {
-		dp_fmt(err, errlen, "%s: '%s': %s", opt, path, strerror(errno));
-		free(p);
+	char cwd[PATH_MAX], *s;
+	if (path[0] == '/')
+		return strdup(path);
+	if (!getcwd(cwd, sizeof cwd) || asprintf(&s, "%s/%s", cwd, path) < 0)
+		return NULL;
+	return s;
+}
+
+/* A file named by the caller (PROGRAM, --checker, --interactor, --source):
+ * no link in its path, a regular file, executable when exec; made absolute
+ * (helpers run in another root). */
+static int resolve_file(const char *opt, const char *path, int exec, char **out, char *err, size_t errlen)
+{
+	char why[600];
+	struct stat st;
+	int fd;
+
+	if (dp_safe_open(path, 0, NULL, &fd, why, sizeof why) < 0) {
+		dp_fmt(err, errlen, "%s: %s", opt, why);
 		return -1;
 	}
-	*out = p;
+	int bad = fstat(fd, &st) < 0 || (exec && !(st.st_mode & 0111));
+	close(fd);
+	if (bad) {
+		dp_fmt(err, errlen, "%s: '%s': %s", opt, path, strerror(EACCES));
+		return -1;
+	}
+	if (!(*out = absolute(path))) {
+		dp_fmt(err, errlen, "%s: '%s': %s", opt, path, strerror(errno));
+		return -1;
+	}
 	return 0;
+}
+
+/* A program: links followed only where root made them (dp_safe_resolve). */
+static int resolve_prog(const char *opt, const char *path, char **out, char *err, size_t errlen)
+{
+	char real[PATH_MAX], why[600];
+	if (dp_safe_resolve(path, real, sizeof real, why, sizeof why) < 0) {
+		dp_fmt(err, errlen, "%s: %s", opt, why);
+		return -1;
+	}
+	return resolve_file(opt, real, 1, out, err, errlen);
 }
 
 static void progress(void *arg, const struct judge_progress *p)
@@ -217,11 +257,8 @@ static int resolve_programs(struct judge_cli *j, int nargs, char **args, char *e
 	    (j->a.interactor && resolve_prog("--interactor", j->a.interactor, &j->interactor, err, errlen) < 0))
 		return -1;
 	if (cfg->source) {
-		j->source = realpath(cfg->source, NULL);
-		if (!j->source || access(j->source, R_OK) != 0) {
-			dp_fmt(err, errlen, "--source: '%s': %s", cfg->source, strerror(errno));
+		if (resolve_file("--source", cfg->source, 0, &j->source, err, errlen) < 0)
 			return -1;
-		}
 		cfg->source = j->source;
 	}
 	cfg->checker = j->checker;
@@ -242,6 +279,49 @@ static int resolve_programs(struct judge_cli *j, int nargs, char **args, char *e
 	return 0;
 }
 
+/* --result: "-" and /dev/stdout are the runner's stdout (the table then goes
+ * to stderr), written where it stands; a file is replaced atomically when
+ * the report is complete (a reader never sees half of one). */
+static int open_result(struct judge_cli *j, char *err, size_t errlen)
+{
+	const struct dp_options *o = &j->rc.opt;
+	struct dp_untrusted_uids u = { o->box_first ? o->box_first : DP_DEFAULT_UID,
+				       o->box_count > 0 ? (unsigned)o->box_count : DP_DEFAULT_BOXES };
+	char why[700];
+
+	if (!strcmp(j->a.result, "-") || dp_safe_fd_name(j->a.result) == STDOUT_FILENO) {
+		j->result = stdout;
+		return 0;
+	}
+	if (dp_atomic_open(j->a.result, &u, &j->result_file, why, sizeof why) < 0) {
+		dp_fmt(err, errlen, "--result: %s", why);
+		return -1;
+	}
+	int fd = fcntl(j->result_file.fd, F_DUPFD_CLOEXEC, 3);
+	if (fd < 0 || !(j->result = fdopen(fd, "w"))) {
+		dp_fmt(err, errlen, "--result: '%s': %s", j->a.result, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		dp_atomic_abort(&j->result_file);
+		return -1;
+	}
+	return 0;
+}
+
+/* Writes the report where --result says; 0 or -1 with errno. */
+static int write_result(struct judge_cli *j)
+{
+	int r = judge_report_write_json(&j->rep, j->result);
+	if (j->result == stdout)
+		return r < 0 || fflush(stdout) ? -1 : 0;
+	r = fclose(j->result) || r < 0 ? -1 : 0;
+	j->result = NULL;
+	int c = r < 0 ? (dp_atomic_abort(&j->result_file), 0) : dp_atomic_commit(&j->result_file);
+	if (c < 0)
+		errno = -c;
+	return r < 0 || c < 0 ? -1 : 0;
+}
+
 /* The run options, the helper policy, the test set and the report file. */
 static int load(struct judge_cli *j, char *err, size_t errlen)
 {
@@ -255,14 +335,15 @@ static int load(struct judge_cli *j, char *err, size_t errlen)
 	}
 	if (judge_tests_load(j->a.tests, &j->set, err, errlen) < 0)
 		return -1;
-	if (j->a.result) {
-		j->result = strcmp(j->a.result, "-") == 0 ? stdout : fopen(j->a.result, "we");
-		if (!j->result) {
-			dp_fmt(err, errlen, "--result: cannot write '%s': %s", j->a.result, strerror(errno));
-			return -1;
-		}
+	/* the scratch directory's base is checked now: a bad one is a usage error */
+	const char *tmp = getenv("TMPDIR");
+	int fd;
+	if (dp_safe_open(tmp && *tmp ? tmp : "/tmp", DP_SAFE_DIR, NULL, &fd, perr, sizeof perr) < 0) {
+		dp_fmt(err, errlen, "TMPDIR (the scratch directory's base): %s", perr);
+		return -1;
 	}
-	return 0;
+	close(fd);
+	return j->a.result ? open_result(j, err, errlen) : 0;
 }
 
 /* Grades the tests, writes the report and the table; the exit status. */
@@ -283,7 +364,7 @@ static int grade_and_report(struct judge_cli *j)
 	}
 	if (j->tty)
 		fputs("\r\033[K", stderr);
-	if (j->result && judge_report_write_json(&j->rep, j->result) < 0) {
+	if (j->result && write_result(j) < 0) {
 		fprintf(stderr, "dualpipe judge: --result: writing '%s': %s\n", j->a.result, strerror(errno));
 		return 3;
 	}
@@ -294,8 +375,10 @@ static int grade_and_report(struct judge_cli *j)
 
 static void judge_cli_free(struct judge_cli *j)
 {
-	if (j->result && j->result != stdout)
+	if (j->result && j->result != stdout) {
 		fclose(j->result);
+		dp_atomic_abort(&j->result_file); /* not written: the old file stays */
+	}
 	fflush(stdout);
 	judge_report_free(&j->rep);
 	judge_tests_free(&j->set);

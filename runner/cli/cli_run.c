@@ -19,20 +19,10 @@ static const char run_synopsis[] =
 /* `run` alone writes its result where --result says. */
 static const struct cli_option output_options[] = {
 	{ .name = "--result", .kind = CLI_TEXT, .value = "FILE",
-	  .help = "write the result as one JSON object to FILE",
+	  .help = "write the result as one JSON object to FILE, replaced atomically (\"-\": our stdout)",
 	  .offset = offsetof(struct cli_run_config, result_path) },
 };
 static const struct cli_group output_group = { "Output:", output_options, 1, 0 };
-
-static int open_or_complain(const char *opt, const char *path, int flags, int *fd)
-{
-	*fd = open(path, flags | O_CLOEXEC, 0644);
-	if (*fd < 0) {
-		fprintf(stderr, "dualpipe: %s: cannot open '%s': %s\n", opt, path, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
 
 /* SIGINT/SIGTERM/SIGHUP to the runner end the run the normal way (tree killed,
  * cgroup removed, result written) instead of leaving the cleanup to `dualpipe cleanup`. */
@@ -78,7 +68,7 @@ static int exit_status(enum dp_status s)
 /* The options, then the files (opened only after every option checked out:
  * a bad flag creates nothing).  The exit status when the command ends here
  * (0 after --help, 2 after a message), else -1 with PROGRAM at argv[*first]. */
-static int setup(struct cli_run_config *c, int argc, char **argv, int *first, int fds[4])
+static int setup(struct cli_run_config *c, int argc, char **argv, int *first, struct cli_files *files)
 {
 	const struct cli_use uses[] = {
 		{ .group = &cli_limit_options, .cfg = c },
@@ -102,11 +92,11 @@ static int setup(struct cli_run_config *c, int argc, char **argv, int *first, in
 		fprintf(stderr, "dualpipe run: %s\n", err);
 		return 2;
 	}
-	if ((c->stdin_path && open_or_complain("--stdin", c->stdin_path, O_RDONLY, &fds[0]) < 0) ||
-	    (c->stdout_path && open_or_complain("--stdout", c->stdout_path, O_WRONLY | O_CREAT | O_TRUNC, &fds[1]) < 0) ||
-	    (c->stderr_path && open_or_complain("--stderr", c->stderr_path, O_WRONLY | O_CREAT | O_TRUNC, &fds[2]) < 0) ||
-	    (c->result_path && open_or_complain("--result", c->result_path, O_WRONLY | O_CREAT | O_TRUNC, &fds[3]) < 0))
+	cli_files_init(files, &c->opt);
+	if (cli_files_open(c, files, err, sizeof err) < 0) {
+		fprintf(stderr, "dualpipe run: %s\n", err);
 		return 2;
+	}
 	*first = i;
 	return -1;
 }
@@ -114,18 +104,20 @@ static int setup(struct cli_run_config *c, int argc, char **argv, int *first, in
 int cli_run_main(int argc, char **argv)
 {
 	struct cli_run_config c;
-	int i = 0, rc, fds[4] = { -1, -1, -1, -1 }; /* --stdin, --stdout, --stderr, --result */
+	struct cli_files f;
+	int i = 0, rc;
 
 	cli_run_config_init(&c);
-	rc = setup(&c, argc, argv, &i, fds);
+	cli_files_init(&f, &c.opt);
+	rc = setup(&c, argc, argv, &i, &f);
 	if (rc >= 0)
 		goto out;
 	c.opt.argv = (const char *const *)argv + i;
 	/* stdin is relayed through a pipe, never handed over: a file descriptor of
 	 * the host file would let the program reopen it (/proc/self/fd/0) for writing */
-	c.opt.stdio[0] = fds[0] >= 0 ? (struct dp_stream_spec){ DP_RELAY, fds[0] } : (struct dp_stream_spec){ DP_NULL, -1 };
-	c.opt.stdio[1] = (struct dp_stream_spec){ DP_RELAY, fds[1] >= 0 ? fds[1] : 1 };
-	c.opt.stdio[2] = (struct dp_stream_spec){ DP_RELAY, fds[2] >= 0 ? fds[2] : 2 };
+	c.opt.stdio[0] = f.in >= 0 ? (struct dp_stream_spec){ DP_RELAY, f.in } : (struct dp_stream_spec){ DP_NULL, -1 };
+	c.opt.stdio[1] = (struct dp_stream_spec){ DP_RELAY, f.out >= 0 ? f.out : 1 };
+	c.opt.stdio[2] = (struct dp_stream_spec){ DP_RELAY, f.err >= 0 ? f.err : 2 };
 
 	struct dp_result res;
 	int r = run_interruptible(&c.opt, &res);
@@ -137,14 +129,12 @@ int cli_run_main(int argc, char **argv)
 	if (res.status == DP_XX)
 		fprintf(stderr, "dualpipe run: XX: %s\n", res.message);
 	rc = exit_status(res.status);
-	if (fds[3] >= 0 && dp_result_write_json(&res, fds[3]) < 0) {
-		fprintf(stderr, "dualpipe run: --result: writing '%s' failed: %s\n", c.result_path, strerror(errno));
+	if ((r = cli_files_write_result(&f, &res)) < 0) {
+		fprintf(stderr, "dualpipe run: --result: writing '%s' failed: %s\n", c.result_path, strerror(-r));
 		rc = 3;
 	}
 out:
-	for (int k = 0; k < 4; k++)
-		if (fds[k] >= 0)
-			close(fds[k]);
+	cli_files_close(&f);
 	cli_run_config_free(&c);
 	return rc;
 }

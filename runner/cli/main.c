@@ -17,6 +17,8 @@ static const struct {
 
 int main(int argc, char **argv)
 {
+	if (cli_fds_ensure_std() < 0)
+		return 3; /* no /dev/null: nothing can be reported anywhere safe */
 	/* a child that closes its stdin must not kill the runner */
 	signal(SIGPIPE, SIG_IGN);
 	for (size_t i = 0; argc > 1 && i < sizeof commands / sizeof commands[0]; i++)

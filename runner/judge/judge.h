@@ -201,9 +201,11 @@ void judge_free_argv(char **argv);
 char *judge_substitute(const char *s, const char *src, const char *out);
 
 /* ---- judge_files.c: scratch files ---- */
-/* Copies src to dst (mode 0644); 0 or -errno.  Used to give helpers readable copies. */
+/* Copies src (a regular file, no link in its path) to dst, which must not
+ * exist (mode 0644); 0 or -errno.  Used to give helpers readable copies. */
 int judge_copy_file(const char *src, const char *dst);
-/* Removes a directory tree (no symlinks followed); 0 or -errno. */
+/* Removes a directory tree: any depth, no link followed, no other filesystem
+ * entered (base/rmtree.c); 0 or -errno. */
 int judge_remove_tree(const char *path);
 
 /* ---- judge_interact.c: interactive problems ---- */

@@ -1,13 +1,16 @@
 /* Scratch files of the judge: readable copies for the helpers and removal of
- * the scratch tree. */
+ * the scratch tree.  Sources are opened by base/safe_path.c's rules (no link,
+ * a regular file) and copies are created, never reused (O_EXCL), so nothing
+ * planted in a test directory or a scratch directory is followed. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/rmtree.h"
+#include "base/safe_path.h"
 #include "judge/judge.h"
 
 int judge_copy_file(const char *src, const char *dst)
@@ -15,14 +18,11 @@ int judge_copy_file(const char *src, const char *dst)
 	int in = -1, out = -1, ret = 0;
 	struct stat st;
 
-	in = open(src, O_RDONLY | O_CLOEXEC);
-	if (in < 0)
-		return -errno;
-	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (out < 0) {
-		ret = -errno;
+	char why[600];
+	if ((ret = dp_safe_open(src, 0, NULL, &in, why, sizeof why)) < 0)
+		return ret;
+	if ((ret = dp_safe_open(dst, DP_SAFE_WRITE | DP_SAFE_EXCL, NULL, &out, why, sizeof why)) < 0)
 		goto done;
-	}
 	if (fchmod(out, 0644) < 0 || fstat(in, &st) < 0) {
 		ret = -errno;
 		goto done;
@@ -49,20 +49,14 @@ done:
 	return ret;
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if (flag == FTW_DP)
-		rmdir(path);
-	else
-		unlink(path);
-	return 0;
-}
-
 int judge_remove_tree(const char *path)
 {
-	if (nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS) < 0)
-		return -errno;
-	return access(path, F_OK) == 0 ? -ENOTEMPTY : 0;
+	char name[256], why[600];
+	int dir, ret = dp_safe_parent(path, NULL, &dir, name, sizeof name, why, sizeof why);
+
+	if (ret < 0)
+		return ret;
+	ret = dp_remove_tree_at(dir, name);
+	close(dir);
+	return ret;
 }

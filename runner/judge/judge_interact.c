@@ -121,7 +121,7 @@ static int prepare_files(const struct judge_config *cfg, const struct judge_test
 	}
 	/* testlib's interactor writes its output file for a checker: the
 	 * only writable thing in the (otherwise root-owned 0755) directory. */
-	int fd = open(x->output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	int fd = open(x->output, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
 	if (fd < 0 || fchmod(fd, 0666) < 0) {
 		ret = -errno;
 		dp_fmt(res->message, sizeof(res->message), "creating '%s': %s", x->output, strerror(-ret));

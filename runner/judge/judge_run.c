@@ -2,7 +2,8 @@
  * a pool of worker threads.
  *
  * Theory of operation.  All scratch files live in one private directory
- * (mkdtemp, mode 0711) removed at the end.  Each test gets its own
+ * (made with mkdirat in the link-free $TMPDIR, mode 0711) removed at the end
+ * by base/rmtree.c, whatever a compile step built in it.  Each test gets its own
  * subdirectory holding the solution's output (relayed into it by the library,
  * so limits.output caps it and overflows are OLE) and, for a checker or an
  * interactor, readable copies of the input and answer: helpers run as the
@@ -17,14 +18,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/fileio.h"
 #include "base/fmt.h"
+#include "base/safe_path.h"
 #include "judge/judge.h"
 
 #define ANSWER_MAX     (1ull << 31)
@@ -65,6 +69,29 @@ static void check_output(const struct judge_config *cfg, const struct judge_test
 	memcpy(res->message, oc.message, sizeof(res->message));
 }
 
+/* A test file, opened by base/safe_path.c's rules (no link, regular). */
+static int open_test_file(const char *path, int *fd, char *msg, size_t msglen)
+{
+	char why[600];
+	int ret = dp_safe_open(path, 0, NULL, fd, why, sizeof(why));
+	if (ret < 0)
+		dp_fmt(msg, msglen, "cannot open %s", why);
+	return ret;
+}
+
+static int read_answer(const char *path, char **a, size_t *al)
+{
+	char msg[8];
+	struct stat st;
+	int fd, ret = open_test_file(path, &fd, msg, sizeof(msg));
+	if (ret < 0)
+		return ret;
+	ret = fstat(fd, &st) < 0 ? -errno : (uint64_t)st.st_size > ANSWER_MAX ? -EFBIG :
+	      dp_read_fd(fd, ANSWER_MAX, a, al);
+	close(fd);
+	return ret;
+}
+
 /* The built-in comparator grades what the solution wrote to out (at most
  * its output limit, plus the byte that would have been OLE). */
 static void compare_output(const struct judge_config *cfg, const struct dp_options *opt,
@@ -76,8 +103,7 @@ static void compare_output(const struct judge_config *cfg, const struct dp_optio
 	int ret;
 
 	dp_limits_resolve(&opt->limits, &lim);
-	if ((ret = dp_read_fd(out, lim.output + 1, &o, &ol)) < 0 ||
-	    (ret = dp_read_file(t->answer, ANSWER_MAX, &a, &al)) < 0) {
+	if ((ret = dp_read_fd(out, lim.output + 1, &o, &ol)) < 0 || (ret = read_answer(t->answer, &a, &al)) < 0) {
 		dp_fmt(res->message, sizeof(res->message), "reading %s: %s", o ? t->answer : "the output",
 		       strerror(-ret));
 	} else if (judge_compare(&cfg->cmp, o, ol, a, al, msg, sizeof(msg))) {
@@ -104,12 +130,9 @@ static void grade_batch(struct judge_ctx *ctx, const struct judge_test *t, const
 	int in = -1, out = -1, ret;
 
 	dp_fmt(output, sizeof(output), "%s/output", dir);
-	in = open(t->input, O_RDONLY | O_CLOEXEC);
-	if (in < 0) {
-		dp_fmt(res->message, sizeof(res->message), "cannot open '%s': %s", t->input, strerror(errno));
+	if (open_test_file(t->input, &in, res->message, sizeof(res->message)) < 0)
 		goto done;
-	}
-	out = open(output, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	out = open(output, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (out < 0) {
 		dp_fmt(res->message, sizeof(res->message), "cannot create '%s': %s", output, strerror(errno));
 		goto done;
@@ -182,24 +205,48 @@ static void *worker(void *arg)
 
 /* ---- the whole run ---- */
 
-/* The private scratch directory, in cfg->tmpdir, else $TMPDIR, else /tmp. */
+/* The private scratch directory, in cfg->tmpdir, else $TMPDIR, else /tmp:
+ * made by mkdirat in that directory opened without following links (a
+ * planted $TMPDIR link must not put our files elsewhere), under a fresh
+ * random name (EEXIST: another name), checked to be what we made. */
 static int make_scratch(struct judge_ctx *ctx, char *err, size_t errlen)
 {
 	const char *base = ctx->cfg->tmpdir ? ctx->cfg->tmpdir : getenv("TMPDIR");
-	int ret;
+	char why[600], name[64];
+	int ret, dir, fd = -1;
 
 	if (!base || !*base)
 		base = "/tmp";
-	dp_fmt(ctx->root, sizeof(ctx->root), "%s/dualpipe-judge.XXXXXX", base);
-	if (!mkdtemp(ctx->root)) {
-		ret = -errno;
-		dp_fmt(err, errlen, "judge: cannot create a scratch directory in '%s': %s", base, strerror(-ret));
-		ctx->root[0] = '\0';
+	if ((ret = dp_safe_open(base, DP_SAFE_DIR, NULL, &dir, why, sizeof(why))) < 0) {
+		dp_fmt(err, errlen, "judge: the scratch directory's base: %s", why);
 		return ret;
 	}
-	/* Helpers and the compiler run as another uid: they may cross the
-	 * root (not list it) to reach their own bound subdirectory. */
-	chmod(ctx->root, 0711);
+	bool made = false;
+	for (int tries = 0; tries < 100; tries++) {
+		unsigned long long rnd = 0;
+		if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) < 0)
+			rnd = (unsigned long long)getpid() * 2654435761u + (unsigned)tries;
+		snprintf(name, sizeof(name), "dualpipe-judge.%012llx", rnd & 0xffffffffffffull);
+		if ((made = mkdirat(dir, name, 0700) == 0) || errno != EEXIST)
+			break;
+	}
+	ret = made ? 0 : -errno;
+	if ((fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) >= 0) {
+		/* Helpers and the compiler run as another uid: they may cross the
+		 * root (not list it) to reach their own bound subdirectory. */
+		ret = fchmod(fd, 0711) < 0 ? -errno : 0;
+		close(fd);
+	} else if (ret == 0) {
+		ret = -errno;
+	}
+	if (ret < 0 && made)
+		unlinkat(dir, name, AT_REMOVEDIR);
+	close(dir);
+	if (ret < 0) {
+		dp_fmt(err, errlen, "judge: cannot create a scratch directory in '%s': %s", base, strerror(-ret));
+		return ret;
+	}
+	dp_fmt(ctx->root, sizeof(ctx->root), "%s/%s", base, name);
 	return 0;
 }
 

@@ -1,8 +1,12 @@
 /* Test discovery for judge mode: NAME.in with NAME.out (or NAME.ans) in one
  * directory, in natural order of NAME.  Everything is checked here, before
- * anything runs, so a broken test set is a usage error and nothing is graded. */
+ * anything runs, so a broken test set is a usage error and nothing is graded.
+ * The directory may be one a sandboxed program wrote (a generator's output):
+ * no link is followed in its path nor as a test file, and a test file that
+ * is a FIFO, socket or device is refused (base/safe_path.c's rules). */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -11,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/fmt.h"
+#include "base/safe_path.h"
 #include "judge/judge.h"
 
 static int is_digit(char c)
@@ -73,10 +79,19 @@ static char *path_join(const char *dir, const char *name, const char *ext)
 	return s;
 }
 
-static int is_regular(const char *path)
+/* What dir/name is, not followed: 1 a regular file, 0 absent or a directory
+ * (not a test file), -1 with a message for anything else (a link, a FIFO). */
+static int test_file(int dir, const char *name, const char *path, char *err, size_t errlen)
 {
 	struct stat st;
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || S_ISDIR(st.st_mode))
+		return 0;
+	if (S_ISREG(st.st_mode))
+		return 1;
+	dp_fmt(err, errlen, "--tests: '%s' is %s (test files are opened without following links "
+	       "and must be regular files)", path, S_ISLNK(st.st_mode) ? "a symbolic link" :
+	       S_ISFIFO(st.st_mode) ? "a FIFO" : "not a regular file");
+	return -1;
 }
 
 void judge_tests_free(struct judge_testset *set)
@@ -96,6 +111,7 @@ void judge_tests_free(struct judge_testset *set)
 /* Appends every regular file NAME.in of d to set (answers come later). */
 static int collect_inputs(DIR *d, struct judge_testset *set, char *err, size_t errlen)
 {
+	int dfd = dirfd(d);
 	struct dirent *de;
 	size_t cap = 0;
 
@@ -122,8 +138,11 @@ static int collect_inputs(DIR *d, struct judge_testset *set, char *err, size_t e
 			snprintf(err, errlen, "--tests: out of memory");
 			return -ENOMEM;
 		}
-		if (!is_regular(t->input)) {
-			/* A directory or dangling link named x.in is not a test. */
+		int kind = test_file(dfd, de->d_name, t->input, err, errlen);
+		if (kind < 0)
+			return -EINVAL;
+		if (kind == 0) {
+			/* A directory named x.in is not a test. */
 			free(t->name);
 			free(t->input);
 			set->n--;
@@ -138,10 +157,11 @@ static int collect_inputs(DIR *d, struct judge_testset *set, char *err, size_t e
 }
 
 /* t's answer, NAME.out else NAME.ans, and both of its files readable. */
-static int find_answer(const char *dir, struct judge_test *t, char *err, size_t errlen)
+static int find_answer(const char *dir, int dfd, struct judge_test *t, char *err, size_t errlen)
 {
 	char *out = path_join(dir, t->name, ".out");
 	char *ans = path_join(dir, t->name, ".ans");
+	int kout = -1, kans = -1;
 
 	if (!out || !ans) {
 		free(out);
@@ -149,51 +169,69 @@ static int find_answer(const char *dir, struct judge_test *t, char *err, size_t 
 		snprintf(err, errlen, "--tests: out of memory");
 		return -ENOMEM;
 	}
-	if (is_regular(out)) {
+	if ((kout = test_file(dfd, strrchr(out, '/') + 1, out, err, errlen)) == 1) {
 		t->answer = out;
 		free(ans);
-	} else if (is_regular(ans)) {
+	} else if (kout == 0 && (kans = test_file(dfd, strrchr(ans, '/') + 1, ans, err, errlen)) == 1) {
 		t->answer = ans;
 		free(out);
 	} else {
-		snprintf(err, errlen, "--tests: test '%s' has no answer file: neither '%s' nor '%s' exists",
-			 t->name, out, ans);
+		if (kout == 0 && kans == 0)
+			snprintf(err, errlen, "--tests: test '%s' has no answer file: neither '%s' nor '%s' exists",
+				 t->name, out, ans);
 		free(out);
 		free(ans);
 		return -EINVAL;
 	}
-	const char *unreadable = access(t->input, R_OK) != 0 ? t->input :
-				 access(t->answer, R_OK) != 0 ? t->answer : NULL;
-	if (unreadable) {
-		int ret = -errno;
-		snprintf(err, errlen, "--tests: test '%s': cannot read '%s': %s", t->name, unreadable,
-			 strerror(-ret));
-		return ret;
+	const char *files[2] = { t->input, t->answer };
+	for (int k = 0; k < 2; k++) {
+		char why[600];
+		int fd, ret = dp_safe_open(files[k], 0, NULL, &fd, why, sizeof why);
+		if (ret < 0) {
+			snprintf(err, errlen, "--tests: test '%s': cannot read %s", t->name, why);
+			return ret;
+		}
+		close(fd);
 	}
 	return 0;
 }
 
+/* dir as an absolute path without following links: the cwd (link-free by
+ * construction) in front of a relative one; malloc'd or NULL. */
+static char *absolute(const char *dir)
+{
+	char cwd[PATH_MAX], *s;
+	size_t n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (dir[0] == '/')
+		return strndup(dir, n);
+	if (!getcwd(cwd, sizeof cwd) || asprintf(&s, "%s/%.*s", cwd, (int)n, dir) < 0)
+		return NULL;
+	return s;
+}
+
 int judge_tests_load(const char *dir, struct judge_testset *set, char *err, size_t errlen)
 {
+	char why[600];
 	DIR *d;
-	int ret;
+	int ret, fd;
 
 	memset(set, 0, sizeof(*set));
-	set->dir = realpath(dir, NULL);
-	if (!set->dir) {
-		ret = -errno;
-		snprintf(err, errlen, "--tests: '%s': %s", dir, strerror(-ret));
+	if ((ret = dp_safe_open(dir, DP_SAFE_DIR, NULL, &fd, why, sizeof why)) < 0) {
+		snprintf(err, errlen, "--tests: %s", why);
 		return ret;
 	}
-	d = opendir(set->dir);
+	set->dir = absolute(dir);
+	d = set->dir ? fdopendir(fd) : NULL;
 	if (!d) {
 		ret = -errno;
 		snprintf(err, errlen, "--tests: '%s': %s", dir, strerror(-ret));
+		close(fd);
 		judge_tests_free(set);
 		return ret;
 	}
 	ret = collect_inputs(d, set, err, errlen);
-	closedir(d);
 	if (ret == 0 && set->n == 0) {
 		ret = -EINVAL;
 		snprintf(err, errlen, "--tests: no NAME.in files in '%s'", set->dir);
@@ -201,7 +239,8 @@ int judge_tests_load(const char *dir, struct judge_testset *set, char *err, size
 	if (ret == 0)
 		qsort(set->tests, set->n, sizeof(*set->tests), test_cmp);
 	for (size_t i = 0; ret == 0 && i < set->n; i++)
-		ret = find_answer(set->dir, &set->tests[i], err, errlen);
+		ret = find_answer(set->dir, dirfd(d), &set->tests[i], err, errlen);
+	closedir(d);
 	if (ret < 0)
 		judge_tests_free(set);
 	return ret;

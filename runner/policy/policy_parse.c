@@ -18,6 +18,9 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "base/fmt.h"
+#include "base/safe_path.h"
+
 #include "policy/policy_impl.h"
 #include "base/fileio.h"
 
@@ -204,23 +207,28 @@ const struct dp_embedded_policy *dp_embedded_find(const char *name)
 	return NULL;
 }
 
-/* Reads a policy file: regular (a FIFO or a device could block or never end)
- * and at most DP_FILE_MAX bytes; 0 or -errno. */
-static int read_policy_file(const char *path, char **text, size_t *len)
+/* Reads a policy file: regular (a FIFO or a device could block or never end),
+ * at most DP_FILE_MAX bytes, and by base/safe_path.c's rules: a policy is read
+ * as root and its lines are quoted in messages, so a link planted in its path
+ * (to /etc/shadow) must not be followed.  0 or -errno with the reason in why;
+ * *id becomes "dev:ino" (what include loops compare). */
+static int read_policy_file(const char *path, char **text, size_t *len, char *id, size_t idlen,
+			    char *why, size_t whylen)
 {
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), r;
+	int fd, r = dp_safe_open(path, 0, NULL, &fd, why, whylen);
 
-	if (fd < 0)
-		return -errno;
+	if (r < 0)
+		return r;
 	if (fstat(fd, &st) < 0)
 		r = -errno;
-	else if (!S_ISREG(st.st_mode))
-		r = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
 	else if (st.st_size > DP_FILE_MAX)
 		r = -EFBIG;
 	else
 		r = dp_read_fd(fd, DP_FILE_MAX, text, len);
+	if (r < 0)
+		dp_fmt(why, whylen, "%s: %s", path, strerror(-r));
+	snprintf(id, idlen, "file:%llu:%llu", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
 	close(fd);
 	return r;
 }
@@ -259,19 +267,17 @@ static int parse_embedded(struct parser *ps, const struct dp_embedded_policy *e,
 
 static int parse_file(struct parser *ps, const char *path, const struct src *from)
 {
-	char *text = NULL, *real;
+	char *text = NULL, id[64], why[600];
 	size_t len = 0;
-	int r = read_policy_file(path, &text, &len);
+	int r = read_policy_file(path, &text, &len, id, sizeof id, why, sizeof why);
 
 	if (r < 0) {
 		if (from)
-			return dp_perr(ps, from, "@include '%s': %s", path, strerror(-r));
-		dp_perr(ps, NULL, "cannot read policy '%s': %s", path, strerror(-r));
+			return dp_perr(ps, from, "@include %s", why);
+		dp_perr(ps, NULL, "cannot read policy %s", why);
 		return r;
 	}
-	real = realpath(path, NULL);
-	r = parse_named(ps, text, len, path, real ? real : path, false, from);
-	free(real);
+	r = parse_named(ps, text, len, path, id, false, from);
 	free(text);
 	return r;
 }
