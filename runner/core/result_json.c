@@ -1,5 +1,6 @@
 /* result_json.c: struct dp_result as the one-line JSON object of RUN.md. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -8,7 +9,7 @@
 
 int dp_result_write_json(const struct dp_result *res, int fd)
 {
-	int dfd = dup(fd);
+	int dfd = fcntl(fd, F_DUPFD_CLOEXEC, 3); /* never on 0-2, never into a concurrent fork */
 	if (dfd < 0)
 		return -errno;
 	FILE *f = fdopen(dfd, "w");
