@@ -33,6 +33,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "child/child.h"
 #include "sandbox/ns_layout.h"
@@ -308,7 +309,11 @@ static _Noreturn void init_main(const struct dp_child_plan *pl)
 		if (w < 0)
 			_exit(0);
 		if (w == prog) {
-			while (write(DP_CHILD_STATUS_FD, &st, sizeof st) < 0 && errno == EINTR)
+			struct timespec ts;
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			struct dp_status_msg m = { .status = st, .end_ns = (uint64_t)ts.tv_sec * 1000000000ull +
+								   (uint64_t)ts.tv_nsec };
+			while (write(DP_CHILD_STATUS_FD, &m, sizeof m) < 0 && errno == EINTR)
 				;
 			_exit(0);
 		}

@@ -57,6 +57,15 @@ struct dp_go_msg {
 };
 #define DP_GO_MAX_JOIN_FDS 8
 
+/* init -> parent on the status pipe once the program is reaped: its wait
+ * status and when init saw it end (CLOCK_MONOTONIC, the host's clock too),
+ * which times the end more closely than the parent's own wake-up does. */
+struct dp_status_msg {
+	int32_t status;
+	int32_t pad;
+	uint64_t end_ns;
+};
+
 /* child.c: the forked side; never returns. */
 _Noreturn void dp_child_main(const struct dp_child_plan *plan);
 

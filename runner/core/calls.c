@@ -264,12 +264,9 @@ int dp_close(struct dp_proc *p, struct dp_result *res)
 	p->draining = false;
 	if (p->status_fd >= 0) {
 		/* init is gone: its report is in the pipe already, or never comes (EOF) */
-		int st;
-		if (read(p->status_fd, &st, sizeof st) == (ssize_t)sizeof st) {
-			p->exit.prog_status = st;
-			p->exit.have_prog_status = true;
-		}
-		close(p->status_fd);
+		dp_read_status(p);
+		if (p->status_fd >= 0)
+			close(p->status_fd);
 		p->status_fd = -1;
 	}
 	/* nothing of the run is left: init's death emptied the PID namespace, and in

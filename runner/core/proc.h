@@ -54,6 +54,7 @@ struct dp_exit_state {
 	struct rusage ru;
 	int prog_status;            /* the program's status as init reported it */
 	bool have_prog_status;
+	uint64_t prog_end;          /* when init saw the program end (dp_now_ns clock), 0 unknown */
 };
 
 /* What ended the run, recorded once (outcome.c). */
@@ -120,6 +121,10 @@ void dp_kill_tree(struct dp_proc *p);
  * listener and the relays.  want_fd/want_events: an extra caller fd (stdin
  * pipe for writes). */
 int dp_supervise_once(struct dp_proc *p, int timeout_ms, int want_fd, short want_events);
+
+/* Takes init's report from the status pipe, if one is there; closes the pipe
+ * at EOF or on an error.  Returns 1 when a report was taken. */
+int dp_read_status(struct dp_proc *p);
 
 /* verdict.c: decides the verdict once exited and fills res. */
 void dp_finish(struct dp_proc *p, struct dp_result *res);

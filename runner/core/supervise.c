@@ -144,18 +144,20 @@ static void reap(struct dp_proc *p)
 	}
 }
 
-static void read_status(struct dp_proc *p)
+int dp_read_status(struct dp_proc *p)
 {
-	int st;
-	ssize_t n = read(p->status_fd, &st, sizeof st);
-	if (n == (ssize_t)sizeof st) {
-		p->exit.prog_status = st;
+	struct dp_status_msg m;
+	ssize_t n = read(p->status_fd, &m, sizeof m);
+	if (n == (ssize_t)sizeof m) {
+		p->exit.prog_status = m.status;
 		p->exit.have_prog_status = true;
+		p->exit.prog_end = m.end_ns;
 	}
 	if (n <= 0 && !(n < 0 && (errno == EAGAIN || errno == EINTR))) {
 		close(p->status_fd);
 		p->status_fd = -1;
 	}
+	return n == (ssize_t)sizeof m;
 }
 
 /* Output streams are read when relayed, when the caller drains, or while the
@@ -208,7 +210,7 @@ int dp_supervise_once(struct dp_proc *p, int timeout_ms, int want_fd, short want
 			continue;
 		switch (idx[i]) {
 		case K_PID: reap(p); break;
-		case K_STATUS: read_status(p); break;
+		case K_STATUS: dp_read_status(p); break;
 		case K_LISTEN:
 			if (pf[i].revents & POLLIN)
 				handle_notification(p);

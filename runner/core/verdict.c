@@ -107,7 +107,12 @@ void dp_finish(struct dp_proc *p, struct dp_result *res)
 	res->isolated = p->ns != NULL;
 	res->output[1] = p->io[1].total;
 	res->output[2] = p->io[2].total;
-	res->wall_time = (double)((p->clock.end ? p->clock.end : dp_now_ns()) - p->clock.start) / 1e9;
+	/* the end as init saw it is closer than the parent's wake-up, unless the
+	 * parent's kill came first (the end of a killed run is the kill) */
+	uint64_t end = p->clock.end ? p->clock.end : dp_now_ns();
+	if (p->exit.prog_end > p->clock.start && p->exit.prog_end < end)
+		end = p->exit.prog_end;
+	res->wall_time = (double)(end - p->clock.start) / 1e9;
 	res->setup_time = (double)(p->clock.start - p->clock.spawn) / 1e9;
 	struct dp_verdict_facts f = { .failed_setup = p->out.failed_setup, .recorded = p->out.verdict,
 				      .recorded_limit = p->out.limit, .recorded_message = p->out.message };

@@ -213,6 +213,19 @@ static void close_both(struct interaction *x)
 		close_side(&x->inter);
 }
 
+/* Whether the interactor ended before the solution.  Each end is init's
+ * reading of the clock when it reaped its program, which a loaded machine
+ * delays by up to a few milliseconds; a solution that only exited non-zero or
+ * died of a signal within TIE_S after the interactor ended is taken as
+ * reacting to it (end of input), so the interactor's decision stands.  A
+ * limit is the runner's own kill, timed exactly: no tie there. */
+#define TIE_S 0.02
+static int interactor_first(const struct interaction *x)
+{
+	double gap = ended(&x->sol) - ended(&x->inter);
+	return gap > 0 || (x->sol.r.status == DP_RE && gap > -TIE_S);
+}
+
 static int killed_by_sigpipe(const struct dp_result *r)
 {
 	return !r->exited && r->signal == SIGPIPE;
@@ -233,7 +246,7 @@ static void grade_interaction(const struct judge_config *cfg, const char *scratc
 		.interactor_sigpipe = killed_by_sigpipe(&x->inter.r),
 		.said = oc.verdict,
 		.checker = cfg->checker && cfg->interactor_testlib,
-		.interactor_first = ended(&x->inter) < ended(&x->sol),
+		.interactor_first = interactor_first(x),
 	};
 	struct judge_decision d = judge_interact_decide(&facts);
 	switch (d.from) {
