@@ -76,6 +76,17 @@ struct dp_copies {
 	int workdir_chowned;
 };
 
+/* The seccomp listener's bookkeeping (notify.c).  Notification ids count
+ * up by one per notification of the filter, dropped ones included; from the
+ * child's marker on, received < max - base + 1 means the kernel dropped one
+ * unread: a forbidden call (or an exit) that a signal or a kill cut short. */
+struct dp_notif_state {
+	bool have_base;             /* the marker was read: base is the first id */
+	uint64_t base;
+	uint64_t span;              /* highest id read - base + 1 */
+	uint64_t received;          /* notifications read since the marker, it included */
+};
+
 struct dp_proc {
 	pid_t pid;                  /* init (isolated) or the program (core mode) */
 	int pidfd;
@@ -96,6 +107,7 @@ struct dp_proc {
 	struct dp_cpu_sampler cpu;
 	struct dp_exit_state exit;
 	struct dp_outcome out;
+	struct dp_notif_state notif;
 	struct dp_copies copy;
 	struct dp_child_plan plan;
 };
@@ -119,6 +131,10 @@ void dp_kill_tree(struct dp_proc *p);
  * the next limit check) for any event, services the child, the limits, the
  * listener and the relays.  want_fd/want_events: an extra caller fd (stdin
  * pipe for writes). */
+/* notify.c: reads and answers what the seccomp listener has (forbidden
+ * call: SV; exit: let go on once the queue before it is read). */
+void dp_notify_handle(struct dp_proc *p);
+
 int dp_supervise_once(struct dp_proc *p, int timeout_ms, int want_fd, short want_events);
 
 /* verdict.c: decides the verdict once exited and fills res. */

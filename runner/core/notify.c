@@ -1,0 +1,168 @@
+/* notify.c: the seccomp listener.  A forbidden call is named and the run
+ * stopped with SV (the call stays blocked until the tree is killed: it is
+ * never answered).  The kernel drops a notification that nobody has read
+ * yet when its task is killed (another thread's exit_group, a SIGKILL) or a
+ * signal interrupts the call, so two things close that window:
+ *  - exit and exit_group notify too (seccomp_compile.c).  An exit_group is
+ *    let go on (FLAG_CONTINUE) only after every notification queued at
+ *    that moment has been read: a forbidden call queued before it is read
+ *    first, whatever order the kernel hands them out in (LIFO before 5.19).
+ *  - ids: the filter numbers its notifications one by one, dropped ones
+ *    included, and the child's marker gives the first number.  When an exit
+ *    arrives, a number never read means a notification was dropped: SV,
+ *    its name unknown.
+ * What stays out of reach: a process killed by a fatal signal (its own
+ * SIGKILL, a fault) before the call was read dies without an exit to look
+ * at: that run is RE, never OK. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include "core/proc.h"
+#include "seccomp/seccomp.h"
+
+#define HELD_MAX 32        /* exit_groups held while the queue is read */
+#define DRAIN_MAX 256      /* notifications read before an exit_group goes on */
+
+enum { NOTIF_MARK = 100 };
+
+/* dp_seccomp_notif_kind, or NOTIF_MARK for the child's marker call (child.h):
+ * only the first one, before exec, when only the child makes calls; any
+ * other x32 getpid is the program's own, and forbidden. */
+static int kind_of(const struct dp_proc *p, const struct seccomp_data *d)
+{
+#ifdef DP_SECCOMP_MARK_NR
+	if (!p->notif.have_base && p->chan_fd >= 0 && d->arch == AUDIT_ARCH_X86_64 && d->nr == (int)DP_SECCOMP_MARK_NR &&
+	    d->args[0] == DP_SECCOMP_MARK_ARG && d->args[1] == DP_SECCOMP_MARK_ARG &&
+	    d->args[2] == DP_SECCOMP_MARK_ARG)
+		return NOTIF_MARK;
+#endif
+	return (int)dp_seccomp_notif_kind(d);
+}
+
+/* Reads one notification and tells its kind (kind_of); -ENOENT (dropped
+ * between poll and read: the ids tell), or another -errno (the listener is
+ * then closed). */
+static int recv_one(struct dp_proc *p, struct seccomp_notif *req)
+{
+	int kind;
+	memset(req, 0, sizeof *req);
+	if (ioctl(p->listener_fd, SECCOMP_IOCTL_NOTIF_RECV, req) < 0) {
+		int e = errno;
+		if (e != EINTR && e != ENOENT) {
+			close(p->listener_fd);
+			p->listener_fd = -1;
+		}
+		return -e;
+	}
+	struct dp_notif_state *n = &p->notif;
+	if ((kind = kind_of(p, &req->data)) == NOTIF_MARK) {
+		n->have_base = true;
+		n->base = req->id;
+		n->span = n->received = 0;
+	}
+	if (n->have_base) {
+		uint64_t off = req->id - n->base; /* ids wrap like any u64 */
+		if (off + 1 > n->span)
+			n->span = off + 1;
+		n->received++;
+	}
+	return kind;
+}
+
+/* Answers a notification: FLAG_CONTINUE runs the call, else it returns 0. */
+static void answer(struct dp_proc *p, uint64_t id, bool cont)
+{
+	struct seccomp_notif_resp resp = { .id = id, .flags = cont ? SECCOMP_USER_NOTIF_FLAG_CONTINUE : 0 };
+	/* ENOENT: the task is gone (killed meanwhile); nothing to answer */
+	while (ioctl(p->listener_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno == EINTR)
+		;
+}
+
+static void forbidden(struct dp_proc *p, const struct seccomp_notif *req)
+{
+	if (p->out.verdict != DP_OK)
+		return;
+	dp_syscall_name(req->data.nr, req->data.arch, p->out.syscall, sizeof p->out.syscall);
+	char m[160];
+	snprintf(m, sizeof m, "forbidden syscall %s (policy violation)", p->out.syscall);
+	dp_stop_with(p, DP_SV, DP_LIMIT_NONE, m);
+}
+
+/* True (and SV recorded) when an id since the marker was never read. */
+static bool lost_one(struct dp_proc *p)
+{
+	const struct dp_notif_state *n = &p->notif;
+	if (!n->have_base || n->received >= n->span || p->out.verdict != DP_OK)
+		return p->out.verdict != DP_OK;
+	snprintf(p->out.syscall, sizeof p->out.syscall, "unknown");
+	dp_stop_with(p, DP_SV, DP_LIMIT_NONE, "forbidden syscall unknown (the call was interrupted "
+		     "before it was read) (policy violation)");
+	return true;
+}
+
+static bool queue_ready(struct dp_proc *p)
+{
+	struct pollfd pf = { p->listener_fd, POLLIN, 0 };
+	return p->listener_fd >= 0 && poll(&pf, 1, 0) > 0 && (pf.revents & POLLIN);
+}
+
+/* An exit_group: read what is queued now (other exit_groups are held with
+ * it), then let them all go on unless a forbidden call turned up. */
+static void exit_group(struct dp_proc *p, uint64_t id)
+{
+	uint64_t held[HELD_MAX];
+	int n = 0;
+	held[n++] = id;
+	for (int i = 0; i < DRAIN_MAX && n < HELD_MAX && queue_ready(p); i++) {
+		struct seccomp_notif req;
+		int kind = recv_one(p, &req);
+		if (kind < 0)
+			continue;
+		switch (kind) {
+		case DP_NOTIF_EXIT:
+			if (lost_one(p))
+				return;
+			answer(p, req.id, true);
+			break;
+		case DP_NOTIF_EXIT_GROUP: held[n++] = req.id; break;
+		case NOTIF_MARK: answer(p, req.id, false); break;
+		default: forbidden(p, &req); return;
+		}
+	}
+	if (lost_one(p))
+		return;
+	for (int i = 0; i < n; i++)
+		answer(p, held[i], true);
+}
+
+void dp_notify_handle(struct dp_proc *p)
+{
+	struct seccomp_notif req;
+	int kind = p->listener_fd < 0 ? -EBADF : recv_one(p, &req);
+	if (kind < 0)
+		return;
+	if (p->out.verdict != DP_OK)
+		return; /* the tree is being killed: nothing is answered */
+	switch (kind) {
+	case DP_NOTIF_EXIT:
+		/* one thread: it kills no one, so nothing to wait for */
+		if (!lost_one(p))
+			answer(p, req.id, true);
+		return;
+	case DP_NOTIF_EXIT_GROUP:
+		exit_group(p, req.id);
+		return;
+	case NOTIF_MARK:
+		answer(p, req.id, false);
+		return;
+	default:
+		break;
+	}
+	forbidden(p, &req);
+}
