@@ -3,17 +3,21 @@
  * never answered).  The kernel drops a notification that nobody has read
  * yet when its task is killed (another thread's exit_group, a SIGKILL) or a
  * signal interrupts the call, so two things close that window:
- *  - exit and exit_group notify too (seccomp_compile.c).  An exit_group is
- *    let go on (FLAG_CONTINUE) only after every notification queued at
- *    that moment has been read: a forbidden call queued before it is read
- *    first, whatever order the kernel hands them out in (LIFO before 5.19).
+ *  - exit and exit_group notify too (seccomp_compile.c).  They are let go
+ *    on (FLAG_CONTINUE) only after every notification queued at that
+ *    moment has been read: a forbidden call queued before an exit_group is
+ *    read first, whatever order the kernel hands them out in (LIFO before
+ *    5.19).
  *  - ids: the filter numbers its notifications one by one, dropped ones
  *    included, and the child's marker gives the first number.  When an exit
  *    arrives, a number never read means a notification was dropped: SV,
  *    its name unknown.
  * What stays out of reach: a process killed by a fatal signal (its own
  * SIGKILL, a fault) before the call was read dies without an exit to look
- * at: that run is RE, never OK. */
+ * at: that run is RE, never OK.  And ids cannot tell a dropped forbidden
+ * call from a dropped exit: a signal landing on a thread in the moment
+ * between its exit and our read makes the kernel drop and restart the
+ * exit, and that run is SV "unknown" (policies/README.md). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/audit.h>
@@ -26,8 +30,8 @@
 #include "core/proc.h"
 #include "seccomp/seccomp.h"
 
-#define HELD_MAX 32        /* exit_groups held while the queue is read */
-#define DRAIN_MAX 256      /* notifications read before an exit_group goes on */
+#define HELD_MAX 256       /* exits held while the queue is read */
+#define DRAIN_MAX 1024     /* notifications read before the held exits go on */
 
 enum { NOTIF_MARK = 100 };
 
@@ -112,32 +116,35 @@ static bool queue_ready(struct dp_proc *p)
 	return p->listener_fd >= 0 && poll(&pf, 1, 0) > 0 && (pf.revents & POLLIN);
 }
 
-/* An exit_group: read what is queued now (other exit_groups are held with
- * it), then let them all go on unless a forbidden call turned up. */
-static void exit_group(struct dp_proc *p, uint64_t id)
+/* An exit or exit_group: read everything queued now, holding the exits,
+ * then let them all go on unless a forbidden call turned up or an id was
+ * never read.  Reading the whole queue first matters twice: a forbidden
+ * call queued before an exit_group is read before the exit kills its
+ * thread, and before 5.19 the kernel hands out the newest notification
+ * first, so older ones may still be queued.  When the queue does not empty
+ * within the caps (a flood of exits), the held exits go on without the id
+ * check rather than risk a false SV. */
+static void on_exit(struct dp_proc *p, uint64_t id)
 {
 	uint64_t held[HELD_MAX];
-	int n = 0;
+	int n = 0, i;
 	held[n++] = id;
-	for (int i = 0; i < DRAIN_MAX && n < HELD_MAX && queue_ready(p); i++) {
+	for (i = 0; i < DRAIN_MAX && n < HELD_MAX && queue_ready(p); i++) {
 		struct seccomp_notif req;
 		int kind = recv_one(p, &req);
-		if (kind < 0)
-			continue;
-		switch (kind) {
-		case DP_NOTIF_EXIT:
-			if (lost_one(p))
-				return;
-			answer(p, req.id, true);
-			break;
-		case DP_NOTIF_EXIT_GROUP: held[n++] = req.id; break;
-		case NOTIF_MARK: answer(p, req.id, false); break;
-		default: forbidden(p, &req); return;
+		if (kind == DP_NOTIF_EXIT || kind == DP_NOTIF_EXIT_GROUP)
+			held[n++] = req.id;
+		else if (kind == NOTIF_MARK)
+			answer(p, req.id, false);
+		else if (kind >= 0) {
+			forbidden(p, &req);
+			return; /* held exits die with the tree */
 		}
 	}
-	if (lost_one(p))
+	bool drained = i < DRAIN_MAX && n < HELD_MAX;
+	if (drained && lost_one(p))
 		return;
-	for (int i = 0; i < n; i++)
+	for (i = 0; i < n; i++)
 		answer(p, held[i], true);
 }
 
@@ -151,12 +158,8 @@ void dp_notify_handle(struct dp_proc *p)
 		return; /* the tree is being killed: nothing is answered */
 	switch (kind) {
 	case DP_NOTIF_EXIT:
-		/* one thread: it kills no one, so nothing to wait for */
-		if (!lost_one(p))
-			answer(p, req.id, true);
-		return;
 	case DP_NOTIF_EXIT_GROUP:
-		exit_group(p, req.id);
+		on_exit(p, req.id);
 		return;
 	case NOTIF_MARK:
 		answer(p, req.id, false);

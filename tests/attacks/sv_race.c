@@ -155,7 +155,14 @@ int main(int argc, char **argv)
 		wait_held(0, first);
 		_exit(0);
 	} else if (!strcmp(mode, "child")) {
-		pid_t c = fork();
+		pid_t c;
+		/* EAGAIN: the box uid's processes of the run before may still be dying */
+		for (int i = 0; (c = fork()) < 0 && errno == EAGAIN && i < 2000; i++)
+			usleep(1000);
+		if (c < 0) {
+			say("fork: %s", ename(errno));
+			return 4;
+		}
 		if (c == 0) {
 			forbidden();
 			_exit(0);
