@@ -31,8 +31,8 @@ int dp_seccomp_install(const struct sock_fprog *prog, bool notify)
 	 * No TSYNC: the child is single-threaded, and TSYNC with NEW_LISTENER
 	 * would need TSYNC_ESRCH.  The listener fd comes back close-on-exec.
 	 * WAIT_KILLABLE_RECV (5.19+): once the supervisor has read a
-	 * notification, only a fatal signal interrupts the call, so an exit it
-	 * let go on is not restarted by a signal; older kernels refuse the flag
+	 * notification, only a fatal signal interrupts the call, so an
+	 * exit_group it read is not restarted by a signal; older kernels refuse the flag
 	 * (EINVAL) and the filter is installed without it. */
 	unsigned long flags = notify ? SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV : 0;
 	long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, prog);

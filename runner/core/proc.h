@@ -79,7 +79,8 @@ struct dp_copies {
 /* The seccomp listener's bookkeeping (notify.c).  Notification ids count
  * up by one per notification of the filter, dropped ones included; from the
  * child's marker on, received < max - base + 1 means the kernel dropped one
- * unread: a forbidden call (or an exit) that a signal or a kill cut short. */
+ * unread: a forbidden call (or an exit_group) that a signal or a kill cut
+ * short. */
 struct dp_notif_state {
 	bool have_base;             /* the marker was read: base is the first id */
 	uint64_t base;
@@ -132,8 +133,11 @@ void dp_kill_tree(struct dp_proc *p);
  * listener and the relays.  want_fd/want_events: an extra caller fd (stdin
  * pipe for writes). */
 /* notify.c: reads and answers what the seccomp listener has (forbidden
- * call: SV; exit: let go on once the queue before it is read). */
+ * call: SV; exit_group: let go on once the queue before it is read). */
 void dp_notify_handle(struct dp_proc *p);
+/* sigcaught.c: true when some process of the run catches a signal (or that
+ * cannot be read). */
+bool dp_run_catches_signals(const struct dp_proc *p);
 
 int dp_supervise_once(struct dp_proc *p, int timeout_ms, int want_fd, short want_events);
 

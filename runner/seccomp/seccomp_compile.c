@@ -15,11 +15,14 @@
  *  - sendmsg(listener_send_fd, ...) is allowed first, so the child can ship
  *    the listener fd even under a policy that kills sendmsg;
  *  - initial-exec allows execve only with the runner's own path pointer;
- *  - exit and exit_group are always allowed, and with a supervisor they are
- *    SCMP_ACT_NOTIFY too: the supervisor lets them go on (FLAG_CONTINUE) once
- *    it has read every notification queued before, so an exit cannot make
- *    the kernel drop a forbidden call's notification unread (core/notify.c).
- *    A policy rule that restricts them is an error.
+ *  - exit_group is always allowed, and with a supervisor it is
+ *    SCMP_ACT_NOTIFY too: the supervisor lets it go on (FLAG_CONTINUE) once
+ *    it has read every notification queued before, so a process's exit
+ *    cannot make the kernel drop a forbidden call's notification unread
+ *    (core/notify.c).  A policy rule that restricts it is an error.  A
+ *    thread's exit kills no one and keeps the policy's action: routing it
+ *    too would cost a round trip per thread, and a thread waiting for it
+ *    still counts against the run's process limit.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -41,53 +44,37 @@ struct emit_ctx {
 	uint32_t kill;
 	uint32_t def;       /* the filter's default action */
 	bool notify;
-	bool exit_seen[2];  /* exit, exit_group: the policy's own rule was emitted */
+	bool exit_group_seen; /* the policy's own rule for exit_group was emitted */
 	char *err;
 	size_t errlen;
 };
 
-static const int exit_nrs[2] = { SCMP_SYS(exit), SCMP_SYS(exit_group) };
-
-/* exit_nrs[k] allowed, through the supervisor when there is one (nothing
- * to add when that is the default action: libseccomp refuses it). */
-static int exit_add(struct emit_ctx *e, int k)
+/* exit_group allowed, through the supervisor when there is one (nothing to
+ * add when that is the default action: libseccomp refuses it). */
+static int exit_group_add(struct emit_ctx *e)
 {
 	uint32_t act = e->notify ? SCMP_ACT_NOTIFY : SCMP_ACT_ALLOW;
-	int r = act == e->def ? 0 : seccomp_rule_add(e->ctx, act, exit_nrs[k], 0);
+	int r = act == e->def ? 0 : seccomp_rule_add(e->ctx, act, SCMP_SYS(exit_group), 0);
 	if (r < 0)
-		snprintf(e->err, e->errlen, "seccomp_rule_add(%s): %s", k ? "exit_group" : "exit",
-			 strerror(-r));
+		snprintf(e->err, e->errlen, "seccomp_rule_add(exit_group): %s", strerror(-r));
 	return r < 0 ? r : 1;
 }
 
-/* A rule for exit or exit_group: only an unconditional allow is accepted;
- * -EINVAL for anything else, 1 when it was handled here, 0 when nr is
- * another syscall. */
-static int exit_rule(struct emit_ctx *e, int nr, enum dp_action_kind act, unsigned n)
+/* A rule for exit_group: only an unconditional allow is accepted; -EINVAL
+ * for anything else, 1 when it was handled here, 0 for another syscall. */
+static int exit_group_rule(struct emit_ctx *e, int nr, enum dp_action_kind act, unsigned n)
 {
-	int k = nr == exit_nrs[0] ? 0 : nr == exit_nrs[1] ? 1 : -1;
-	if (k < 0)
+	if (nr != SCMP_SYS(exit_group))
 		return 0;
 	if (act != DP_ACT_ALLOW || n != 0) {
-		snprintf(e->err, e->errlen, "a policy cannot restrict %s: the runner always allows "
-			 "exit and exit_group (see policies/README.md)", k ? "exit_group" : "exit");
+		snprintf(e->err, e->errlen, "a policy cannot restrict exit_group: the runner always "
+			 "allows it (see policies/README.md)");
 		return -EINVAL;
 	}
-	if (e->exit_seen[k])
+	if (e->exit_group_seen)
 		return 1;
-	e->exit_seen[k] = true;
-	return exit_add(e, k);
-}
-
-/* exit and exit_group that the policy left to its default action. */
-static int exit_rules_implicit(struct emit_ctx *e)
-{
-	for (int k = 0; k < 2; k++) {
-		int r = e->exit_seen[k] ? 0 : exit_add(e, k);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	e->exit_group_seen = true;
+	return exit_group_add(e);
 }
 
 static uint32_t action_of(enum dp_action_kind act, int err, uint32_t kill)
@@ -103,7 +90,7 @@ static int emit_rule(void *c, int nr, enum dp_action_kind act, int err,
 		     const struct scmp_arg_cmp *cmp, unsigned n)
 {
 	struct emit_ctx *e = c;
-	int r = exit_rule(e, nr, act, n);
+	int r = exit_group_rule(e, nr, act, n);
 	if (r != 0)
 		return r < 0 ? r : 0;
 	r = seccomp_rule_add_array(e->ctx, action_of(act, err, e->kill), nr, n, cmp);
@@ -196,7 +183,7 @@ int dp_seccomp_compile(const struct dp_policy *pol, const struct dp_seccomp_para
 		goto out;
 	}
 	if ((r = dp_policy_flatten(pol, &fp, emit_rule, &e, err, errlen)) < 0 ||
-	    (r = exit_rules_implicit(&e)) < 0)
+	    (!e.exit_group_seen && (r = exit_group_add(&e)) < 0))
 		goto out;
 	if ((fd = memfd_create("dualpipe-seccomp", MFD_CLOEXEC)) < 0) {
 		r = -errno;
