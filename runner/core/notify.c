@@ -44,9 +44,9 @@ enum { NOTIF_MARK = 100 };
 static int kind_of(const struct dp_proc *p, const struct seccomp_data *d)
 {
 #ifdef DP_SECCOMP_MARK_NR
-	if (!p->notif.have_base && p->chan_fd >= 0 && d->arch == AUDIT_ARCH_X86_64 && d->nr == (int)DP_SECCOMP_MARK_NR &&
-	    d->args[0] == DP_SECCOMP_MARK_ARG && d->args[1] == DP_SECCOMP_MARK_ARG &&
-	    d->args[2] == DP_SECCOMP_MARK_ARG)
+	if (!p->notif.have_base && p->chan_fd >= 0 && d->arch == AUDIT_ARCH_X86_64 &&
+	    d->nr == (int)DP_SECCOMP_MARK_NR && d->args[0] == DP_SECCOMP_MARK_ARG &&
+	    d->args[1] == DP_SECCOMP_MARK_ARG && d->args[2] == DP_SECCOMP_MARK_ARG)
 		return NOTIF_MARK;
 #endif
 	return (int)dp_seccomp_notif_kind(d);
