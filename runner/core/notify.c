@@ -137,7 +137,7 @@ static bool queue_ready(struct dp_proc *p)
  * first, so older ones may still be queued.  When the queue does not empty
  * within the caps (a flood of exits), the held exits go on without the id
  * check rather than risk a false SV. */
-static void on_exit(struct dp_proc *p, uint64_t id)
+static void exit_group_held(struct dp_proc *p, uint64_t id)
 {
 	uint64_t held[HELD_MAX];
 	int n = 0, i;
@@ -171,7 +171,7 @@ void dp_notify_handle(struct dp_proc *p)
 		return; /* the tree is being killed: nothing is answered */
 	switch (kind) {
 	case DP_NOTIF_EXIT_GROUP:
-		on_exit(p, req.id);
+		exit_group_held(p, req.id);
 		return;
 	case NOTIF_MARK:
 		answer(p, req.id, false);
