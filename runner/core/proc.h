@@ -128,10 +128,6 @@ void dp_stop_with(struct dp_proc *p, enum dp_status st, enum dp_limit lim, const
 /* Kills the whole tree once; records nothing. */
 void dp_kill_tree(struct dp_proc *p);
 
-/* supervise.c: one turn of the event loop: waits up to timeout_ms (-1: until
- * the next limit check) for any event, services the child, the limits, the
- * listener and the relays.  want_fd/want_events: an extra caller fd (stdin
- * pipe for writes). */
 /* notify.c: reads and answers what the seccomp listener has (forbidden
  * call: SV; exit_group: let go on once the queue before it is read). */
 void dp_notify_handle(struct dp_proc *p);
@@ -139,6 +135,10 @@ void dp_notify_handle(struct dp_proc *p);
  * cannot be read). */
 bool dp_run_catches_signals(const struct dp_proc *p);
 
+/* supervise.c: one turn of the event loop: waits up to timeout_ms (-1: until
+ * the next limit check) for any event, services the child, the limits, the
+ * listener and the relays.  want_fd/want_events: an extra caller fd (stdin
+ * pipe for writes). */
 int dp_supervise_once(struct dp_proc *p, int timeout_ms, int want_fd, short want_events);
 
 /* verdict.c: decides the verdict once exited and fills res. */
