@@ -207,8 +207,11 @@ static _Noreturn void program_main(const struct dp_child_plan *pl, pid_t parent,
 		if (go->notify) {
 			struct dp_child_msg m = { DP_MSG_LISTENER, 0, 0, 0 };
 			int r = dp_send_fds(DP_CHILD_CHAN_FD, &m, sizeof m, &lfd, 1);
-			if (r < 0)
+			if (r < 0) { /* no one reads it: closed, our exit cannot wait on it */
+				close(lfd);
 				die_step(DP_STEP_SEND_LISTENER, -r, 0);
+			}
+			dp_seccomp_mark(); /* the supervisor's first notification id */
 			/* the listener is close-on-exec: the program never holds it */
 		}
 	}

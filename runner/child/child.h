@@ -78,6 +78,18 @@ int dp_cgroup_join_self(const int *fds, int n);
 /* child_calls.c: installs prog; with notify returns the listener fd (>= 0),
  * else 0; -errno on failure. */
 int dp_seccomp_install(const struct sock_fprog *prog, bool notify);
+/* child_calls.c: the marker call, made right after the listener is shipped:
+ * the supervisor (core/notify.c) reads it first and answers it, and so
+ * learns the filter's first notification id.  It is an x32 getpid with
+ * DP_SECCOMP_MARK_ARG in its first three arguments: the x86-64 filter sends
+ * every x32 call to the bad-arch action (NOTIFY with a supervisor), so no
+ * rule is added for it and the program's own x32 calls stay forbidden.  No
+ * marker on other architectures. */
+#if defined(__x86_64__)
+#define DP_SECCOMP_MARK_NR (0x40000000L | 39L)
+#endif
+#define DP_SECCOMP_MARK_ARG 0x6470776d61726bULL /* "dpwmark" */
+void dp_seccomp_mark(void);
 
 /* fd_pass.c: sends len bytes of data with n (1..8) fds as SCM_RIGHTS in one
  * message; 0 or -errno. */

@@ -77,6 +77,18 @@ struct dp_copies {
 	struct dp_workdir *workdir_state; /* sandbox/ns_workdir.c: locked, recorded, repaired in dp_destroy */
 };
 
+/* The seccomp listener's bookkeeping (notify.c).  Notification ids count
+ * up by one per notification of the filter, dropped ones included; from the
+ * child's marker on, received < max - base + 1 means the kernel dropped one
+ * unread: a forbidden call (or an exit_group) that a signal or a kill cut
+ * short. */
+struct dp_notif_state {
+	bool have_base;             /* the marker was read: base is the first id */
+	uint64_t base;
+	uint64_t span;              /* highest id read - base + 1 */
+	uint64_t received;          /* notifications read since the marker, it included */
+};
+
 struct dp_proc {
 	pid_t pid;                  /* init (isolated) or the program (core mode) */
 	int pidfd;
@@ -97,6 +109,7 @@ struct dp_proc {
 	struct dp_cpu_sampler cpu;
 	struct dp_exit_state exit;
 	struct dp_outcome out;
+	struct dp_notif_state notif;
 	struct dp_copies copy;
 	struct dp_child_plan plan;
 };
@@ -115,6 +128,13 @@ void dp_proc_fail(struct dp_proc *p, const char *fmt, ...) __attribute__((format
 void dp_stop_with(struct dp_proc *p, enum dp_status st, enum dp_limit lim, const char *msg);
 /* Kills the whole tree once; records nothing. */
 void dp_kill_tree(struct dp_proc *p);
+
+/* notify.c: reads and answers what the seccomp listener has (forbidden
+ * call: SV; exit_group: let go on once the queue before it is read). */
+void dp_notify_handle(struct dp_proc *p);
+/* sigcaught.c: true when some process of the run catches a signal (or that
+ * cannot be read). */
+bool dp_run_catches_signals(const struct dp_proc *p);
 
 /* supervise.c: one turn of the event loop: waits up to timeout_ms (-1: until
  * the next limit check) for any event, services the child, the limits, the

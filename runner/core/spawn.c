@@ -42,14 +42,17 @@ static void close_fd(int *fd)
 static void await_exec(struct dp_proc *p)
 {
 	uint64_t deadline = dp_now_ns() + (uint64_t)SPAWN_TIMEOUT_MS * 1000000;
+	bool listen = true;
 	for (;;) {
-		struct pollfd pfd = { p->chan_fd, POLLIN, 0 };
+		/* the child's marker (and its exit, if set-up fails after the
+		 * filter) wait on the listener before exec */
+		struct pollfd pfd[2] = { { p->chan_fd, POLLIN, 0 }, { p->listener_fd, POLLIN, 0 } };
 		uint64_t now = dp_now_ns();
 		if (now >= deadline) {
 			dp_proc_fail(p, "the sandbox set-up did not finish within %d s", SPAWN_TIMEOUT_MS / 1000);
 			return;
 		}
-		int r = poll(&pfd, 1, (int)((deadline - now) / 1000000) + 1);
+		int r = poll(pfd, listen && p->listener_fd >= 0 ? 2 : 1, (int)((deadline - now) / 1000000) + 1);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
@@ -58,6 +61,13 @@ static void await_exec(struct dp_proc *p)
 		}
 		if (r == 0)
 			continue;
+		if (!pfd[0].revents) { /* exec closes the channel before the program runs */
+			if (pfd[1].revents & POLLIN)
+				dp_notify_handle(p); /* notify.c */
+			else
+				listen = false; /* no task left on the filter: the channel tells the rest */
+			continue;
+		}
 		struct dp_child_msg m;
 		int fd, nfds;
 		ssize_t n = dp_recv_fds(p->chan_fd, &m, sizeof m, &fd, 1, &nfds);

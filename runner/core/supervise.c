@@ -7,13 +7,11 @@
  * decided within a tick (4 ms at HZ=250) of the limit. */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <linux/seccomp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -99,27 +97,6 @@ static void check_limits(struct dp_proc *p, uint64_t now)
 			 (unsigned long long)p->lim.memory);
 		dp_stop_with(p, DP_MLE, DP_LIMIT_MEMORY, m);
 	}
-}
-
-/* A forbidden syscall: name it, and kill before it can complete (it stays
- * blocked in the kernel until we answer, and we never do). */
-static void handle_notification(struct dp_proc *p)
-{
-	struct seccomp_notif req;
-	memset(&req, 0, sizeof req);
-	if (ioctl(p->listener_fd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
-		if (errno != EINTR && errno != ENOENT) {
-			close(p->listener_fd);
-			p->listener_fd = -1;
-		}
-		return;
-	}
-	if (p->out.verdict != DP_OK)
-		return;
-	dp_syscall_name(req.data.nr, req.data.arch, p->out.syscall, sizeof p->out.syscall);
-	char m[160];
-	snprintf(m, sizeof m, "forbidden syscall %s (policy violation)", p->out.syscall);
-	dp_stop_with(p, DP_SV, DP_LIMIT_NONE, m);
 }
 
 static void reap(struct dp_proc *p)
@@ -213,7 +190,7 @@ int dp_supervise_once(struct dp_proc *p, int timeout_ms, int want_fd, short want
 		case K_STATUS: dp_read_status(p); break;
 		case K_LISTEN:
 			if (pf[i].revents & POLLIN)
-				handle_notification(p);
+				dp_notify_handle(p); /* notify.c */
 			else if (p->listener_fd >= 0) { /* every filter user is gone */
 				close(p->listener_fd);
 				p->listener_fd = -1;

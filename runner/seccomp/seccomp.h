@@ -63,6 +63,18 @@ void dp_seccomp_free(struct sock_fprog *prog);
 const char *dp_seccomp_exec_slot(const char *exec_path);
 const struct sock_fprog *dp_seccomp_cached(const struct dp_policy *pol, const char *exec_slot,
 					   int listener_send_fd, char *err, size_t errlen);
+/* seccomp_notif.c: what a seccomp notification is.  With a supervisor the
+ * filter notifies for exit_group as well as for forbidden calls (it is
+ * always allowed: the supervisor lets it go on once the queue before it is
+ * read), and for the child's marker (child/child.h), which core/notify.c
+ * recognises itself.  A thread's exit is not routed. */
+enum dp_notif_kind {
+	DP_NOTIF_FORBIDDEN,
+	DP_NOTIF_EXIT_GROUP,    /* exit_group: the whole process ends */
+};
+struct seccomp_data;
+enum dp_notif_kind dp_seccomp_notif_kind(const struct seccomp_data *d);
+
 /* Name of syscall nr on the native architecture into buf ("#123" when unknown). */
 void dp_syscall_name(int nr, uint32_t arch, char *buf, size_t len);
 

@@ -14,7 +14,15 @@
  *    SCMP_ACT_KILL_PROCESS (the program dies of SIGSYS);
  *  - sendmsg(listener_send_fd, ...) is allowed first, so the child can ship
  *    the listener fd even under a policy that kills sendmsg;
- *  - initial-exec allows execve only with the runner's own path pointer.
+ *  - initial-exec allows execve only with the runner's own path pointer;
+ *  - exit_group is always allowed, and with a supervisor it is
+ *    SCMP_ACT_NOTIFY too: the supervisor lets it go on (FLAG_CONTINUE) once
+ *    it has read every notification queued before, so a process's exit
+ *    cannot make the kernel drop a forbidden call's notification unread
+ *    (core/notify.c).  A policy rule that restricts it is an error.  A
+ *    thread's exit kills no one and keeps the policy's action: routing it
+ *    too would cost a round trip per thread, and a thread waiting for it
+ *    still counts against the run's process limit.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -34,9 +42,40 @@
 struct emit_ctx {
 	scmp_filter_ctx ctx;
 	uint32_t kill;
+	uint32_t def;       /* the filter's default action */
+	bool notify;
+	bool exit_group_seen; /* the policy's own rule for exit_group was emitted */
 	char *err;
 	size_t errlen;
 };
+
+/* exit_group allowed, through the supervisor when there is one (nothing to
+ * add when that is the default action: libseccomp refuses it). */
+static int exit_group_add(struct emit_ctx *e)
+{
+	uint32_t act = e->notify ? SCMP_ACT_NOTIFY : SCMP_ACT_ALLOW;
+	int r = act == e->def ? 0 : seccomp_rule_add(e->ctx, act, SCMP_SYS(exit_group), 0);
+	if (r < 0)
+		snprintf(e->err, e->errlen, "seccomp_rule_add(exit_group): %s", strerror(-r));
+	return r < 0 ? r : 1;
+}
+
+/* A rule for exit_group: only an unconditional allow is accepted; -EINVAL
+ * for anything else, 1 when it was handled here, 0 for another syscall. */
+static int exit_group_rule(struct emit_ctx *e, int nr, enum dp_action_kind act, unsigned n)
+{
+	if (nr != SCMP_SYS(exit_group))
+		return 0;
+	if (act != DP_ACT_ALLOW || n != 0) {
+		snprintf(e->err, e->errlen, "a policy cannot restrict exit_group: the runner always "
+			 "allows it (see policies/README.md)");
+		return -EINVAL;
+	}
+	if (e->exit_group_seen)
+		return 1;
+	e->exit_group_seen = true;
+	return exit_group_add(e);
+}
 
 static uint32_t action_of(enum dp_action_kind act, int err, uint32_t kill)
 {
@@ -51,7 +90,10 @@ static int emit_rule(void *c, int nr, enum dp_action_kind act, int err,
 		     const struct scmp_arg_cmp *cmp, unsigned n)
 {
 	struct emit_ctx *e = c;
-	int r = seccomp_rule_add_array(e->ctx, action_of(act, err, e->kill), nr, n, cmp);
+	int r = exit_group_rule(e, nr, act, n);
+	if (r != 0)
+		return r < 0 ? r : 0;
+	r = seccomp_rule_add_array(e->ctx, action_of(act, err, e->kill), nr, n, cmp);
 
 	if (r < 0) {
 		char name[64];
@@ -116,11 +158,13 @@ int dp_seccomp_compile(const struct dp_policy *pol, const struct dp_seccomp_para
 		return -EINVAL;
 	}
 	e.kill = params->notify ? SCMP_ACT_NOTIFY : SCMP_ACT_KILL_PROCESS;
+	e.notify = params->notify;
 	fp.has_exec = params->exec_path != NULL;
 	fp.exec_ptr = (uint64_t)(uintptr_t)params->exec_path;
 	dp_policy_default(pol, &def, &def_err);
 
-	if (!(e.ctx = seccomp_init(action_of(def, def_err, e.kill)))) {
+	e.def = action_of(def, def_err, e.kill);
+	if (!(e.ctx = seccomp_init(e.def))) {
 		snprintf(err, errlen, "seccomp_init: failed (out of memory or bad default action)");
 		return -ENOMEM;
 	}
@@ -138,7 +182,8 @@ int dp_seccomp_compile(const struct dp_policy *pol, const struct dp_seccomp_para
 		snprintf(err, errlen, "seccomp_attr_set(CTL_OPTIMIZE): %s", strerror(-r));
 		goto out;
 	}
-	if ((r = dp_policy_flatten(pol, &fp, emit_rule, &e, err, errlen)) < 0)
+	if ((r = dp_policy_flatten(pol, &fp, emit_rule, &e, err, errlen)) < 0 ||
+	    (!e.exit_group_seen && (r = exit_group_add(&e)) < 0))
 		goto out;
 	if ((fd = memfd_create("dualpipe-seccomp", MFD_CLOEXEC)) < 0) {
 		r = -errno;
