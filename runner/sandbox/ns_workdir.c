@@ -178,7 +178,11 @@ static void repair_entry(const struct dp_workdir *wd, int dir, const char *name,
 	int fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0)
 		goto out;
-	if (getuid() == 0 && (run_owned_uid(wd, st.st_uid) || run_owned_gid(wd, st.st_gid)))
+	/* only files and directories go to the owner: links, FIFOs and sockets the
+	 * program left keep their box owner, so the path rules of a later run
+	 * (base/safe_path.c, safe_resolve.c) still see them as planted */
+	bool owned = S_ISREG(st.st_mode) || S_ISDIR(st.st_mode);
+	if (owned && getuid() == 0 && (run_owned_uid(wd, st.st_uid) || run_owned_gid(wd, st.st_gid)))
 		(void)!fchownat(fd, "", run_owned_uid(wd, st.st_uid) ? wd->st.st_uid : (uid_t)-1,
 				run_owned_gid(wd, st.st_gid) ? wd->st.st_gid : (gid_t)-1, AT_EMPTY_PATH);
 	char link[64];
