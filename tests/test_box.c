@@ -1,6 +1,7 @@
 /* Box ids: distinct while held, freed on release and when the holder dies. */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
+#include "dualpipe.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -23,7 +24,7 @@ Test(box, dir_is_private)
 	struct dp_box b;
 
 	cr_assert_not_null(dir);
-	cr_assert_eq(dp_box_acquire(MANY, &b), 0);
+	cr_assert_eq(dp_box_acquire(DP_DEFAULT_UID, MANY, &b), 0);
 	cr_assert_eq(stat(dir, &st), 0, "%s: %s", dir, strerror(errno));
 	cr_assert(S_ISDIR(st.st_mode));
 	cr_assert_eq(st.st_mode & 0777, 0700);
@@ -35,8 +36,8 @@ Test(box, two_acquires_differ_and_release_frees)
 {
 	struct dp_box a, b, c;
 
-	cr_assert_eq(dp_box_acquire(MANY, &a), 0);
-	cr_assert_eq(dp_box_acquire(MANY, &b), 0);
+	cr_assert_eq(dp_box_acquire(DP_DEFAULT_UID, MANY, &a), 0);
+	cr_assert_eq(dp_box_acquire(DP_DEFAULT_UID, MANY, &b), 0);
 	cr_assert_neq(a.id, b.id);
 	cr_assert(a.id >= 0 && a.id < MANY && b.id >= 0 && b.id < MANY);
 	cr_assert(fcntl(a.lock_fd, F_GETFD) & FD_CLOEXEC, "lock fd must be close-on-exec");
@@ -44,7 +45,7 @@ Test(box, two_acquires_differ_and_release_frees)
 	cr_assert_eq(a.id, -1);
 	cr_assert_eq(a.lock_fd, -1);
 	/* The lowest free id is the one just released. */
-	cr_assert_eq(dp_box_acquire(MANY, &c), 0);
+	cr_assert_eq(dp_box_acquire(DP_DEFAULT_UID, MANY, &c), 0);
 	cr_assert_lt(c.id, b.id);
 	dp_box_release(&b);
 	dp_box_release(&c);
@@ -58,8 +59,8 @@ Test(box, flock_conflicts_within_one_process)
 	char path[4200];
 	int fd;
 
-	cr_assert_eq(dp_box_acquire(MANY, &a), 0);
-	snprintf(path, sizeof(path), "%s/box-%d.lock", dp_box_dir(), a.id);
+	cr_assert_eq(dp_box_acquire(DP_DEFAULT_UID, MANY, &a), 0);
+	snprintf(path, sizeof(path), "%s/uid-%d.lock", dp_box_dir(), DP_DEFAULT_UID + a.id);
 	fd = open(path, O_RDWR | O_CLOEXEC);
 	cr_assert_geq(fd, 0);
 	cr_assert_eq(flock(fd, LOCK_EX | LOCK_NB), -1);
@@ -73,11 +74,11 @@ Test(box, all_busy_is_eagain)
 {
 	struct dp_box a, b;
 
-	cr_assert_eq(dp_box_acquire(MANY, &a), 0);
+	cr_assert_eq(dp_box_acquire(DP_DEFAULT_UID, MANY, &a), 0);
 	/* Every id below a.id was busy, a.id is ours: [0, a.id] is full. */
-	cr_assert_eq(dp_box_acquire(a.id + 1, &b), -EAGAIN);
+	cr_assert_eq(dp_box_acquire(DP_DEFAULT_UID, a.id + 1, &b), -EAGAIN);
 	cr_assert_eq(b.id, -1);
-	cr_assert_eq(dp_box_acquire(0, &b), -EINVAL);
+	cr_assert_eq(dp_box_acquire(DP_DEFAULT_UID, 0, &b), -EINVAL);
 	dp_box_release(&a);
 }
 
@@ -94,7 +95,7 @@ Test(box, dead_holder_frees_its_box)
 	cr_assert_geq(pid, 0);
 	if (pid == 0) {
 		struct dp_box b;
-		int id = dp_box_acquire(MANY, &b) == 0 ? b.id : -1;
+		int id = dp_box_acquire(DP_DEFAULT_UID, MANY, &b) == 0 ? b.id : -1;
 
 		if (write(up[1], &id, sizeof(id)) != (ssize_t)sizeof(id))
 			_exit(2);
@@ -106,13 +107,13 @@ Test(box, dead_holder_frees_its_box)
 	close(down[0]);
 	cr_assert_eq(read(up[0], &child_id, sizeof(child_id)), (ssize_t)sizeof(child_id));
 	cr_assert_geq(child_id, 0);
-	cr_assert_eq(dp_box_acquire(MANY, &mine), 0);
+	cr_assert_eq(dp_box_acquire(DP_DEFAULT_UID, MANY, &mine), 0);
 	cr_assert_neq(mine.id, child_id, "the child's box is held");
 	dp_box_release(&mine);
 	cr_assert_eq(write(down[1], &go, 1), 1);
 	cr_assert_eq(waitpid(pid, &st, 0), pid);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-	cr_assert_eq(dp_box_acquire(MANY, &again), 0);
+	cr_assert_eq(dp_box_acquire(DP_DEFAULT_UID, MANY, &again), 0);
 	cr_assert_eq(again.id, child_id, "a dead holder's box is free again");
 	dp_box_release(&again);
 	close(up[0]);
@@ -129,7 +130,7 @@ static void *grab(void *arg)
 	int i = (int)(intptr_t)arg;
 
 	pthread_barrier_wait(&barrier);
-	results[i] = dp_box_acquire(MANY, &boxes[i]);
+	results[i] = dp_box_acquire(DP_DEFAULT_UID, MANY, &boxes[i]);
 	pthread_barrier_wait(&barrier); /* all hold theirs at once */
 	return NULL;
 }

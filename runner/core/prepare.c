@@ -211,7 +211,7 @@ static int prepare_identity(struct dp_proc *p, const struct dp_options *opt)
 			return -ENOMEM;
 		uid_t first = opt->box_first ? opt->box_first : DP_DEFAULT_UID;
 		int count = opt->box_count > 0 ? opt->box_count : DP_DEFAULT_BOXES;
-		int r = dp_box_acquire(count, p->box);
+		int r = dp_box_acquire(first, count, p->box);
 		if (r < 0) {
 			free(p->box);
 			p->box = NULL;

@@ -1,6 +1,7 @@
 /* box.c: box ids, so concurrent runs as root get distinct uids.
  *
- * Box id N is owned by whoever holds flock(LOCK_EX) on <dp_box_dir()>/box-N.lock.
+ * Box id N of a range starting at uid F is owned by whoever holds
+ * flock(LOCK_EX) on <dp_box_dir()>/uid-(F+N).lock: the lock is on the uid.
  * flock locks belong to the open file description: a second open() of the same
  * file conflicts even inside one process, so threads are safe without a mutex,
  * and the kernel drops the lock when the last fd to it closes, so a crashed
@@ -67,7 +68,7 @@ const char *dp_box_dir(void)
 	return box_dir;
 }
 
-int dp_box_acquire(int max, struct dp_box *out)
+int dp_box_acquire(uid_t first, int max, struct dp_box *out)
 {
 	const char *dir = dp_box_dir();
 	int r;
@@ -84,7 +85,9 @@ int dp_box_acquire(int max, struct dp_box *out)
 		char path[4096 + 32];
 		int fd, err;
 
-		snprintf(path, sizeof(path), "%s/box-%d.lock", dir, id);
+		/* locked by uid, not by id: runs with other --box-uids ranges share
+		 * exactly the uids they have in common, and nothing else */
+		snprintf(path, sizeof(path), "%s/uid-%u.lock", dir, (unsigned)(first + (uid_t)id));
 		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 		if (fd < 0)
 			return -errno;
