@@ -45,6 +45,19 @@ class Result:
     message: str = ""
     extra: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
+    def __repr__(self) -> str:
+        parts = [f"status={self.status.value}", f"exit_code={self.exit_code}", f"signal={self.signal}",
+                 f"cpu_time={self.cpu_time}", f"wall_time={self.wall_time}", f"memory={self.memory}"]
+        if self.limit:
+            parts.append(f"limit={self.limit!r}")
+        if self.syscall:
+            parts.append(f"syscall={self.syscall!r}")
+        for name in ("stdout", "stderr"):
+            v = getattr(self, name)
+            parts.append(f"{name}={v!r}" if len(v) <= 80 else f"{name}=<{len(v)} bytes>")
+        parts.append(f"message={self.message!r}")
+        return f"Result({', '.join(parts)})"
+
     @property
     def ok(self) -> bool:
         """True when the status is OK."""

@@ -59,13 +59,42 @@ static void report_failure(const char *what, int err)
 		_exit(1);
 }
 
+static pid_t sv_run_pid = -1;
+
+/* In a PID namespace of its own, dp_pid() is init: kill the program (init's
+ * only child) and let init report its SIGKILL, or the result would be XX
+ * ("no exit status"); init's death then takes the rest of the namespace. */
+static int kill_program(void)
+{
+	char a[64], b[64], path[64];
+	snprintf(path, sizeof path, "/proc/%d/ns/pid", (int)sv_run_pid);
+	ssize_t na = readlink(path, a, sizeof a - 1), nb = readlink("/proc/self/ns/pid", b, sizeof b - 1);
+	if (na <= 0 || nb <= 0 || (na == nb && !memcmp(a, b, (size_t)na)))
+		return -1; /* core mode: dp_pid() is the program itself */
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)sv_run_pid, (int)sv_run_pid);
+	FILE *f = fopen(path, "re");
+	int prog = -1;
+	if (f) {
+		if (fscanf(f, "%d", &prog) != 1)
+			prog = -1;
+		fclose(f);
+	}
+	int fd = prog > 0 ? (int)syscall(SYS_pidfd_open, prog, 0) : -1;
+	if (fd < 0)
+		return -1;
+	int r = (int)syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0);
+	close(fd);
+	return r;
+}
+
 static void *watch_ctl(void *arg)
 {
 	(void)arg;
 	char c;
 	while (read(CTL_FD, &c, 1) < 0 && errno == EINTR)
 		;
-	syscall(SYS_pidfd_send_signal, sv_kill_pidfd, SIGKILL, NULL, 0);
+	if (kill_program() < 0)
+		syscall(SYS_pidfd_send_signal, sv_kill_pidfd, SIGKILL, NULL, 0);
 	return NULL;
 }
 
@@ -151,7 +180,8 @@ static _Noreturn void supervisor_main(struct sv_plan *pl, const int fds[5])
 		report_failure("dp_spawn", -r);
 		_exit(0);
 	}
-	sv_kill_pidfd = (int)syscall(SYS_pidfd_open, dp_pid(p), 0);
+	sv_run_pid = dp_pid(p);
+	sv_kill_pidfd = (int)syscall(SYS_pidfd_open, sv_run_pid, 0);
 	pthread_t th;
 	if (sv_kill_pidfd >= 0 && pthread_create(&th, NULL, watch_ctl, NULL) != 0) {
 		/* no watcher: the run still ends within its limits, only early kills are lost */
