@@ -75,7 +75,7 @@ static struct dp_mount *mount_array(PyObject *list, size_t *n_out)
 		PyObject *src, *dst;
 		int writable;
 		unsigned long long size;
-		if (!PyArg_ParseTuple(PyList_GET_ITEM(list, i), "OypK", &src, &dst, &writable, &size))
+		if (!PyArg_ParseTuple(PyList_GET_ITEM(list, i), "OO!pK", &src, &PyBytes_Type, &dst, &writable, &size))
 			goto fail;
 		m[i].source = src == Py_None ? NULL : PyBytes_AsString(src);
 		if (src != Py_None && !m[i].source)
