@@ -366,7 +366,7 @@ class DualPipe:
             name = "stdout" if self._ole == _OUT else "stderr"
             res = dataclasses.replace(res, status=Status.OLE, limit="output",
                                       message=f"output limit of {self._cap} bytes exceeded on {name}")
-        elif self._killed and res.status in (Status.OK, Status.RE):
+        elif self._killed and res.status is Status.RE and res.signal == 9:
             res = dataclasses.replace(res, message="killed by the caller")
         self._result = res
 

@@ -62,15 +62,19 @@ static void report_failure(const char *what, int err)
 static pid_t sv_run_pid = -1;
 
 /* In a PID namespace of its own, dp_pid() is init: kill the program (init's
- * only child) and let init report its SIGKILL, or the result would be XX
- * ("no exit status"); init's death then takes the rest of the namespace. */
-static int kill_program(void)
+ * only child) and let init report its SIGKILL; killing init itself would lose
+ * that report (XX, "no exit status").  No child means the program is gone and
+ * init is already on its way out, taking the rest of the namespace with it.
+ * 1 when the run is isolated (handled here), 0 in core mode. */
+static int kill_isolated_program(void)
 {
 	char a[64], b[64], path[64];
 	snprintf(path, sizeof path, "/proc/%d/ns/pid", (int)sv_run_pid);
 	ssize_t na = readlink(path, a, sizeof a - 1), nb = readlink("/proc/self/ns/pid", b, sizeof b - 1);
-	if (na <= 0 || nb <= 0 || (na == nb && !memcmp(a, b, (size_t)na)))
-		return -1; /* core mode: dp_pid() is the program itself */
+	if (nb <= 0 || (na == nb && !memcmp(a, b, (size_t)na)))
+		return 0; /* core mode: dp_pid() is the program itself */
+	if (na <= 0)
+		return 1; /* init is gone already */
 	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)sv_run_pid, (int)sv_run_pid);
 	FILE *f = fopen(path, "re");
 	int prog = -1;
@@ -80,11 +84,11 @@ static int kill_program(void)
 		fclose(f);
 	}
 	int fd = prog > 0 ? (int)syscall(SYS_pidfd_open, prog, 0) : -1;
-	if (fd < 0)
-		return -1;
-	int r = (int)syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0);
-	close(fd);
-	return r;
+	if (fd >= 0) {
+		syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0);
+		close(fd);
+	}
+	return 1;
 }
 
 static void *watch_ctl(void *arg)
@@ -93,7 +97,7 @@ static void *watch_ctl(void *arg)
 	char c;
 	while (read(CTL_FD, &c, 1) < 0 && errno == EINTR)
 		;
-	if (kill_program() < 0)
+	if (!kill_isolated_program())
 		syscall(SYS_pidfd_send_signal, sv_kill_pidfd, SIGKILL, NULL, 0);
 	return NULL;
 }
