@@ -155,3 +155,44 @@ def test_fileno_works_with_selectors():
         assert sel.select(timeout=10)
         assert p.readline(timeout=5) == b"hello\n"
         sel.close()
+
+
+ORPHAN = textwrap.dedent("""
+    import sys, time
+    sys.path.insert(0, %r)
+    from dualpipe import DualPipe
+    p = DualPipe.exec(["sleep", "60"], wall=60)
+    print(p._pid, flush=True)
+    time.sleep(60)
+""")
+
+
+def test_caller_killed_by_sigkill_leaves_nothing():
+    script = subprocess.Popen([sys.executable, "-c", ORPHAN % PKG], stdout=subprocess.PIPE)
+    supervisor = int(script.stdout.readline())
+    assert supervisor in own_children_of(script.pid)
+    script.kill()
+    script.wait()
+    # the control pipe's EOF makes the supervisor kill the run, clean up and exit
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and alive(supervisor):
+        time.sleep(0.02)
+    assert not alive(supervisor)
+    assert run_cgroups(supervisor) == []
+
+
+def alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_kill_is_RE_by_SIGKILL():
+    p = DualPipe.exec(["sleep", "30"])
+    t = time.monotonic()
+    p.kill()
+    r = p.close()
+    assert r.status is Status.RE and r.signal == 9 and r.message == "killed by the caller"
+    assert time.monotonic() - t < 2
