@@ -31,7 +31,7 @@ def test_no_fd_or_child_leak_after_1000_dualpipes():
         else:
             p = DualPipe.exec(["echo", "hello"])
         if i % 3 == 0:
-            assert p.readline() == b"hello\n"
+            assert p.readline() == b"hello\n", i
             r = p.close()
         elif i % 3 == 1:
             with p:
@@ -40,7 +40,7 @@ def test_no_fd_or_child_leak_after_1000_dualpipes():
         else:
             p.kill()
             r = p.close()
-        assert r.status in (Status.OK, Status.RE)
+        assert r.status in (Status.OK, Status.RE), (i, r)
     assert own_fds() == fds
     assert own_children() == kids
     assert run_cgroups(os.getpid()) == []

@@ -76,3 +76,27 @@ def test_target_environment_is_path_plus_env():
         print(sorted(os.environ.items()))
     r = DualPipe(target, env={"A": "1"}).close()
     assert r.stdout == b"[('A', '1'), ('PATH', '/usr/local/bin:/usr/bin:/bin')]\n"
+
+
+def threads_and_a_subprocess():
+    import subprocess
+    import threading
+    out = []
+    ts = [threading.Thread(target=lambda i=i: out.append(i * i)) for i in range(8)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    print(sorted(out), subprocess.run(["echo", "sub"], capture_output=True).stdout)
+
+
+def test_target_may_use_threads_and_subprocesses_under_default():
+    # the child is a consistent single-threaded copy: glibc's and CPython's locks are usable in it
+    r = DualPipe(threads_and_a_subprocess).close()
+    assert r.status is Status.OK, r.stderr
+    assert r.stdout == b"[0, 1, 4, 9, 16, 25, 36, 49] b'sub\\n'\n"
+
+
+def test_threads_are_SV_under_strict():
+    r = DualPipe(threads_and_a_subprocess, policy="strict").close()
+    assert r.status is Status.SV and r.syscall in ("clone", "clone3")
