@@ -137,3 +137,16 @@ install: all
 
 clean:
 	rm -rf build build-asan build-*
+
+# Python package (bindings/python): the extension links $(BUILD)/libdualpipe.a
+# statically; `pip install --no-build-isolation ./bindings/python` installs it.
+PYTHON ?= /usr/bin/python3
+.PHONY: python python-test python-bench
+python: $(BUILD)/libdualpipe.a
+	cd bindings/python && DUALPIPE_BUILD=$(abspath $(BUILD)) $(PYTHON) setup.py -q build_ext --inplace --force
+
+python-test: python $(BUILD)/dualpipe
+	cd bindings/python && DP_BUILD=$(abspath $(BUILD)) $(PYTHON) -m pytest -q tests
+
+python-bench: python $(BUILD)/dualpipe
+	cd bindings/python && DP_BUILD=$(abspath $(BUILD)) $(PYTHON) bench.py

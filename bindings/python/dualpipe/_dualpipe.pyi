@@ -1,0 +1,28 @@
+# Type stub of the C extension (src/module.c).
+from typing import Any, List, Optional, Tuple
+
+DEFAULT_CPU: float
+DEFAULT_MEMORY: int
+DEFAULT_FSIZE: int
+DEFAULT_OUTPUT: int
+DEFAULT_STACK: int
+DEFAULT_PROCS: int
+DEFAULT_NOFILE: int
+DEFAULT_PATH: str
+
+def spawn(
+    argv: Optional[List[bytes]],
+    env: List[bytes],
+    limits: Tuple[float, float, int, int, int, int, int, int],
+    policy: Optional[str],
+    isolation: int,
+    net: bool,
+    workdir: Optional[bytes],
+    mounts: List[Tuple[Optional[bytes], bytes, bool, int]],
+    ids: Tuple[int, int, int, int],
+    no_cgroup: bool,
+    call: Optional[Tuple[Any, Any, Any, tuple, dict, dict]],
+) -> Tuple[int, int, int, int, int, int]: ...
+def parse_size(s: str) -> int: ...
+def parse_seconds(s: str) -> float: ...
+def check_policy(name: str) -> None: ...
