@@ -98,6 +98,7 @@ deps:
 CHECK_FUZZ_SECONDS ?= 20
 check: deps
 	$(MAKE) test BUILD=build
+	$(MAKE) python-test BUILD=build
 	$(MAKE) layers BUILD=build
 	$(MAKE) all BUILD=build-clang CC=clang
 	$(MAKE) test BUILD=build-asan SANITIZE=1 CFLAGS="-O1 -g"
@@ -123,6 +124,7 @@ demo: deps all
 
 bench: deps all
 	sh bench/run.sh
+	$(MAKE) python-bench
 
 fuzz: all
 	sh fuzz/run.sh $(FUZZ_SECONDS)
