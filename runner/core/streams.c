@@ -129,7 +129,7 @@ static void relay_failed(struct dp_proc *p, struct dp_stream_state *st, int err)
 	st->relay_errno = err;
 	st->relay_blocked = false;
 	st->len = 0; /* what waited for the target is lost with it */
-	int n = snprintf(m, sizeof m, "writing the program's %s failed: %s",
+	int n = snprintf(m, sizeof m, "writing the program's output (%s) failed: %s",
 			 st == &p->io[DP_STDOUT] ? "stdout" : "stderr", strerror(err));
 	if (err == EFBIG && getrlimit(RLIMIT_FSIZE, &fsz) == 0 && fsz.rlim_cur != RLIM_INFINITY && n > 0)
 		snprintf(m + n, sizeof m - (size_t)n, " (the runner's own RLIMIT_FSIZE is %llu bytes)",
