@@ -51,17 +51,34 @@ static void send_msg(int fd, int kind, int step, int err, int extra)
 		;
 }
 
+/* Reports a failure and exits.  A message (the v1 cgroup fds) the parent
+ * sent and we never read would make our exit reset the channel, and the
+ * parent's next read return ECONNRESET instead of our report ("lost track"):
+ * so reading is shut first (later sends fail with EPIPE, which the parent
+ * expects), and what is queued is discarded (fds in flight are released). */
+static bool filter_installed; /* from then on, only the calls the filter allows */
+
+static _Noreturn void die_on(int fd, int step, int err, int extra)
+{
+	char junk[64];
+	if (!filter_installed) { /* nothing is sent to us after the filter anyway */
+		syscall(SYS_shutdown, fd, SHUT_RD);
+		while (recv(fd, junk, sizeof junk, MSG_DONTWAIT) > 0)
+			;
+	}
+	send_msg(fd, DP_MSG_ERROR, step, err, extra);
+	_exit(127);
+}
+
 static _Noreturn void die_step(int step, int err, int extra)
 {
-	send_msg(DP_CHILD_CHAN_FD, DP_MSG_ERROR, step, err, extra);
-	_exit(127);
+	die_on(DP_CHILD_CHAN_FD, step, err, extra);
 }
 
 /* Before fds are arranged the channel is still at its original number. */
 static _Noreturn void die_early(const struct dp_child_plan *pl, int step, int err)
 {
-	send_msg(pl->chan_fd, DP_MSG_ERROR, step, err, 0);
-	_exit(127);
+	die_on(pl->chan_fd, step, err, 0);
 }
 
 /* Puts the stdio sources on 0..2 and the channel/status/sync fds on 3..5,
@@ -210,6 +227,11 @@ static _Noreturn void program_main(const struct dp_child_plan *pl, pid_t parent,
 		die_step(DP_STEP_CHDIR, errno, 0);
 	/* the caller's scheduling, OOM score and login uid are not the program's;
 	 * before the rlimits (RLIMIT_NICE/RTPRIO 0) and while still privileged */
+	/* init's fork is non-dumpable like init, which leaves its own /proc/self
+	 * files to the global root: rootless it could not write them.  execve
+	 * makes it dumpable anyway; init itself stays as it is. */
+	if (pl->ns && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+		die_step(DP_STEP_NONE, errno, 0);
 	int state = dp_child_reset_sched();
 	if (state == 0)
 		state = dp_child_set_oom_score();
@@ -236,6 +258,7 @@ static _Noreturn void program_main(const struct dp_child_plan *pl, pid_t parent,
 		/* the filter is the last thing before execve(): from here on every
 		 * syscall we make must be one the policy (or the implicit sendmsg rule) allows */
 		struct sock_fprog prog = { (unsigned short)go->filter_len, pl->filter_buf };
+		filter_installed = true;
 		int lfd = dp_seccomp_install(&prog, go->notify);
 		if (lfd < 0)
 			die_step(DP_STEP_SECCOMP, -lfd, 0);

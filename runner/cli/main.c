@@ -37,7 +37,9 @@ static void protect_self(void)
 		bool keep_ignored = sig == SIGHUP || sig == SIGINT || sig == SIGQUIT || sig == SIGTERM;
 		if (keep_ignored && old.sa_handler == SIG_IGN)
 			continue;
-		signal(sig, sig == SIGPIPE || sig == SIGXFSZ ? SIG_IGN : SIG_DFL);
+		__sighandler_t want = sig == SIGPIPE || sig == SIGXFSZ ? SIG_IGN : SIG_DFL;
+		if (old.sa_handler != want || old.sa_flags & SA_NOCLDWAIT)
+			signal(sig, want);
 	}
 	sigset_t none;
 	sigemptyset(&none);
