@@ -355,7 +355,7 @@ Test(proc_state, rlimits_not_from_the_options_are_safe_values, .timeout = 60)
 	char key[16], want[64];
 	struct { int r; const char *v; } w[] = {
 		{ RLIMIT_DATA, "-1 -1" }, { RLIMIT_AS, "-1 -1" }, { RLIMIT_RSS, "-1 -1" }, { RLIMIT_LOCKS, "-1 -1" },
-		{ RLIMIT_SIGPENDING, "4096 4096" }, { RLIMIT_CORE, "0 0" }, { RLIMIT_MEMLOCK, "0 0" },
+		{ RLIMIT_SIGPENDING, "1024 1024" }, { RLIMIT_CORE, "0 0" }, { RLIMIT_MEMLOCK, "0 0" },
 		{ RLIMIT_MSGQUEUE, "0 0" }, { RLIMIT_RTPRIO, "0 0" }, { RLIMIT_NICE, "0 0" },
 		{ RLIMIT_NOFILE, "256 256" },
 	};
