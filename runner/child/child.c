@@ -17,10 +17,14 @@
  *      compiles the filter; wait for the parent's go (which carries the
  *      filter); fork the program as PID 2, then only reap zombies and report
  *      the program's wait status; its exit kills the rest;
- *   4. the program (core mode: after the go): own session, rlimits, bounding
- *      set dropped, uid/gid switched, parent-death signal, capabilities
- *      cleared, no_new_privs, seccomp filter (the listener fd is sent to the
- *      parent), execve.
+ *   4. the program (core mode: after the go): own session, scheduling /
+ *      personality / prctl bits / OOM score / audit login uid reset
+ *      (child_state.c), rlimits, bounding set dropped, uid/gid switched,
+ *      parent-death signal, capabilities cleared, no_new_privs, seccomp
+ *      filter (the listener fd is sent to the parent), execve.
+ * Step 0, before all of these: every signal disposition default and the mask
+ * empty, umask DP_CHILD_UMASK, so neither init nor the program inherits the
+ * caller's (SIG_IGN and the mask survive execve).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -31,11 +35,13 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include "child/child.h"
+#include "child/child_state.h"
 #include "sandbox/ns_layout.h"
 
 static void send_msg(int fd, int kind, int step, int err, int extra)
@@ -45,17 +51,34 @@ static void send_msg(int fd, int kind, int step, int err, int extra)
 		;
 }
 
+/* Reports a failure and exits.  A message (the v1 cgroup fds) the parent
+ * sent and we never read would make our exit reset the channel, and the
+ * parent's next read return ECONNRESET instead of our report ("lost track"):
+ * so reading is shut first (later sends fail with EPIPE, which the parent
+ * expects), and what is queued is discarded (fds in flight are released). */
+static bool filter_installed; /* from then on, only the calls the filter allows */
+
+static _Noreturn void die_on(int fd, int step, int err, int extra)
+{
+	char junk[64];
+	if (!filter_installed) { /* nothing is sent to us after the filter anyway */
+		syscall(SYS_shutdown, fd, SHUT_RD);
+		while (recv(fd, junk, sizeof junk, MSG_DONTWAIT) > 0)
+			;
+	}
+	send_msg(fd, DP_MSG_ERROR, step, err, extra);
+	_exit(127);
+}
+
 static _Noreturn void die_step(int step, int err, int extra)
 {
-	send_msg(DP_CHILD_CHAN_FD, DP_MSG_ERROR, step, err, extra);
-	_exit(127);
+	die_on(DP_CHILD_CHAN_FD, step, err, extra);
 }
 
 /* Before fds are arranged the channel is still at its original number. */
 static _Noreturn void die_early(const struct dp_child_plan *pl, int step, int err)
 {
-	send_msg(pl->chan_fd, DP_MSG_ERROR, step, err, 0);
-	_exit(127);
+	die_on(pl->chan_fd, step, err, 0);
 }
 
 /* Puts the stdio sources on 0..2 and the channel/status/sync fds on 3..5,
@@ -70,7 +93,8 @@ static int arrange_fds(const struct dp_child_plan *pl)
 		tmp[i] = -1;
 		if (src[i] < 0)
 			continue;
-		tmp[i] = fcntl(src[i], F_DUPFD_CLOEXEC, 16);
+		/* above every target, and no higher: a caller's low RLIMIT_NOFILE must still fit */
+		tmp[i] = fcntl(src[i], F_DUPFD_CLOEXEC, 6);
 		if (tmp[i] < 0)
 			return -errno;
 	}
@@ -88,11 +112,30 @@ static int arrange_fds(const struct dp_child_plan *pl)
 	return 0;
 }
 
+/* Every resource gets the plan's value.  rlim_set[r]: the value comes from
+ * the options, exactly, or the run fails.  Otherwise it is a safe default
+ * (sandbox/rlimits.c); where it is above the runner's own hard limit and the
+ * runner may not raise that (no CAP_SYS_RESOURCE: rootless, or a root
+ * without it), the runner's hard limit is used instead, which is stricter.
+ * RLIMIT_AS is the memory limit only when no cgroup bounds memory. */
 static void apply_rlimits(const struct dp_child_plan *pl, const struct dp_go_msg *go)
 {
 	for (int r = 0; r < RLIM_NLIMITS; r++) {
-		bool want = pl->rlim_set[r] || (r == RLIMIT_AS && go->as_limit);
-		if (want && setrlimit(r, &pl->rlim[r]) < 0)
+		struct rlimit want = pl->rlim[r], have;
+		bool exact = pl->rlim_set[r];
+		if (r == RLIMIT_AS && !go->as_limit) {
+			want.rlim_cur = want.rlim_max = RLIM_INFINITY;
+			exact = false;
+		}
+		if (setrlimit(r, &want) == 0)
+			continue;
+		int err = errno;
+		if (exact || err != EPERM || getrlimit(r, &have) < 0)
+			die_step(DP_STEP_RLIMIT, err, r);
+		want.rlim_max = have.rlim_max;
+		if (want.rlim_cur > have.rlim_max)
+			want.rlim_cur = have.rlim_max;
+		if (setrlimit(r, &want) < 0)
 			die_step(DP_STEP_RLIMIT, errno, r);
 	}
 }
@@ -182,6 +225,20 @@ static _Noreturn void program_main(const struct dp_child_plan *pl, pid_t parent,
 		die_step(DP_STEP_CLOSE_FDS, errno, 0);
 	if (!pl->ns && pl->workdir && chdir(pl->workdir) < 0)
 		die_step(DP_STEP_CHDIR, errno, 0);
+	/* the caller's scheduling, OOM score and login uid are not the program's;
+	 * before the rlimits (RLIMIT_NICE/RTPRIO 0) and while still privileged */
+	/* init's fork is non-dumpable like init, which leaves its own /proc/self
+	 * files to the global root: rootless it could not write them.  execve
+	 * makes it dumpable anyway; init itself stays as it is. */
+	if (pl->ns && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+		die_step(DP_STEP_NONE, errno, 0);
+	int state = dp_child_reset_sched();
+	if (state == 0)
+		state = dp_child_set_oom_score();
+	if (state == 0)
+		state = dp_child_set_loginuid(pl->switch_uid ? pl->uid : getuid());
+	if (state < 0)
+		die_step(DP_STEP_NONE, -state, 0);
 	apply_rlimits(pl, go);
 	drop_bounding_set();
 	if (pl->switch_uid)
@@ -201,6 +258,7 @@ static _Noreturn void program_main(const struct dp_child_plan *pl, pid_t parent,
 		/* the filter is the last thing before execve(): from here on every
 		 * syscall we make must be one the policy (or the implicit sendmsg rule) allows */
 		struct sock_fprog prog = { (unsigned short)go->filter_len, pl->filter_buf };
+		filter_installed = true;
 		int lfd = dp_seccomp_install(&prog, go->notify);
 		if (lfd < 0)
 			die_step(DP_STEP_SECCOMP, -lfd, 0);
@@ -323,8 +381,23 @@ static _Noreturn void init_main(const struct dp_child_plan *pl)
 	}
 }
 
+/* The caller's signal state, umask and soft open-file limit are not ours:
+ * reset before anything else (init keeps SIG_DFL everywhere: as PID 1 of
+ * its namespace the kernel then drops every signal the program sends it). */
+static void clean_start(void)
+{
+	dp_child_reset_signals();
+	umask(DP_CHILD_UMASK);
+	struct rlimit nofile;
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
+		nofile.rlim_cur = nofile.rlim_max; /* the program's own is set later */
+		setrlimit(RLIMIT_NOFILE, &nofile);
+	}
+}
+
 _Noreturn void dp_child_main(const struct dp_child_plan *pl)
 {
+	clean_start();
 	pid_t parent = getppid();
 	if (pl->ns && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		die_early(pl, DP_STEP_PDEATHSIG, errno);

@@ -25,7 +25,9 @@ static const struct cli_option output_options[] = {
 static const struct cli_group output_group = { "Output:", output_options, 1, 0 };
 
 /* SIGINT/SIGTERM/SIGHUP to the runner end the run the normal way (tree killed,
- * cgroup removed, result written) instead of leaving the cleanup to `dualpipe cleanup`. */
+ * cgroup removed, result written) instead of leaving the cleanup to `dualpipe
+ * cleanup`; so does SIGXCPU, the runner's own soft RLIMIT_CPU.  A signal the
+ * runner was started with ignored (nohup, a background job) stays ignored. */
 static volatile sig_atomic_t interrupted;
 static volatile pid_t running_pid;
 
@@ -38,10 +40,11 @@ static void on_signal(int sig)
 
 static int run_interruptible(const struct dp_options *opt, struct dp_result *res)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
+	struct sigaction sa = { .sa_handler = on_signal }, old;
 	sigemptyset(&sa.sa_mask);
-	for (int *s = (int[]){ SIGINT, SIGTERM, SIGHUP, 0 }; *s; s++)
-		sigaction(*s, &sa, NULL);
+	for (int *s = (int[]){ SIGINT, SIGTERM, SIGHUP, SIGXCPU, 0 }; *s; s++)
+		if (sigaction(*s, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(*s, &sa, NULL);
 	struct dp_proc *p;
 	int r = dp_spawn(opt, &p);
 	if (r < 0)

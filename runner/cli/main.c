@@ -1,7 +1,9 @@
 /* dualpipe: the command-line entry point; each sub-command lives in its own cli_*.c. */
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include "cli/cli.h"
 
 static const struct {
@@ -15,12 +17,45 @@ static const struct {
 	{ "cleanup", cli_cleanup_main, "remove what crashed runs left behind" },
 };
 
+/* Whatever signal state and soft limits the caller left us (they survive
+ * execve) must not break the runner or reach its runs:
+ * - every disposition default, the mask empty (a SIGCHLD ignored by the
+ *   caller made the kernel reap init itself: the runner spun forever);
+ *   an inherited SIG_IGN of SIGHUP/SIGINT/SIGQUIT/SIGTERM is kept, that is
+ *   how nohup and background jobs ask not to be stopped by the terminal;
+ * - SIGPIPE ignored: a reader that goes away fails a write (EPIPE);
+ * - SIGXFSZ ignored: a write over the caller's RLIMIT_FSIZE fails (EFBIG)
+ *   instead of killing the runner mid-run, leaving its cgroups behind;
+ * - the soft RLIMIT_NOFILE raised to the hard one (the runner polls, it
+ *   never uses select()). */
+static void protect_self(void)
+{
+	for (int sig = 1; sig < NSIG; sig++) {
+		struct sigaction old;
+		if (sig == SIGKILL || sig == SIGSTOP || sigaction(sig, NULL, &old) < 0)
+			continue;
+		bool keep_ignored = sig == SIGHUP || sig == SIGINT || sig == SIGQUIT || sig == SIGTERM;
+		if (keep_ignored && old.sa_handler == SIG_IGN)
+			continue;
+		__sighandler_t want = sig == SIGPIPE || sig == SIGXFSZ ? SIG_IGN : SIG_DFL;
+		if (old.sa_handler != want || old.sa_flags & SA_NOCLDWAIT)
+			signal(sig, want);
+	}
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	struct rlimit nofile;
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
+		nofile.rlim_cur = nofile.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &nofile);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if (cli_fds_ensure_std() < 0)
 		return 3; /* no /dev/null: nothing can be reported anywhere safe */
-	/* a child that closes its stdin must not kill the runner */
-	signal(SIGPIPE, SIG_IGN);
+	protect_self();
 	for (size_t i = 0; argc > 1 && i < sizeof commands / sizeof commands[0]; i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].main(argc - 1, argv + 1);

@@ -62,9 +62,10 @@ ssize_t dp_write(struct dp_proc *p, const void *buf, size_t len, int timeout_ms)
 	return (ssize_t)done;
 }
 
+/* Read to the end, and for a relay, all of it handed to the target. */
 static bool output_done(const struct dp_stream_state *st)
 {
-	return st->fd < 0 || st->eof;
+	return (st->fd < 0 || st->eof) && !dp_io_relay_waiting(st);
 }
 
 /* Waits until stream s has buffered data, ended, or the deadline passed. */
@@ -233,27 +234,51 @@ int dp_kill(struct dp_proc *p)
 }
 
 /* After the program is gone, whatever it wrote is still read (until EOF, or a
- * short grace when an escaped process keeps a pipe open). */
+ * short grace when an escaped process keeps a pipe open), and relayed while
+ * the target takes it; a target that takes nothing for RELAY_STALL_NS (a
+ * pipe nobody reads) is given up, and so is everything at RELAY_CAP_NS, so
+ * the runner always returns. */
 #define DRAIN_GRACE_NS 200000000ull
+#define RELAY_STALL_NS 500000000ull
+#define RELAY_CAP_NS 2000000000ull
+
+struct post_exit {
+	uint64_t start, last_move, moved;
+};
+
+/* True when the post-exit drain should stop now. */
+static bool post_exit_over(struct dp_proc *p, struct post_exit *pe)
+{
+	uint64_t now = dp_now_ns(), moved = dp_io_relayed(&p->io[1]) + dp_io_relayed(&p->io[2]);
+	if (!pe->start) {
+		pe->start = pe->last_move = now;
+		pe->moved = moved;
+	}
+	if (moved != pe->moved) {
+		pe->moved = moved;
+		pe->last_move = now;
+	}
+	if (now - pe->start >= RELAY_CAP_NS)
+		return true;
+	if (dp_io_relay_waiting(&p->io[1]) || dp_io_relay_waiting(&p->io[2]))
+		return now - pe->last_move >= RELAY_STALL_NS;
+	return now - pe->start >= DRAIN_GRACE_NS && now - pe->last_move >= DRAIN_GRACE_NS;
+}
 
 int dp_close(struct dp_proc *p, struct dp_result *res)
 {
 	dp_close_stdin(p);
 	p->draining = true;
-	uint64_t grace_end = 0;
+	struct post_exit pe = { 0, 0, 0 };
 	for (;;) {
 		bool outs = output_done(&p->io[1]) && output_done(&p->io[2]);
 		if (p->exit.exited && outs)
 			break;
-		if (p->exit.exited) {
-			uint64_t now = dp_now_ns();
-			if (!grace_end)
-				grace_end = now + DRAIN_GRACE_NS;
-			if (now >= grace_end) {
-				dp_io_close(&p->io[1]);
-				dp_io_close(&p->io[2]);
-				break;
-			}
+		if (p->exit.exited && post_exit_over(p, &pe)) {
+			dp_io_relay_give_up(p, (double)RELAY_STALL_NS / 1e9);
+			dp_io_close(&p->io[1]);
+			dp_io_close(&p->io[2]);
+			break;
 		}
 		int r = dp_supervise_once(p, p->exit.exited ? 10 : -1, -1, 0);
 		if (r < 0 && r != -EINTR) {

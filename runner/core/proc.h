@@ -22,6 +22,7 @@ struct dp_stream_state {
 	int child_fd;       /* the fd that becomes the child's stream (closed after spawn) */
 	bool eof;           /* stdout/err: pipe reached EOF; stdin: closed */
 	bool relay_failed;  /* writing to the relay target failed (disk full, closed) */
+	bool relay_blocked; /* the target takes nothing now (EAGAIN): wait for POLLOUT on relay_fd */
 	int relay_errno;
 	char *buf;          /* DP_PIPE output not yet returned to the caller / stdin relay chunk */
 	size_t start, len, cap;
@@ -157,5 +158,14 @@ void dp_io_feed_stdin(struct dp_proc *p);
 void dp_io_close(struct dp_stream_state *st);
 /* write() on a pipe without letting SIGPIPE kill the caller's process. */
 ssize_t dp_pipe_write(int fd, const void *buf, size_t len);
+/* A blocked relay target became writable (POLLOUT): move what waits, read on. */
+void dp_io_relay_ready(struct dp_proc *p, enum dp_stream s);
+/* The relay of s holds output its target has not taken yet. */
+bool dp_io_relay_waiting(const struct dp_stream_state *st);
+/* Bytes of s that reached the relay target. */
+uint64_t dp_io_relayed(const struct dp_stream_state *st);
+/* After the program is gone: output a relay target would not take (for
+ * stall_s seconds) is given up, and said (XX when the run was otherwise OK). */
+void dp_io_relay_give_up(struct dp_proc *p, double stall_s);
 
 #endif

@@ -143,14 +143,16 @@ static bool wants_output(const struct dp_proc *p, const struct dp_stream_state *
 {
 	if (st->fd < 0 || st->eof)
 		return false;
-	return st->mode == DP_RELAY || p->exit.exited || st->len < (64u << 10) || p->draining;
+	if (st->mode == DP_RELAY)
+		return !st->relay_blocked; /* a full target: the program waits, we wait for POLLOUT */
+	return p->exit.exited || st->len < (64u << 10) || p->draining;
 }
 
 int dp_supervise_once(struct dp_proc *p, int timeout_ms, int want_fd, short want_events)
 {
-	struct pollfd pf[8];
-	int idx[8], n = 0;
-	enum { K_PID, K_STATUS, K_LISTEN, K_OUT1, K_OUT2, K_IN, K_WANT };
+	struct pollfd pf[10];
+	int idx[10], n = 0;
+	enum { K_PID, K_STATUS, K_LISTEN, K_OUT1, K_OUT2, K_IN, K_WANT, K_RELAY1, K_RELAY2 };
 #define ADD(fd_, ev_, k_) do { pf[n].fd = (fd_); pf[n].events = (ev_); pf[n].revents = 0; idx[n++] = (k_); } while (0)
 	if (!p->exit.exited && p->pidfd >= 0)
 		ADD(p->pidfd, POLLIN, K_PID);
@@ -166,6 +168,11 @@ int dp_supervise_once(struct dp_proc *p, int timeout_ms, int want_fd, short want
 		ADD(p->io[0].fd, POLLOUT, K_IN);
 	if (want_fd >= 0)
 		ADD(want_fd, want_events, K_WANT);
+	/* a relay target that took nothing: wait until it takes more */
+	if (p->io[1].mode == DP_RELAY && p->io[1].relay_blocked)
+		ADD(p->io[1].relay_fd, POLLOUT, K_RELAY1);
+	if (p->io[2].mode == DP_RELAY && p->io[2].relay_blocked)
+		ADD(p->io[2].relay_fd, POLLOUT, K_RELAY2);
 #undef ADD
 
 	uint64_t now = dp_now_ns();
@@ -199,6 +206,8 @@ int dp_supervise_once(struct dp_proc *p, int timeout_ms, int want_fd, short want
 		case K_OUT1: dp_io_drain(p, DP_STDOUT); break;
 		case K_OUT2: dp_io_drain(p, DP_STDERR); break;
 		case K_IN: dp_io_feed_stdin(p); break;
+		case K_RELAY1: dp_io_relay_ready(p, DP_STDOUT); break;
+		case K_RELAY2: dp_io_relay_ready(p, DP_STDERR); break;
 		default: break;
 		}
 	}

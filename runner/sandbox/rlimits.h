@@ -7,15 +7,21 @@
 #include <sys/resource.h>
 #include "dualpipe.h"
 
+#define DP_RLIMIT_SIGPENDING 1024
+
 struct dp_rlimit_plan {
-	struct rlimit rlim[RLIM_NLIMITS];
-	bool set[RLIM_NLIMITS];      /* applied unconditionally */
+	struct rlimit rlim[RLIM_NLIMITS]; /* every resource has a value */
+	/* true: from the options, applied exactly or the run fails (XX);
+	 * false: a safe default, lowered to the runner's own hard limit when
+	 * that is lower and the runner may not raise it */
+	bool set[RLIM_NLIMITS];
 };
 
 /* Fills plan from the resolved limits l; box_uid: the program's processes are
  * counted on their own, under a box uid or in a user namespace of the run's
- * (RLIMIT_NPROC counts per user namespace and uid, so it is meaningful only then).  RLIMIT_AS is prepared
- * but not set: the child applies it only when no cgroup bounds memory. */
+ * (RLIMIT_NPROC counts per user namespace and uid, so it is meaningful only then).  RLIMIT_AS holds the
+ * memory limit: the child applies it only when no cgroup bounds memory, and
+ * makes it unlimited otherwise. */
 void dp_rlimit_plan(const struct dp_limits *l, bool box_uid, struct dp_rlimit_plan *plan);
 
 #endif
