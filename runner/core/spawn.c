@@ -73,6 +73,8 @@ static void await_exec(struct dp_proc *p)
 		ssize_t n = dp_recv_fds(p->chan_fd, &m, sizeof m, &fd, 1, &nfds);
 		if (n == -EPROTO)
 			continue; /* more than one fd: none kept, read on */
+		if (n == -ECONNRESET)
+			continue; /* the child exited with a message of ours unread: its report is still queued */
 		if (n <= 0)
 			return; /* EOF: execve succeeded (or the child died, which reaping tells) */
 		if (nfds == 1) {
