@@ -532,6 +532,29 @@ Test(paths, a_fifo_the_caller_made_is_read_as_stdin)
 	cr_assert_str_eq(r.out, "from the fifo\n");
 }
 
+Test(paths, a_stdin_fifo_whose_writer_stalls_does_not_stop_the_wall_limit)
+{
+	const char *fifo = at(top, "stall");
+	cr_assert_eq(mkfifo(fifo, 0600), 0);
+	pid_t w = fork();
+	cr_assert_geq(w, 0);
+	if (w == 0) { /* the producer connects, writes one line, then stalls holding the FIFO open */
+		alarm(10);
+		int fd = open(fifo, O_WRONLY);
+		if (fd < 0 || write(fd, "first\n", 6) != 6)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	struct pr r;
+	RUNNER(r, &(struct start){ .timeout = 8 }, "run", "--wall=1", "--time=1", opt("--stdin", fifo), "--", "/bin/cat");
+	kill(w, SIGKILL);
+	waitpid(w, NULL, 0);
+	cr_assert_lt(r.elapsed, 4, "the runner waited on the stalled writer (%.1f s, exit %d)", r.elapsed, r.rc);
+	cr_assert_eq(r.rc, 1, "TLE: %s", r.err);
+	cr_assert_str_eq(r.out, "first\n", "what the writer wrote before it stalled was relayed");
+}
+
 Test(paths, a_terminal_and_dev_null_still_work)
 {
 	int master, slave;

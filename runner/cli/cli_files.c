@@ -234,18 +234,6 @@ int cli_files_open(const struct cli_run_config *c, struct cli_files *f, char *er
 		cli_files_close(f);
 		return -1;
 	}
-	/* FIFOs were opened nonblocking (no wait for a peer at open); the
-	 * library's relays use plain reads and writes and take EAGAIN for the
-	 * end, so they get them blocking again (only our own opens: an fd name
-	 * is the caller's open file, its flags are not ours to change). */
-	const char *paths[4] = { c->stdin_path, c->stdout_path, c->stderr_path, c->result_path };
-	int fds[4] = { f->in, f->out, f->err, f->have_result ? f->result.fd : -1 };
-	for (int k = 0; k < 4; k++) {
-		struct stat st;
-		if (fds[k] >= 0 && dp_safe_fd_name(paths[k]) < 0 && strcmp(paths[k], "-") &&
-		    fstat(fds[k], &st) == 0 && S_ISFIFO(st.st_mode))
-			fcntl(fds[k], F_SETFL, fcntl(fds[k], F_GETFL) & ~O_NONBLOCK);
-	}
 	return 0;
 }
 

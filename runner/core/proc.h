@@ -23,6 +23,7 @@ struct dp_stream_state {
 	bool eof;           /* stdout/err: pipe reached EOF; stdin: closed */
 	bool relay_failed;  /* writing to the relay target failed (disk full, closed) */
 	bool relay_blocked; /* the target takes nothing now (EAGAIN): wait for POLLOUT on relay_fd */
+	int src_kind;       /* stdin relay source: 0 not looked at, 1 regular file, 2 pollable (pipe, tty...) */
 	int relay_errno;
 	char *buf;          /* DP_PIPE output not yet returned to the caller / stdin relay chunk */
 	size_t start, len, cap;
@@ -153,8 +154,11 @@ void dp_finish(struct dp_proc *p, struct dp_result *res);
 /* streams.c */
 /* Reads what is available from an output pipe into its buffer or relay. */
 void dp_io_drain(struct dp_proc *p, enum dp_stream s);
-/* Moves stdin relay data into the pipe. */
+/* Moves stdin relay data into the pipe; never waits on the source. */
 void dp_io_feed_stdin(struct dp_proc *p);
+/* The stdin relay has nothing buffered and its source must be polled for
+ * POLLIN first (a pipe, FIFO or terminal whose writer may stall). */
+bool dp_io_stdin_waits_for_source(struct dp_proc *p);
 void dp_io_close(struct dp_stream_state *st);
 /* write() on a pipe without letting SIGPIPE kill the caller's process. */
 ssize_t dp_pipe_write(int fd, const void *buf, size_t len);

@@ -328,9 +328,18 @@ void dp_io_feed_stdin(struct dp_proc *p)
 			if (buf_reserve(st, CHUNK) < 0)
 				return;
 			st->start = 0;
+			/* a source that may stall (a pipe, FIFO or terminal) is read only
+			 * when poll says it has data or ended: the loop never waits on it */
+			if (dp_io_stdin_waits_for_source(p)) {
+				struct pollfd pfd = { st->relay_fd, POLLIN, 0 };
+				if (poll(&pfd, 1, 0) <= 0)
+					return;
+			}
 			ssize_t n = read(st->relay_fd, st->buf, CHUNK);
 			if (n < 0 && errno == EINTR)
 				continue;
+			if (n < 0 && errno == EAGAIN)
+				return;
 			if (n <= 0) { /* source ended (or failed): the child sees EOF */
 				dp_io_close(st);
 				return;
@@ -350,6 +359,18 @@ void dp_io_feed_stdin(struct dp_proc *p)
 		st->len -= (size_t)w;
 		st->total += (uint64_t)w;
 	}
+}
+
+bool dp_io_stdin_waits_for_source(struct dp_proc *p)
+{
+	struct dp_stream_state *st = &p->io[0];
+	if (st->mode != DP_RELAY || st->fd < 0 || st->len > 0)
+		return false;
+	if (st->src_kind == 0) {
+		struct stat sb;
+		st->src_kind = fstat(st->relay_fd, &sb) == 0 && (S_ISREG(sb.st_mode) || S_ISBLK(sb.st_mode)) ? 1 : 2;
+	}
+	return st->src_kind == 2;
 }
 
 void dp_io_relay_ready(struct dp_proc *p, enum dp_stream s)

@@ -164,7 +164,11 @@ int dp_supervise_once(struct dp_proc *p, int timeout_ms, int want_fd, short want
 		ADD(p->io[1].fd, POLLIN, K_OUT1);
 	if (wants_output(p, &p->io[2]))
 		ADD(p->io[2].fd, POLLIN, K_OUT2);
-	if (p->io[0].mode == DP_RELAY && p->io[0].fd >= 0)
+	/* stdin relay: wait for the source to have data when nothing is
+	 * buffered and it may stall, else for room in the program's pipe */
+	if (dp_io_stdin_waits_for_source(p))
+		ADD(p->io[0].relay_fd, POLLIN, K_IN);
+	else if (p->io[0].mode == DP_RELAY && p->io[0].fd >= 0)
 		ADD(p->io[0].fd, POLLOUT, K_IN);
 	if (want_fd >= 0)
 		ADD(want_fd, want_events, K_WANT);
