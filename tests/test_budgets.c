@@ -282,6 +282,36 @@ Test(budgets, message_queues_none_in_either_mode)
 	}
 }
 
+/* SysV IPC objects made by a core-mode run as root live in an IPC namespace
+ * of the run's own: none is left on the host, and the host's msgmni/shmmni/
+ * semmni are not drawn on.  The keys are the run's own (ipcmk picks random
+ * ones): only those are looked for, and removed if an old build left them. */
+Test(budgets, sysv_ipc_of_a_core_mode_run_does_not_outlive_it)
+{
+	if (geteuid() != 0)
+		cr_skip_test("core mode gets its IPC namespace only as root");
+	struct bg_run b;
+	run_fg(&b, ARGS("--isolation=none", "--wall=5", "--", "/bin/sh", "-c",
+			"ipcmk -M 4096 >/dev/null && ipcmk -S 2 >/dev/null && ipcmk -Q >/dev/null && "
+			"ipcs -m -s -q | awk '/^0x/ {print $1}'"));
+	cr_assert(strstr(b.r.out, "0x"), "the run made its objects: %s", b.r.out);
+	static char keys[sizeof b.r.out];
+	memcpy(keys, b.r.out, sizeof keys);
+	int leaked = 0;
+	for (char *save = NULL, *k = strtok_r(keys, "\n", &save); k; k = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(k, "0x", 2))
+			continue;
+		char cmd[256];
+		snprintf(cmd, sizeof cmd, "ipcs -m -s -q | grep -q '^%s ' ", k);
+		if (system(cmd) == 0) {
+			leaked++;
+			snprintf(cmd, sizeof cmd, "ipcrm -M %s 2>/dev/null; ipcrm -S %s 2>/dev/null; ipcrm -Q %s 2>/dev/null", k, k, k);
+			cr_expect_eq(system(cmd) >= 0, 1);
+		}
+	}
+	cr_assert_eq(leaked, 0, "%d of the run's SysV IPC objects are still on the host", leaked);
+}
+
 /* epoll watches are per uid (a rootless run shares the caller's) and cannot
  * be refused; each costs ~200 bytes of charged kernel memory, so --mem
  * bounds them: 60 processes x 15376 watches need ~190 MiB. */

@@ -239,6 +239,11 @@ static _Noreturn void program_main(const struct dp_child_plan *pl, pid_t parent,
 		state = dp_child_set_loginuid(pl->switch_uid ? pl->uid : getuid());
 	if (state < 0)
 		die_step(DP_STEP_NONE, -state, 0);
+	/* core mode as root: SysV IPC objects (shm, semaphores, message queues)
+	 * in an IPC namespace of the run's own, so none outlives it or drains the
+	 * host's msgmni/shmmni/semmni; without CAP_SYS_ADMIN it stays the host's */
+	if (!pl->ns && pl->switch_uid && syscall(SYS_unshare, CLONE_NEWIPC) < 0 && errno != EPERM)
+		die_step(DP_STEP_UNSHARE, errno, 0);
 	apply_rlimits(pl, go);
 	drop_bounding_set();
 	if (pl->switch_uid)
