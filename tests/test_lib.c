@@ -339,3 +339,58 @@ Test(lib, result_json_escapes_and_is_valid)
 	unlink(path);
 	cr_assert_eq(rc, 0, "python's json rejected: %s", buf);
 }
+
+/* A caller that ignores SIGCHLD (or handles it by reaping everything) must
+ * neither stall the library nor lose the run: the sandbox's first child is
+ * started without an exit signal, so the kernel never reaps it for the caller
+ * and the caller's handler never sees it.  In core mode exec gives the program
+ * SIGCHLD again: the kernel may then reap it itself, and the result says so
+ * instead of spinning.  Each case runs in a forked child with an alarm. */
+static int run_with_sigchld(void (*disp)(int), enum dp_isolation iso, char *status, size_t len)
+{
+	int p[2];
+	cr_assert_eq(pipe(p), 0);
+	pid_t pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		close(p[0]);
+		alarm(15);
+		signal(SIGCHLD, disp);
+		const char *argv[] = { "/bin/true", NULL };
+		struct dp_options o;
+		dp_options_init(&o);
+		o.argv = argv;
+		o.isolation = iso;
+		o.limits.wall = 5;
+		struct dp_result r;
+		int rc = dp_run(&o, &r);
+		dprintf(p[1], "%s %s", rc == 0 ? dp_status_name(r.status) : "ERR", r.message);
+		_exit(0);
+	}
+	close(p[1]);
+	ssize_t n = read(p[0], status, len - 1);
+	status[n > 0 ? n : 0] = '\0';
+	close(p[0]);
+	int st;
+	waitpid(pid, &st, 0);
+	return WIFEXITED(st) ? 0 : -1;
+}
+
+static void reap_everything(int sig)
+{
+	(void)sig;
+	while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)
+		;
+}
+
+Test(lib, a_caller_ignoring_or_reaping_sigchld_still_gets_its_result)
+{
+	char s[600];
+	cr_assert_eq(run_with_sigchld(SIG_IGN, DP_ISOLATE_FULL, s, sizeof s), 0, "stalled (alarm): %s", s);
+	cr_assert(!strncmp(s, "OK", 2), "full isolation, SIGCHLD ignored: %s", s);
+	cr_assert_eq(run_with_sigchld(reap_everything, DP_ISOLATE_FULL, s, sizeof s), 0, "stalled: %s", s);
+	cr_assert(!strncmp(s, "OK", 2), "full isolation, a reaping handler: %s", s);
+	/* core mode: the kernel reaps the program for an ignoring caller */
+	cr_assert_eq(run_with_sigchld(SIG_IGN, DP_ISOLATE_NONE, s, sizeof s), 0, "stalled: %s", s);
+	cr_assert(!strncmp(s, "OK", 2) || strstr(s, "ignores SIGCHLD"), "core mode: %s", s);
+}

@@ -167,18 +167,31 @@ static inline int tu_count_fds(void)
 }
 
 /* Processes whose command line contains needle (excluding us). */
+/* Processes of this build's test programs whose command line holds needle:
+ * only those whose executable lives in this build's directory count, so
+ * the same suite running from another checkout is not counted. */
 static inline int tu_count_procs(const char *needle)
 {
+	char mine[4096];
 	int n = 0;
+	if (!realpath(tu_build(), mine))
+		snprintf(mine, sizeof mine, "%s", tu_build());
+	size_t ml = strlen(mine);
 	DIR *d = opendir("/proc");
 	struct dirent *e;
 	while (d && (e = readdir(d))) {
 		if (e->d_name[0] < '0' || e->d_name[0] > '9' || atoi(e->d_name) == getpid())
 			continue;
-		char p[300], cmd[1024];
+		char p[300], cmd[1024], exe[4096];
 		snprintf(p, sizeof p, "/proc/%s/cmdline", e->d_name);
 		tu_slurp(p, cmd, sizeof cmd);
-		if (strstr(cmd, needle))
+		if (!strstr(cmd, needle))
+			continue;
+		snprintf(p, sizeof p, "/proc/%s/exe", e->d_name);
+		ssize_t k = readlink(p, exe, sizeof exe - 1);
+		exe[k > 0 ? k : 0] = '\0';
+		/* unreadable (a zombie, another namespace's view): counted, to be safe */
+		if (k <= 0 || (!strncmp(exe, mine, ml) && exe[ml] == '/'))
 			n++;
 	}
 	if (d)

@@ -53,6 +53,7 @@ struct dp_exit_state {
 	bool exited;                /* init/program reaped */
 	bool killed;                /* we sent the kill */
 	int wait_status;
+	bool status_lost;           /* reaped by the kernel for a caller ignoring SIGCHLD */
 	struct rusage ru;
 	int prog_status;            /* the program's status as init reported it */
 	bool have_prog_status;

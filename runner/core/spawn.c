@@ -177,10 +177,11 @@ static int launch(struct dp_proc *p)
 	pl->go_fd = sync[0];
 
 	struct clone_args ca = { .flags = cflags | CLONE_PIDFD, .pidfd = (uint64_t)(uintptr_t)&p->pidfd,
-				 .exit_signal = SIGCHLD };
+				 .exit_signal = 0 }; /* no SIGCHLD: the caller's handler (or its SIG_IGN, which
+						      * would make the kernel reap init) is not ours to trigger */
 	pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
 	if (pid < 0 && errno == ENOSYS) /* kernels before 5.3, valgrind: clone with the same flags */
-		pid = (pid_t)syscall(SYS_clone, cflags | CLONE_PIDFD | SIGCHLD, 0, &p->pidfd, 0, 0);
+		pid = (pid_t)syscall(SYS_clone, cflags | CLONE_PIDFD, 0, &p->pidfd, 0, 0);
 	if (pid == 0)
 		dp_child_main(pl);
 	int saved = errno;

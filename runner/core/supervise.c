@@ -107,8 +107,15 @@ static void reap(struct dp_proc *p)
 	pid_t w;
 	while ((w = wait4(p->pid, &st, WNOHANG | __WALL, &p->exit.ru)) < 0 && errno == EINTR)
 		;
-	if (w != p->pid)
+	if (w < 0 && errno == ECHILD) {
+		/* the pidfd said it ended, yet there is nothing to wait for: a caller
+		 * that ignores SIGCHLD made the kernel reap it (core mode: exec gives
+		 * the program SIGCHLD as its exit signal again); its status is lost */
+		p->exit.status_lost = true;
+		st = 0;
+	} else if (w != p->pid) {
 		return;
+	}
 	p->exit.wait_status = st;
 	p->exit.exited = true;
 	if (!p->clock.end)

@@ -56,6 +56,9 @@ void dp_verdict_decide(const struct dp_verdict_facts *f, struct dp_verdict *out)
 	} else if (f->signal) {
 		out->status = DP_RE;
 		SAY("killed by signal %d (%s)", f->signal, strsignal(f->signal));
+	} else if (f->status_lost) {
+		out->status = DP_XX;
+		SAY("the program's exit status was lost: the caller ignores SIGCHLD, so the kernel reaped it");
 	} else {
 		out->status = DP_XX;
 		SAY("the sandbox lost track of the program (no exit status)");
@@ -89,7 +92,7 @@ static void measure(struct dp_proc *p, struct dp_result *res)
 static void program_status(const struct dp_proc *p, struct dp_result *res)
 {
 	int st = p->ns ? p->exit.prog_status : p->exit.wait_status;
-	bool have = p->ns ? p->exit.have_prog_status : true;
+	bool have = p->ns ? p->exit.have_prog_status : !p->exit.status_lost;
 	if (have && WIFEXITED(st)) {
 		res->exited = 1;
 		res->exit_code = WEXITSTATUS(st);
@@ -131,6 +134,7 @@ void dp_finish(struct dp_proc *p, struct dp_result *res)
 		f.memory = res->memory;
 		f.memory_limit = p->lim.memory;
 		f.fsize_limit = p->lim.fsize;
+		f.status_lost = p->exit.status_lost;
 		f.relay_errno = p->io[1].relay_failed ? p->io[1].relay_errno :
 				p->io[2].relay_failed ? p->io[2].relay_errno : 0;
 	}

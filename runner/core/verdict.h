@@ -24,6 +24,7 @@ struct dp_verdict_facts {
 	uint64_t memory_limit;
 	uint64_t fsize_limit;
 	int relay_errno;              /* writing a relayed output failed with this errno (0: no) */
+	bool status_lost;             /* the kernel reaped the program for a caller ignoring SIGCHLD */
 };
 
 struct dp_verdict {
