@@ -230,6 +230,23 @@ Test(run, fork_bomb_is_contained_and_nothing_survives)
 	cr_assert_eq(tu_count_procs("progs/forkbomb"), 0);
 }
 
+/* --procs=N is what the program may have: the sandbox's own init is not
+ * counted (isolate's default --procs=1 runs a plain program). */
+Test(run, procs_counts_the_programs_processes_only)
+{
+	static const char *const iso[] = { "--isolation=full", "--isolation=none" };
+	for (int i = 0; i < 2; i++) {
+		struct tu_run r;
+		RUN(r, iso[i], "--procs=1", "--", "/bin/true");
+		expect(&r, "OK", 0);
+		RUN(r, iso[i], "--procs=2", "--", tu_prog("forker"));
+		expect(&r, "OK", 0);
+		/* and no more: a second process is refused under --procs=1 */
+		RUN(r, iso[i], "--procs=1", "--", tu_prog("forker"));
+		expect(&r, "RE", 1);
+	}
+}
+
 Test(run, setsid_daemon_does_not_survive)
 {
 	struct tu_run r;

@@ -256,8 +256,14 @@ int dp_prepare(struct dp_proc *p, const struct dp_options *opt)
 	struct dp_rlimit_plan rl = { 0 };
 	/* RLIMIT_NPROC counts per (user namespace, uid): in its own user
 	 * namespace a run counts only its own processes, like a box uid */
-	bool own_count = p->plan.switch_uid || (p->ns && (dp_ns_clone_flags(p->ns) & CLONE_NEWUSER));
-	dp_rlimit_plan(&p->lim, own_count, &rl);
+	bool userns = p->ns && (dp_ns_clone_flags(p->ns) & CLONE_NEWUSER);
+	bool own_count = p->plan.switch_uid || userns;
+	/* --procs is what the program may have; rootless, init has the program's
+	 * uid in the run's user namespace and counts too (as root it is uid 0) */
+	struct dp_limits lim = p->lim;
+	if (userns && !p->plan.switch_uid)
+		lim.procs += 1;
+	dp_rlimit_plan(&lim, own_count, &rl);
 	memcpy(p->plan.rlim, rl.rlim, sizeof rl.rlim);
 	memcpy(p->plan.rlim_set, rl.set, sizeof rl.set);
 	p->want_cgroup = !opt->no_cgroup;

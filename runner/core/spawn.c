@@ -104,7 +104,9 @@ static void send_go(struct dp_proc *p, int go_fd)
 	char err[512] = "";
 	if (p->want_cgroup) {
 		/* isolated: the PID namespace dies with init, so no freezer is needed to kill */
-		struct dp_cgroup_config cc = { .memory = p->lim.memory, .pids = p->lim.procs, .no_freezer = p->ns != NULL };
+		/* --procs is what the program may have: an isolated run's init is one more */
+		struct dp_cgroup_config cc = { .memory = p->lim.memory, .pids = p->lim.procs + (p->ns ? 1 : 0),
+					       .no_freezer = p->ns != NULL };
 		if (dp_cgroup_create(&cc, &p->cg) < 0) {
 			p->cg = NULL; /* fallback: rlimits, reported as "cgroup": false */
 		} else {
