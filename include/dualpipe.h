@@ -96,6 +96,7 @@ struct dp_limits {
 #define DP_DEFAULT_UID     60000 /* first uid of the box range used when run as root */
 #define DP_DEFAULT_GID     60000
 #define DP_DEFAULT_BOXES   1000  /* concurrent runs as root: box ids 0..999 */
+#define DP_VERSION         "0.3.0" /* the version of this library and CLI */
 #define DP_DEFAULT_PATH    "/usr/local/bin:/usr/bin:/bin" /* PATH when the caller gives none */
 
 struct dp_policy; /* a parsed seccomp policy (dp_policy_load) */
@@ -193,6 +194,11 @@ void dp_policy_free(struct dp_policy *pol);
 /* Compiles pol as a run would, in a forked child with a deadline of timeout_ms
  * (libseccomp can hang on some inputs); 0, or -errno with a message in err. */
 int dp_policy_check(const struct dp_policy *pol, int timeout_ms, char *err, size_t errlen);
+
+/* The shipped policies: the name of the i-th (NULL past the last), and the
+ * text of the one named name (NULL when there is none). */
+const char *dp_policy_shipped_name(size_t i);
+const char *dp_policy_shipped_text(const char *name);
 
 /* Removes the cgroups of runners that died (their owner pid is gone);
  * the number removed, or -errno. */

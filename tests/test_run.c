@@ -2,6 +2,7 @@
  * figures, usage errors, and what must not survive a run. */
 #include <criterion/criterion.h>
 #include "testutil.h"
+#include "dualpipe.h"
 
 #define RUN(r, ...) cr_assert_eq(tu_cli(&(r), "run", (const char *const[]){ __VA_ARGS__, NULL }), 0)
 
@@ -507,4 +508,25 @@ Test(run, program_is_in_the_run_cgroup_isolated)
 Test(run, program_is_in_the_run_cgroup_core_mode)
 {
 	check_joined("--isolation=none", true);
+}
+
+/* `dualpipe --version`, `policy list` and `policy show NAME`: a user starts a
+ * policy of their own from a shipped one, which show prints exactly. */
+Test(run, version_and_the_shipped_policies)
+{
+	struct tu_run r;
+	cr_assert_eq(tu_cli(&r, "--version", (const char *const[]){ NULL }), 0);
+	cr_assert_eq(r.rc, 0);
+	cr_assert_str_eq(r.out, "dualpipe " DP_VERSION "\n");
+	cr_assert_eq(tu_cli(&r, "policy", (const char *const[]){ "list", NULL }), 0);
+	cr_assert_eq(r.rc, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "default\n") && strstr(r.out, "strict\n") && strstr(r.out, "none\n"), "%s", r.out);
+	cr_assert_eq(tu_cli(&r, "policy", (const char *const[]){ "show", "strict", NULL }), 0);
+	cr_assert_eq(r.rc, 0, "%s", r.err);
+	char file[65536];
+	tu_slurp("policies/strict.policy", file, sizeof file);
+	cr_assert_str_eq(r.out, file, "show prints the shipped file exactly");
+	cr_assert_eq(tu_cli(&r, "policy", (const char *const[]){ "show", "nope", NULL }), 0);
+	cr_assert_eq(r.rc, 2);
+	cr_assert(strstr(r.err, "nope") && strstr(r.err, "not a shipped policy"), "%s", r.err);
 }

@@ -1,15 +1,42 @@
-/* `dualpipe policy check FILE...`: parse and compile each policy, report every error as FILE:LINE. */
+/* `dualpipe policy check FILE...`: parse and compile each policy, report
+ * every error as FILE:LINE; `policy list` and `policy show NAME`: the shipped
+ * policies, to start a policy of one's own from. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include "cli/cli.h"
 
+static int list_or_show(int argc, char **argv)
+{
+	if (!strcmp(argv[1], "list") && argc == 2) {
+		for (size_t i = 0; dp_policy_shipped_name(i); i++)
+			printf("%s\n", dp_policy_shipped_name(i));
+		return 0;
+	}
+	if (argc != 3) {
+		fprintf(stderr, "dualpipe policy: usage: dualpipe policy %s\n", !strcmp(argv[1], "list") ? "list" : "show NAME");
+		return 2;
+	}
+	const char *text = dp_policy_shipped_text(argv[2]);
+	if (!text) {
+		fprintf(stderr, "dualpipe policy show: '%s' is not a shipped policy (see dualpipe policy list)\n", argv[2]);
+		return 2;
+	}
+	fputs(text, stdout);
+	return 0;
+}
+
 int cli_policy_main(int argc, char **argv)
 {
+	if (argc > 1 && (!strcmp(argv[1], "list") || !strcmp(argv[1], "show")))
+		return list_or_show(argc, argv);
 	if (argc < 3 || strcmp(argv[1], "check")) {
 		fprintf(argc > 1 && !strcmp(argv[1], "--help") ? stdout : stderr,
 			"usage: dualpipe policy check FILE|NAME...\n"
-			"Parses and compiles each seccomp policy; errors are printed as FILE:LINE: message.\n");
+			"       dualpipe policy list\n"
+			"       dualpipe policy show NAME\n"
+			"check parses and compiles each seccomp policy; errors are printed as FILE:LINE: message.\n"
+			"list names the shipped policies; show prints one, to start a policy of your own from.\n");
 		return argc > 1 && !strcmp(argv[1], "--help") ? 0 : 2;
 	}
 	int rc = 0;

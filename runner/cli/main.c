@@ -13,7 +13,7 @@ static const struct {
 } commands[] = {
 	{ "run", cli_run_main, "run a program in the sandbox" },
 	{ "judge", cli_judge_main, "grade a program over a directory of tests" },
-	{ "policy", cli_policy_main, "check a seccomp policy file (policy check FILE)" },
+	{ "policy", cli_policy_main, "check a policy file, list or show the shipped ones" },
 	{ "cleanup", cli_cleanup_main, "remove what crashed runs left behind" },
 };
 
@@ -56,6 +56,10 @@ int main(int argc, char **argv)
 	if (cli_fds_ensure_std() < 0)
 		return 3; /* no /dev/null: nothing can be reported anywhere safe */
 	protect_self();
+	if (argc == 2 && !strcmp(argv[1], "--version")) {
+		printf("dualpipe %s\n", DP_VERSION);
+		return 0;
+	}
 	for (size_t i = 0; argc > 1 && i < sizeof commands / sizeof commands[0]; i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].main(argc - 1, argv + 1);
