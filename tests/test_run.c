@@ -185,6 +185,19 @@ Test(run, default_stdin_is_empty)
 	cr_assert_str_eq(r.out, "");
 }
 
+/* --env=NAME passes the caller's NAME through, exactly; nothing else comes along */
+Test(run, env_name_passes_the_callers_variable)
+{
+	setenv("DP_PASSED", "a=b c", 1);
+	setenv("DP_NOT_PASSED", "secret", 1);
+	struct tu_run r;
+	RUN(r, "--env=DP_PASSED", "--env=HOME=/tmp", "--", "env");
+	cr_assert_eq(r.rc, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "DP_PASSED=a=b c\n"), "%s", r.out);
+	cr_assert(strstr(r.out, "HOME=/tmp\n"), "%s", r.out);
+	cr_assert_null(strstr(r.out, "DP_NOT_PASSED"), "%s", r.out);
+}
+
 Test(run, environment_is_path_plus_env_only)
 {
 	setenv("DP_SECRET_FROM_CALLER", "leak", 1);
@@ -298,6 +311,7 @@ Test(run, bad_input_is_usage_error)
 	usage_error("--dir=/nonexistent/dir", "--dir");
 	usage_error("--frobnicate", "--frobnicate");
 	usage_error("--env=NOEQUALS", "--env");
+	usage_error("--env==x", "--env");
 	usage_error("--isolation=maybe", "--isolation");
 }
 

@@ -137,8 +137,23 @@ static int parse_env(void *cfg, const struct cli_option *o, const char *v, char 
 	struct cli_run_config *c = cfg;
 	const char *eq = strchr(v, '=');
 
-	if (!eq || eq == v)
+	if (eq == v)
 		return cli_bad_value(o, v, err, len);
+	if (!eq) {
+		/* --env=NAME passes the caller's NAME through: its environ entry as it is */
+		extern char **environ;
+		size_t n = strlen(v);
+		const char *found = NULL;
+		for (char **e = environ; e && *e && !found; e++)
+			if (!strncmp(*e, v, n) && (*e)[n] == '=')
+				found = *e;
+		if (!found) {
+			dp_fmt(err, len, "%s=%s: %s is not set in the runner's environment "
+			       "(NAME=VALUE sets a variable, NAME passes the caller's)", o->name, v, v);
+			return -1;
+		}
+		v = found;
+	}
 	const char **e = realloc(c->env, (c->n_env + 2) * sizeof *e);
 	if (!e) {
 		dp_fmt(err, len, "%s: '%s' is not storable (out of memory)", o->name, v);
@@ -201,8 +216,8 @@ static const struct cli_option sandbox_options[] = {
 	  .bad = "a policy name or file", .parse = parse_policy },
 	{ .name = "--net", .kind = CLI_FLAG, .help = "keep the host network; default: no network",
 	  .offset = AT(opt.net) },
-	{ .name = "--env", .kind = CLI_CUSTOM, .value = "NAME=VALUE",
-	  .help = "set a variable (repeatable); the environment is otherwise PATH only",
+	{ .name = "--env", .kind = CLI_CUSTOM, .value = "NAME[=VALUE]",
+	  .help = "set a variable, or pass the caller's NAME (repeatable); otherwise only PATH",
 	  .bad = "NAME=VALUE", .parse = parse_env },
 	{ .name = "--dir", .kind = CLI_CUSTOM, .value = "DIR",
 	  .help = "working directory of the program, writable by it; default: a private /tmp",
