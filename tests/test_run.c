@@ -185,6 +185,15 @@ Test(run, default_stdin_is_empty)
 	cr_assert_str_eq(r.out, "");
 }
 
+/* A missing program: where it was looked for, and how to make it visible. */
+Test(run, a_missing_program_says_where_it_was_looked_for)
+{
+	struct tu_run r;
+	RUN(r, "--", "no-such-program-here");
+	cr_assert_neq(r.rc, 0);
+	cr_assert(strstr(r.err, "PATH=/usr/local/bin:/usr/bin:/bin") && strstr(r.err, "--ro-bind"), "%s", r.err);
+}
+
 /* --env=NAME passes the caller's NAME through, exactly; nothing else comes along */
 Test(run, env_name_passes_the_callers_variable)
 {
@@ -312,6 +321,11 @@ Test(run, bad_input_is_usage_error)
 	usage_error("--frobnicate", "--frobnicate");
 	usage_error("--env=NOEQUALS", "--env");
 	usage_error("--env==x", "--env");
+	/* a value after a space is explained, not an unknown option */
+	struct tu_run s;
+	RUN(s, "--time", "2", "--", "/bin/true");
+	cr_assert_eq(s.rc, 2);
+	cr_assert(strstr(s.err, "--time needs a value: --time=SEC"), "%s", s.err);
 	usage_error("--isolation=maybe", "--isolation");
 }
 

@@ -38,7 +38,6 @@ struct cli_group {
 	const char *title;    /* heading in --help */
 	const struct cli_option *opts;
 	size_t n;
-	int bare_needs_value; /* "--name" without "=": "needs a value" instead of an unknown option */
 };
 
 /* One group as a command uses it: where its values go, and whether --help lists it. */

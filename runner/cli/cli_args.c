@@ -259,13 +259,13 @@ static const struct cli_option stream_options[] = {
 };
 
 const struct cli_group cli_limit_options = {
-	"Limits (whole run: every process and thread together):", limit_options, DP_ARRAY_SIZE(limit_options), 0,
+	"Limits (whole run: every process and thread together):", limit_options, DP_ARRAY_SIZE(limit_options),
 };
 const struct cli_group cli_sandbox_options = {
-	"Sandbox:", sandbox_options, DP_ARRAY_SIZE(sandbox_options), 0,
+	"Sandbox:", sandbox_options, DP_ARRAY_SIZE(sandbox_options),
 };
 const struct cli_group cli_stream_options = {
-	"Streams:", stream_options, DP_ARRAY_SIZE(stream_options), 0,
+	"Streams:", stream_options, DP_ARRAY_SIZE(stream_options),
 };
 
 int cli_run_config_finish(struct cli_run_config *c, char *err, size_t len)

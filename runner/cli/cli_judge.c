@@ -102,7 +102,7 @@ static const struct cli_option judge_options[] = {
 };
 
 static const struct cli_group judge_group = {
-	"Judge options:", judge_options, DP_ARRAY_SIZE(judge_options), 1,
+	"Judge options:", judge_options, DP_ARRAY_SIZE(judge_options),
 };
 
 /* Everything one `dualpipe judge` owns, from the options to the report. */

@@ -22,7 +22,7 @@ static const struct cli_option output_options[] = {
 	  .help = "write the result as one JSON object to FILE, replaced atomically (\"-\": our stdout)",
 	  .offset = offsetof(struct cli_run_config, result_path) },
 };
-static const struct cli_group output_group = { "Output:", output_options, 1, 0 };
+static const struct cli_group output_group = { "Output:", output_options, 1 };
 
 /* SIGINT/SIGTERM/SIGHUP to the runner end the run the normal way (tree killed,
  * cgroup removed, result written) instead of leaving the cleanup to `dualpipe

@@ -72,8 +72,9 @@ static int parse_option(const struct cli_command *cmd, const char *arg, char *er
 			const char *v = match(o, arg, &bare);
 			if (v)
 				return store(o, cmd->uses[u].cfg, v, err, errlen) < 0 ? -1 : 1;
-			if (bare && g->bare_needs_value) {
-				dp_fmt(err, errlen, "%s needs a value: %s=...", o->name, o->name);
+			if (bare) { /* "--time 2": the value follows '=', never a space */
+				dp_fmt(err, errlen, "%s needs a value: %s=%s (with '=', not a space)", o->name, o->name,
+				       o->value ? o->value : "VALUE");
 				return -1;
 			}
 		}

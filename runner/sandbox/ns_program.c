@@ -42,7 +42,8 @@ int dp_ns_resolve_program(const char *arg0, const char *const *envp, char *abs, 
 		 * program's environment */
 		const char *search = path ? path : DP_DEFAULT_PATH;
 		if (dp_path_search(arg0, search, abs, PATH_MAX) < 0) {
-			dp_fmt(err, errlen, "program %s: not found in PATH=%s", arg0, search);
+			dp_fmt(err, errlen, "program %s: not found in PATH=%s (the box's PATH: give a path, "
+			       "e.g. ./%s, or make a host directory visible with --ro-bind=DIR)", arg0, search, arg0);
 			return -ENOENT;
 		}
 		if (!realpath(abs, real)) {
