@@ -185,6 +185,22 @@ Test(run, default_stdin_is_empty)
 	cr_assert_str_eq(r.out, "");
 }
 
+/* Any status but OK leaves one status line on stderr, unless --quiet. */
+Test(run, a_status_line_on_stderr_unless_quiet)
+{
+	struct tu_run r;
+	RUN(r, "--time=0.2", "--", tu_prog("spin"));
+	expect(&r, "TLE", 1);
+	cr_assert(strstr(r.err, "dualpipe run: TLE (cpu): CPU time limit") && strstr(r.err, "; cpu 0."), "%s", r.err);
+	cr_assert_eq(strchr(r.err, '\n') - r.err, (long)strlen(r.err) - 1, "one line: %s", r.err);
+	RUN(r, "--quiet", "--time=0.2", "--", tu_prog("spin"));
+	expect(&r, "TLE", 1);
+	cr_assert_str_eq(r.err, "", "--quiet: %s", r.err);
+	RUN(r, "--", "/bin/true");
+	expect(&r, "OK", 0);
+	cr_assert_str_eq(r.err, "", "OK says nothing: %s", r.err);
+}
+
 /* A missing program: where it was looked for, and how to make it visible. */
 Test(run, a_missing_program_says_where_it_was_looked_for)
 {

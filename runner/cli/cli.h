@@ -79,6 +79,7 @@ struct cli_run_config {
 	size_t n_env;
 	struct dp_mount *mounts;
 	size_t n_mounts;
+	int quiet;                   /* run: no status line on stderr */
 };
 
 /* The shared groups (values go into a struct cli_run_config): limits, the

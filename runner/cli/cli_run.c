@@ -21,8 +21,21 @@ static const struct cli_option output_options[] = {
 	{ .name = "--result", .kind = CLI_TEXT, .value = "FILE",
 	  .help = "write the result as one JSON object to FILE, replaced atomically (\"-\": our stdout)",
 	  .offset = offsetof(struct cli_run_config, result_path) },
+	{ .name = "--quiet", .kind = CLI_FLAG,
+	  .help = "no status line on stderr when the status is not OK",
+	  .offset = offsetof(struct cli_run_config, quiet) },
 };
-static const struct cli_group output_group = { "Output:", output_options, 1 };
+static const struct cli_group output_group = { "Output:", output_options, 2 };
+
+/* One line on stderr for any status but OK, as isolate's status line: the
+ * verdict, the limit or syscall, the message and the figures. */
+static void status_line(const struct dp_result *res)
+{
+	const char *what = res->status == DP_SV ? res->syscall : dp_limit_name(res->limit);
+	fprintf(stderr, "dualpipe run: %s%s%s%s: %s; cpu %.3f s, wall %.3f s, memory %.1f MiB\n",
+		dp_status_name(res->status), *what ? " (" : "", what, *what ? ")" : "", res->message,
+		res->cpu_time, res->wall_time, (double)res->memory / (1024.0 * 1024.0));
+}
 
 /* SIGINT/SIGTERM/SIGHUP to the runner end the run the normal way (tree killed,
  * cgroup removed, result written) instead of leaving the cleanup to `dualpipe
@@ -131,6 +144,8 @@ int cli_run_main(int argc, char **argv)
 	}
 	if (res.status == DP_XX)
 		fprintf(stderr, "dualpipe run: XX: %s\n", res.message);
+	else if (res.status != DP_OK && !c.quiet)
+		status_line(&res);
 	rc = exit_status(res.status);
 	if ((r = cli_files_write_result(&f, &res)) < 0) {
 		fprintf(stderr, "dualpipe run: --result: writing '%s' failed: %s\n", c.result_path, strerror(-r));
