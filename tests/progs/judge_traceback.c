@@ -1,13 +1,17 @@
 /* judge tests: a failing "Python" solution.  Reads A B like A+B, prints a
  * traceback-like text on stderr and exits 1; when A is 1048576 it first
- * writes 1 MiB of 'x' lines on stderr (the report keeps only 64 KiB). */
+ * writes 1 MiB of 'x' lines on stderr (the report keeps only 64 KiB).
+ * Without two numbers (an interactor that says nothing) an EOFError. */
 #include <stdio.h>
 #include <string.h>
 int main(void)
 {
 	long a = 0, b = 0;
-	if (scanf("%ld %ld", &a, &b) != 2)
-		return 2;
+	if (scanf("%ld %ld", &a, &b) != 2) {
+		fputs("Traceback (most recent call last):\n  File \"sol.py\", line 1, in <module>\n"
+		      "EOFError: EOF when reading a line\n", stderr);
+		return 1;
+	}
 	if (a == 1048576) {
 		char line[1024];
 		memset(line, 'x', sizeof(line) - 1);
