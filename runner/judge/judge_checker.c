@@ -200,6 +200,7 @@ int judge_checker_run(const struct judge_config *cfg, const char *dir, const cha
 		out->verdict = JV_XX;
 		dp_fmt(out->message, sizeof(out->message), "checker could not start: %s", strerror(-ret));
 		if (how) {
+			how->ran = 1; /* reported with why it did not start */
 			how->exit_code = -1;
 			memcpy(how->message, out->message, sizeof(how->message));
 		}
