@@ -724,6 +724,11 @@ Test(judge_keep, open_creates_refuses_links_and_non_empty, .init = mk, .fini = r
 	cr_assert_eq(symlink("/tmp/judge-keep-nowhere", q), 0);
 	cr_assert_lt(judge_keep_open(q, &fd, why, sizeof(why)), 0, "a dangling link is refused, not created through");
 	cr_assert_neq(access("/tmp/judge-keep-nowhere", F_OK), 0);
+	snprintf(q, sizeof(q), "%s/slash//", tdir); /* a trailing slash names the same directory */
+	cr_assert_eq(judge_keep_open(q, &fd, why, sizeof(why)), 0, "%s", why);
+	close(fd);
+	snprintf(q, sizeof(q), "%s/slash", tdir);
+	cr_assert(stat(q, &st) == 0 && S_ISDIR(st.st_mode));
 }
 
 Test(judge_keep, test_files_and_odd_names, .init = mk, .fini = rm)

@@ -48,8 +48,14 @@ int judge_keep_open(const char *path, int *fd, char *why, size_t whylen)
 	int ret = dp_safe_open(path, DP_SAFE_DIR, NULL, fd, sub, sizeof(sub)), parent;
 
 	if (ret == -ENOENT) {
-		/* missing: made in its (link-free) parent, then opened as made */
-		if ((ret = dp_safe_parent(path, NULL, &parent, name, sizeof(name), sub, sizeof(sub))) < 0) {
+		/* missing: made in its (link-free) parent, then opened as made;
+		 * "out/" names the same directory as "out" */
+		char bare[4096];
+		size_t n = strlen(path);
+		while (n > 1 && path[n - 1] == '/')
+			n--;
+		dp_fmt(bare, sizeof(bare), "%.*s", (int)n, path);
+		if ((ret = dp_safe_parent(bare, NULL, &parent, name, sizeof(name), sub, sizeof(sub))) < 0) {
 			dp_fmt(why, whylen, "%s", sub);
 			return ret;
 		}
