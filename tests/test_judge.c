@@ -1,9 +1,11 @@
 /* Unit tests of judge mode's parts that run nothing: comparators, test
  * discovery and natural order, checker exit-code mapping, the report's JSON
- * (escaping), the --compile word splitter and the interactive verdict. */
+ * (escaping), the --compile word splitter, the interactive verdict, the
+ * kept stderr and helper figures in the report, and --keep's files. */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/fileio.h"
 #include "base/json.h"
 #include "base/util.h"
 #include "judge/judge.h"
@@ -590,4 +593,188 @@ Test(judge_interact, verdict_precedence_table)
 		cr_assert_eq(d.verdict, rows[i].verdict, "row %zu: %s, want %s", i, judge_verdict_name(d.verdict),
 			     judge_verdict_name(rows[i].verdict));
 	}
+}
+
+/* ---- nothing hidden: stderr, helper figures, --keep ---- */
+
+static char *table_of(struct judge_report *rep)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	judge_report_write_table(rep, f);
+	fclose(f);
+	return buf;
+}
+
+static struct judge_test_result one_failing(const char *err, size_t len)
+{
+	struct judge_test_result t;
+	memset(&t, 0, sizeof(t));
+	t.name = "1";
+	t.verdict = JV_RE;
+	t.exit_code = 1;
+	strcpy(t.message, "exited with code 1");
+	t.stderr_text = malloc(len + 1);
+	memcpy(t.stderr_text, err, len);
+	t.stderr_text[len] = '\0';
+	t.stderr_len = len;
+	t.stderr_bytes = len;
+	return t;
+}
+
+Test(judge_report, stderr_any_bytes_size_and_cut)
+{
+	struct judge_report rep;
+	memset(&rep, 0, sizeof(rep));
+	rep.tests = calloc(1, sizeof(*rep.tests));
+	rep.tests[0] = one_failing("a\0b\"\xff\n", 6);
+	rep.tests[0].stderr_bytes = 1 << 20; /* more than kept: cut */
+	rep.n_tests = rep.total = 1;
+	judge_report_summarize(&rep);
+	char *j = json_of(&rep);
+	/* a NUL byte does not end the string, invalid UTF-8 is replaced */
+	cr_assert(strstr(j, "\"stderr\": \"a\\u0000b\\\"\\ufffd\\u000a\", \"stderr_bytes\": 1048576, "
+			    "\"stderr_truncated\": true"), "%s", j);
+	cr_assert(!strstr(j, "\"checker\""), "no checker ran: %s", j);
+	free(j);
+	judge_report_free(&rep); /* frees the stderr text too (ASan checks) */
+}
+
+Test(judge_report, helper_figures_in_json)
+{
+	struct judge_test_result t;
+	struct judge_report rep;
+	memset(&rep, 0, sizeof(rep));
+	memset(&t, 0, sizeof(t));
+	t.name = "1";
+	t.verdict = JV_XX;
+	t.exit_code = -1;
+	t.checker = (struct judge_helper_run){ .ran = 1, .cpu_time = 0.25, .wall_time = 1.5, .exit_code = -1,
+					       .signal = 9 };
+	strcpy(t.checker.message, "checker failed with TLE");
+	t.interactor = (struct judge_helper_run){ .ran = 1, .cpu_time = 0.5, .wall_time = 0.75, .exit_code = 0 };
+	rep.tests = &t;
+	rep.n_tests = rep.total = 1;
+	rep.compiled = 1;
+	rep.compile_time = 0.125;
+	rep.compile_wall_time = 0.5;
+	rep.compile_exit_code = 0;
+	judge_report_summarize(&rep);
+	char *j = json_of(&rep);
+	cr_assert(strstr(j, "\"checker\": {\"cpu_time\": 0.250, \"wall_time\": 1.500, \"exit_code\": null, "
+			    "\"signal\": 9, \"message\": \"checker failed with TLE\"}"), "%s", j);
+	cr_assert(strstr(j, "\"interactor\": {\"cpu_time\": 0.500, \"wall_time\": 0.750, \"exit_code\": 0, "
+			    "\"signal\": null, \"message\": \"\"}"), "%s", j);
+	cr_assert(strstr(j, "\"compile\": {\"verdict\": \"OK\", \"time\": 0.125, \"cpu_time\": 0.125, "
+			    "\"wall_time\": 0.500"), "%s", j);
+	cr_assert(strstr(j, "\"exit_code\": 0, \"signal\": null, \"message\": \"\"}"), "%s", j);
+	free(j);
+}
+
+Test(judge_report, table_shows_what_stderr_said)
+{
+	struct judge_report rep;
+	memset(&rep, 0, sizeof(rep));
+	const char *py = "Traceback (most recent call last):\n  File \"a.py\", line 1\nValueError: bad\n\n";
+	const char *java = "\nException in thread \"main\" java.lang.ArithmeticException: / by zero\n\tat A.main\n";
+	struct judge_test_result t[3] = { one_failing(py, strlen(py)), one_failing(java, strlen(java)),
+					  one_failing("boom\n", 5) };
+	t[1].name = "2";
+	t[2].name = "3";
+	strcpy(t[2].message, "killed by signal 11 (SIGSEGV)"); /* a message that says more: kept as is */
+	rep.tests = t;
+	rep.n_tests = rep.total = 3;
+	judge_report_summarize(&rep);
+	char *s = table_of(&rep);
+	cr_assert(strstr(s, "exited with code 1: ValueError: bad\n"), "Python: the exception's line: %s", s);
+	cr_assert(strstr(s, "exited with code 1: Exception in thread \"main\" java.lang.ArithmeticException"),
+		  "Java: the first line: %s", s);
+	cr_assert(strstr(s, "killed by signal 11 (SIGSEGV)\n"), "%s", s);
+	cr_assert(!strstr(s, "boom"), "%s", s);
+	free(s);
+	t[0].verdict = JV_AC; /* an AC test's stderr is not a message */
+	s = table_of(&rep);
+	cr_assert(!strstr(s, "ValueError"), "%s", s);
+	free(s);
+	for (int i = 0; i < 3; i++)
+		free(t[i].stderr_text);
+}
+
+Test(judge_keep, open_creates_refuses_links_and_non_empty, .init = mk, .fini = rm)
+{
+	char p[600], why[700], q[700];
+	int fd = -1;
+	struct stat st;
+
+	snprintf(p, sizeof(p), "%s/keep", tdir);
+	cr_assert_eq(judge_keep_open(p, &fd, why, sizeof(why)), 0, "%s", why);
+	cr_assert(fstat(fd, &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & 07777) == 0755);
+	close(fd);
+	cr_assert_eq(judge_keep_open(p, &fd, why, sizeof(why)), 0, "an existing empty directory is fine");
+	close(fd);
+	snprintf(q, sizeof(q), "%s/keep/x", tdir);
+	close(open(q, O_WRONLY | O_CREAT, 0644));
+	cr_assert_eq(judge_keep_open(p, &fd, why, sizeof(why)), -ENOTEMPTY);
+	cr_assert(strstr(why, "not empty"), "%s", why);
+	snprintf(q, sizeof(q), "%s/link", tdir);
+	cr_assert_eq(symlink(p, q), 0);
+	cr_assert_lt(judge_keep_open(q, &fd, why, sizeof(why)), 0, "a link is refused");
+	snprintf(q, sizeof(q), "%s/dangling", tdir);
+	cr_assert_eq(symlink("/tmp/judge-keep-nowhere", q), 0);
+	cr_assert_lt(judge_keep_open(q, &fd, why, sizeof(why)), 0, "a dangling link is refused, not created through");
+	cr_assert_neq(access("/tmp/judge-keep-nowhere", F_OK), 0);
+	snprintf(q, sizeof(q), "%s/slash//", tdir); /* a trailing slash names the same directory */
+	cr_assert_eq(judge_keep_open(q, &fd, why, sizeof(why)), 0, "%s", why);
+	close(fd);
+	snprintf(q, sizeof(q), "%s/slash", tdir);
+	cr_assert(stat(q, &st) == 0 && S_ISDIR(st.st_mode));
+}
+
+Test(judge_keep, test_files_and_odd_names, .init = mk, .fini = rm)
+{
+	char p[600], why[700], scratch[600], q[800];
+	int fd;
+	struct judge_test t = { .name = ".." };
+	struct judge_test_result res = one_failing("err\n", 4);
+	struct stat st;
+
+	snprintf(p, sizeof(p), "%s/keep", tdir);
+	cr_assert_eq(judge_keep_open(p, &fd, why, sizeof(why)), 0, "%s", why);
+	snprintf(scratch, sizeof(scratch), "%s/scratch", tdir);
+	mkdir(scratch, 0755);
+	snprintf(q, sizeof(q), "%s/output", scratch);
+	FILE *f = fopen(q, "w");
+	fputs("42\n", f);
+	fclose(f);
+	res.checker.ran = 1;
+	res.checker.text = strdup("wrong answer: 42\n");
+	res.checker.text_len = strlen(res.checker.text);
+	strcpy(res.checker.message, "wrong answer: 42");
+	cr_assert_eq(judge_keep_test(fd, &t, scratch, &res, why, sizeof(why)), 0, "%s", why);
+	const char *want[][2] = { { "output", "42\n" }, { "stderr", "err\n" }, { "checker.txt", "wrong answer: 42\n" },
+				  { "verdict.txt", "verdict: RE\nmessage: exited with code 1\nchecker: wrong answer: 42\n" } };
+	for (size_t i = 0; i < 4; i++) {
+		char *s = NULL;
+		size_t len;
+		snprintf(q, sizeof(q), "%s/_../%s", p, want[i][0]);
+		cr_assert_eq(lstat(q, &st), 0, "%s", q);
+		cr_assert_eq(st.st_mode & 07777, 0644, "%s: %o", q, st.st_mode);
+		cr_assert_eq(dp_read_file(q, 4096, &s, &len), 0);
+		cr_assert_str_eq(s, want[i][1], "%s", q);
+		free(s);
+	}
+	/* the same test twice: O_EXCL, no overwrite */
+	cr_assert_lt(judge_keep_test(fd, &t, scratch, &res, why, sizeof(why)), 0);
+	cr_assert(strstr(why, "--keep"), "%s", why);
+	/* an output that is a link is not followed */
+	struct judge_test t2 = { .name = "2" };
+	unlink(q);
+	snprintf(q, sizeof(q), "%s/output", scratch);
+	unlink(q);
+	cr_assert_eq(symlink("/etc/passwd", q), 0);
+	cr_assert_lt(judge_keep_test(fd, &t2, scratch, &res, why, sizeof(why)), 0, "followed a link");
+	close(fd);
+	free(res.stderr_text);
+	free(res.checker.text);
 }

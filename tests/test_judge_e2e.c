@@ -3,6 +3,7 @@
  * Programs come from tests/progs/judge_*.c, built into $DP_BUILD/progs. */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -486,4 +487,243 @@ Test(judge_e2e, table_on_stdout)
 	expect(judge(dirp("ab"), progp("judge_ab_wrong"), NULL), 1, "WA");
 	cr_assert(strstr(outtext, "verdict: WA (2/3 passed, first failing: 2)"), "table: %s", outtext);
 	cr_assert(strstr(outtext, "\n10 "), "one line per test: %s", outtext);
+}
+
+/* ---- nothing hidden from the operator: stderr, helper limits, --keep ---- */
+
+/* The length of the JSON string value of the first "key" after from, counting
+ * each escape as one character. */
+static size_t string_len_after(const char *from, const char *key)
+{
+	char pat[80];
+	snprintf(pat, sizeof(pat), "\"%s\": \"", key);
+	const char *p = strstr(from, pat);
+	cr_assert(p, "no %s in %s", key, from);
+	size_t n = 0;
+	for (p += strlen(pat); *p && *p != '"'; n++)
+		p += *p == '\\' ? (p[1] == 'u' ? 6 : 2) : 1;
+	return n;
+}
+
+/* The number after the first "key": after from. */
+static double num_after(const char *from, const char *key)
+{
+	char pat[80];
+	snprintf(pat, sizeof(pat), "\"%s\": ", key);
+	const char *p = from ? strstr(from, pat) : NULL;
+	cr_assert(p, "no %s in %s", key, from ? from : "(null)");
+	return atof(p + strlen(pat));
+}
+
+static const char *test_obj(const char *name)
+{
+	char pat[128];
+	cr_assert(json, "no report; stderr: %s", errtext ? errtext : "");
+	snprintf(pat, sizeof(pat), "{\"name\": \"%s\"", name);
+	const char *p = strstr(json, pat);
+	cr_assert(p, "test %s not in %s", name, json);
+	return p;
+}
+
+Test(judge_e2e, a_failing_solutions_stderr_is_in_the_report_and_the_table)
+{
+	put("tb", "1.in", "1 2\n");
+	put("tb", "1.out", "3\n");
+	put("tb", "2.in", "1048576 2\n");
+	put("tb", "2.out", "1048578\n");
+	expect(judge(dirp("tb"), "--jobs=1", progp("judge_traceback"), NULL), 1, "RE");
+	/* before: "exited with code 1" and nothing else */
+	cr_assert(strstr(test_obj("1"), "ZeroDivisionError: integer division or modulo by zero\\u000a\""),
+		  "the traceback is kept: %s", json);
+	cr_assert(strstr(test_obj("1"), "\"stderr_bytes\": 144, \"stderr_truncated\": false"), "%s", json);
+	/* 1 MiB of stderr: the first 64 KiB, the size, and that it was cut */
+	cr_assert(strstr(test_obj("2"), "\"stderr_bytes\": 1048576, \"stderr_truncated\": true"), "%s", test_obj("2"));
+	cr_assert_eq(string_len_after(test_obj("2"), "stderr"), 65536);
+	/* the table's message says what the traceback said */
+	cr_assert(strstr(outtext, "exited with code 1: ZeroDivisionError: integer division or modulo by zero"),
+		  "table: %s", outtext);
+	/* a passing run has an empty stderr, not a missing one */
+	ab_tests();
+	expect(judge(dirp("ab"), progp("judge_ab"), NULL), 0, "AC");
+	cr_assert(strstr(test_obj("1"), "\"stderr\": \"\", \"stderr_bytes\": 0"), "%s", json);
+}
+
+Test(judge_e2e, an_interactive_solutions_stderr_is_in_the_report)
+{
+	put("is", "1.in", "sleep 0.1\n");
+	put("is", "1.out", "x\n");
+	judge(dirp("is"), opt("interactor", "judge_busy"), progp("judge_traceback"), NULL);
+	cr_assert(strstr(test_obj("1"), "EOFError: EOF when reading a line"), "%s", json);
+	cr_assert(strstr(test_obj("1"), "\"interactor\": {\"cpu_time\": "), "the interactor's figures: %s", json);
+}
+
+/* One helper option: with it the helper (sleeping 1.5 s, or touching 64 MiB)
+ * crosses its limit and the test is XX; without it, today's default, AC. */
+static void helper_limit(const char *helper, const char *what, const char *limit, const char *key,
+			 const char *says)
+{
+	put("hl", "1.in", what);
+	put("hl", "1.out", "x\n");
+	expect(judge(dirp("hl"), opt(helper, "judge_busy"), limit, progp("exit_code"), NULL), 3, "XX");
+	cr_assert(strstr(test_field("1", "message"), says), "%s %s: %s", helper, limit, json);
+	char pat[64];
+	snprintf(pat, sizeof(pat), "\"%s\": {\"cpu_time\": ", key);
+	cr_assert(strstr(test_obj("1"), pat), "the %s's figures: %s", key, json);
+	cr_assert(strstr(strstr(test_obj("1"), pat), "\"exit_code\": null, \"signal\": 9"), "killed: %s", json);
+	expect(judge(dirp("hl"), opt(helper, "judge_busy"), progp("exit_code"), NULL), 0, "AC");
+	cr_assert(strstr(strstr(test_obj("1"), pat), "\"exit_code\": 0, \"signal\": null"), "exited 0: %s", json);
+}
+
+Test(judge_e2e, checker_limits_are_options)
+{
+	/* --checker-time=0.2: 0.2 s CPU, 1.4 s wall; default 30 s wall */
+	helper_limit("checker", "sleep 1.5\n", "--checker-time=0.2", "checker", "checker failed with TLE");
+	double w = num_after(strstr(test_obj("1"), "\"checker\": {"), "wall_time");
+	cr_assert(w >= 1.45 && w < 30, "the checker's wall time %g: %s", w, json);
+	helper_limit("checker", "alloc 64\n", "--checker-mem=16M", "checker", "checker failed with MLE");
+}
+
+Test(judge_e2e, interactor_limits_are_options)
+{
+	helper_limit("interactor", "sleep 1.5\n", "--interactor-time=0.2", "interactor", "interactor failed with TLE");
+	helper_limit("interactor", "alloc 64\n", "--interactor-mem=16M", "interactor", "interactor failed with MLE");
+}
+
+Test(judge_e2e, compile_limits_are_options)
+{
+	ab_tests();
+	char src[700], srcopt[800], busy[800];
+	snprintf(src, sizeof(src), "%s/sol.c", tmp);
+	FILE *f = fopen(src, "w");
+	fputs("int main(void) { return 0; }\n", f);
+	fclose(f);
+	snprintf(srcopt, sizeof(srcopt), "--source=%s", src);
+	/* the "compiler" takes 1.5 s: CE under --compile-time=0.2 (wall 1.4 s), fine by default */
+	snprintf(busy, sizeof(busy), "--compile=%s sleep 1.5", progp("judge_busy"));
+	expect(judge(dirp("ab"), busy, srcopt, "--compile-time=0.2", progp("judge_ab"), NULL), 1, "CE");
+	cr_assert(strstr(json, "wall-clock limit of 1.4 s"), "%s", json);
+	cr_assert(strstr(json, "\"exit_code\": null, \"signal\": 9"), "the compiler's figures: %s", json);
+	expect(judge(dirp("ab"), busy, srcopt, progp("judge_ab"), NULL), 0, "AC");
+	cr_assert(strstr(json, "\"compile\": {\"verdict\": \"OK\", \"time\": "), "%s", json);
+	double w = num_after(strstr(json, "\"compile\": {"), "wall_time");
+	cr_assert(w >= 1.45 && w < 60, "the compile step's wall time %g: %s", w, json);
+	cr_assert(strstr(json, "\"exit_code\": 0, \"signal\": null, \"message\": \"\"}"), "%s", json);
+	/* 64 MiB: CE under --compile-mem=16M, fine with the default 1 GiB */
+	snprintf(busy, sizeof(busy), "--compile=%s alloc 64", progp("judge_busy"));
+	expect(judge(dirp("ab"), busy, srcopt, "--compile-mem=16M", progp("judge_ab"), NULL), 1, "CE");
+	cr_assert(strstr(json, "memory limit of 16777216 bytes"), "%s", json);
+	expect(judge(dirp("ab"), busy, srcopt, progp("judge_ab"), NULL), 0, "AC");
+}
+
+Test(judge_e2e, bad_helper_limits_and_keep_exit_2)
+{
+	ab_tests();
+	const char *bad[] = { "--checker-time=0", "--checker-time=fast", "--checker-time=-1", "--checker-mem=0",
+			      "--checker-mem=12Q", "--interactor-time=inf", "--interactor-mem=lots",
+			      "--compile-time=1e3", "--compile-mem=-5M", "--checker-time", "--keep=", "--keep", NULL };
+	for (int i = 0; bad[i]; i++) {
+		cr_assert_eq(judge(dirp("ab"), bad[i], progp("judge_ab"), NULL), 2, "%s: %s", bad[i], errtext);
+		cr_assert_null(json, "%s: nothing graded", bad[i]);
+		char name[40];
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(bad[i], "="), bad[i]);
+		cr_assert(strstr(errtext, name), "the message names %s: %s", name, errtext);
+		cr_assert_eq(strchr(errtext, '\n'), errtext + strlen(errtext) - 1, "one line: %s", errtext);
+	}
+	/* the same wording as --time / --mem */
+	judge(dirp("ab"), "--checker-time=fast", progp("judge_ab"), NULL);
+	cr_assert(strstr(errtext, "'fast' is not a number of seconds"), "%s", errtext);
+	judge(dirp("ab"), "--compile-mem=12Q", progp("judge_ab"), NULL);
+	cr_assert(strstr(errtext, "'12Q' is not a size"), "%s", errtext);
+}
+
+static void file_is(const char *dir, const char *name, const char *text)
+{
+	char p[900];
+	struct stat st;
+	char *s = NULL;
+	size_t len;
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	cr_assert_eq(lstat(p, &st), 0, "%s missing", p);
+	cr_assert(S_ISREG(st.st_mode) && (st.st_mode & 07777) == 0644, "%s: mode %o", p, st.st_mode);
+	cr_assert_eq(st.st_uid, getuid(), "%s is the caller's", p);
+	cr_assert_eq(dp_read_file(p, 1 << 20, &s, &len), 0);
+	cr_assert(strstr(s, text), "%s: %s", p, s);
+	free(s);
+}
+
+Test(judge_e2e, keep_writes_every_tests_files)
+{
+	ab_tests();
+	char keep[700], keepopt[800], d[900];
+	snprintf(keep, sizeof(keep), "%s/kept/new", tmp); /* kept/ exists, new/ is made */
+	snprintf(d, sizeof(d), "%s/kept", tmp);
+	mkdir(d, 0755);
+	snprintf(keepopt, sizeof(keepopt), "--keep=%s", keep);
+	char scr[700];
+	snprintf(scr, sizeof(scr), "%s/scratchbase", tmp); /* the judge's $TMPDIR, to see it emptied */
+	mkdir(scr, 0755);
+	setenv("TMPDIR", scr, 1);
+	expect(judge(dirp("ab"), keepopt, opt("checker", "judge_chk"), progp("judge_ab_wrong"), NULL), 1, "WA");
+	unsetenv("TMPDIR");
+	snprintf(d, sizeof(d), "%s/2", keep);
+	file_is(d, "output", "31");
+	file_is(d, "checker.txt", "expected 30, found 31");
+	file_is(d, "verdict.txt", "verdict: WA");
+	file_is(d, "stderr", "");
+	snprintf(d, sizeof(d), "%s/10", keep);
+	file_is(d, "output", "1000002");
+	file_is(d, "verdict.txt", "verdict: AC");
+	/* the scratch tree is still removed: nothing is left in the judge's $TMPDIR */
+	DIR *sd = opendir(scr);
+	cr_assert(sd);
+	for (struct dirent *de; (de = readdir(sd));)
+		cr_assert(!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."), "left behind: %s", de->d_name);
+	closedir(sd);
+
+	/* the same directory again: not empty, refused, nothing graded */
+	cr_assert_eq(judge(dirp("ab"), keepopt, progp("judge_ab"), NULL), 2);
+	cr_assert_null(json);
+	cr_assert(strstr(errtext, "not empty"), "%s", errtext);
+	/* interactive: the interactor's text and the solution's stderr */
+	char keep2[800];
+	snprintf(keep2, sizeof(keep2), "--keep=%s/kept/inter", tmp);
+	put("is", "1.in", "alloc 1\n");
+	put("is", "1.out", "x\n");
+	judge(dirp("is"), keep2, opt("interactor", "judge_busy"), progp("judge_traceback"), NULL);
+	snprintf(d, sizeof(d), "%s/kept/inter/1", tmp);
+	file_is(d, "interactor.txt", "touched 1048576 bytes");
+	file_is(d, "stderr", "EOFError");
+}
+
+Test(judge_e2e, keep_refuses_a_link_and_a_file)
+{
+	ab_tests();
+	char link[700], target[700], arg[900], file[800];
+	snprintf(target, sizeof(target), "%s/elsewhere", tmp);
+	mkdir(target, 0755);
+	snprintf(link, sizeof(link), "%s/keeplink", tmp);
+	cr_assert_eq(symlink(target, link), 0);
+	snprintf(arg, sizeof(arg), "--keep=%s", link);
+	cr_assert_eq(judge(dirp("ab"), arg, progp("judge_ab"), NULL), 2);
+	cr_assert(strstr(errtext, "symbolic link"), "%s", errtext);
+	/* a link higher up the path is refused too, and nothing is made behind it */
+	snprintf(arg, sizeof(arg), "--keep=%s/sub", link);
+	cr_assert_eq(judge(dirp("ab"), arg, progp("judge_ab"), NULL), 2);
+	snprintf(file, sizeof(file), "%s/sub", target);
+	cr_assert_neq(access(file, F_OK), 0, "made %s through a link", file);
+	snprintf(file, sizeof(file), "%s/afile", tmp);
+	put(".", "afile", "x");
+	snprintf(arg, sizeof(arg), "--keep=%s", file);
+	cr_assert_eq(judge(dirp("ab"), arg, progp("judge_ab"), NULL), 2);
+	cr_assert_null(json);
+}
+
+Test(judge_e2e, help_lists_the_helper_limits_and_keep)
+{
+	cr_assert_eq(judge("--help", NULL), 0);
+	const char *opts[] = { "--checker-time=SEC", "--checker-mem=SIZE", "--interactor-time=SEC",
+			       "--interactor-mem=SIZE", "--compile-time=SEC", "--compile-mem=SIZE", "--keep=DIR",
+			       "stderr_bytes", NULL };
+	for (int i = 0; opts[i]; i++)
+		cr_assert(strstr(outtext, opts[i]), "--help lacks %s", opts[i]);
 }

@@ -39,7 +39,8 @@ static const char judge_epilogue[] =
 	"1 WA, 2 PE, 3 checker failure (XX), 7 points: the first number it prints\n"
 	"(after an optional \"points\") is the test's score, AC from 1 up; 16+n: testlib's\n"
 	"_pc(n), WA with n points; anything else, a crash or a limit is XX.  The\n"
-	"checker runs sandboxed (10 s CPU, 30 s wall) and sees only the three files.\n"
+	"checker runs sandboxed (10 s CPU, 30 s wall, 512M; --checker-time=SEC gives\n"
+	"SEC CPU and 2*SEC+1 wall) and sees only the three files.\n"
 	"\n"
 	"Interactors (--interactor=PROG): PROG's stdout feeds the solution's stdin and\n"
 	"the solution's stdout feeds PROG's stdin; PROG runs as PROG INPUT OUTPUT ANSWER\n"
@@ -48,12 +49,24 @@ static const char judge_epilogue[] =
 	"exit code is the verdict as for a checker; whoever decided first decides: a\n"
 	"WA/PE of an interactor that ended first stands when the solution then fails,\n"
 	"a limit the solution crossed first wins, and an interactor failure is XX.\n"
+	"Its limits: the solution's wall limit + 1 s as CPU and wall, 512M\n"
+	"(--interactor-time=SEC: SEC CPU, 2*SEC+1 wall; --interactor-mem).\n"
 	"\n"
 	"Compile step (--compile=CMD --source=FILE): in a sandbox (default policy,\n"
-	"30 s CPU, 60 s wall, 1 GiB); {src} and {out} in CMD and in PROGRAM/ARGs are\n"
+	"30 s CPU, 60 s wall, 1 GiB; --compile-time=SEC: SEC CPU, 2*SEC+1 wall;\n"
+	"--compile-mem); {src} and {out} in CMD and in PROGRAM/ARGs are\n"
 	"replaced by the paths of the source copy and the binary; PROGRAM defaults to\n"
 	"{out}.  Failure is verdict CE and no test runs.\n"
 	"e.g. --compile='gcc -O2 -o {out} {src}'\n"
+	"\n"
+	"Report: each test's stderr (its first 64 KiB, with stderr_bytes and\n"
+	"stderr_truncated), and the checker's / interactor's cpu_time, wall_time,\n"
+	"exit_code, signal and message; the table shows a failing test's stderr line\n"
+	"when its message is only \"exited with code N\".\n"
+	"\n"
+	"--keep=DIR (created when missing; refused when a link or not empty):\n"
+	"DIR/NAME/output (the solution's output, or a testlib interactor's file),\n"
+	"stderr, checker.txt, interactor.txt (what they printed) and verdict.txt.\n"
 	"\n"
 	"Verdicts per test: AC WA PE TLE MLE OLE RE SV XX.  Overall: AC when every\n"
 	"test is AC, else the first failing test's verdict (CE with --compile).\n"
@@ -62,9 +75,14 @@ static const char judge_epilogue[] =
 /* The judge's own options, as given. */
 struct judge_args {
 	const char *tests, *compare, *checker, *interactor, *iargs, *helper_policy, *jobs, *result;
-	const char *compile, *source;
+	const char *compile, *source, *keep;
+	double checker_time, interactor_time, compile_time;
+	uint64_t checker_mem, interactor_mem, compile_mem;
 	int quiet, help;
 };
+
+#define SEC_BAD "a number of seconds"       /* as for --time */
+#define SIZE_BAD "a size (bytes, K, M, G)"  /* as for --mem */
 
 #define JA(field) offsetof(struct judge_args, field)
 
@@ -94,6 +112,24 @@ static const struct cli_option judge_options[] = {
 	  .help = "compile --source first, in a sandbox (see Compile step)", .offset = JA(compile) },
 	{ .name = "--source", .kind = CLI_TEXT, .value = "FILE",
 	  .help = "the source file for --compile", .offset = JA(source) },
+	{ .name = "--checker-time", .kind = CLI_SECONDS, .value = "SEC",
+	  .help = "checker CPU limit (wall 2*SEC+1); default 10 (wall 30)", .offset = JA(checker_time),
+	  .bad = SEC_BAD },
+	{ .name = "--checker-mem", .kind = CLI_SIZE, .value = "SIZE",
+	  .help = "checker memory limit; default 512M", .offset = JA(checker_mem), .bad = SIZE_BAD },
+	{ .name = "--interactor-time", .kind = CLI_SECONDS, .value = "SEC",
+	  .help = "interactor CPU limit (wall 2*SEC+1); default: the solution's wall + 1",
+	  .offset = JA(interactor_time), .bad = SEC_BAD },
+	{ .name = "--interactor-mem", .kind = CLI_SIZE, .value = "SIZE",
+	  .help = "interactor memory limit; default 512M", .offset = JA(interactor_mem), .bad = SIZE_BAD },
+	{ .name = "--compile-time", .kind = CLI_SECONDS, .value = "SEC",
+	  .help = "compiler CPU limit (wall 2*SEC+1); default 30 (wall 60)", .offset = JA(compile_time),
+	  .bad = SEC_BAD },
+	{ .name = "--compile-mem", .kind = CLI_SIZE, .value = "SIZE",
+	  .help = "compiler memory limit; default 1G", .offset = JA(compile_mem), .bad = SIZE_BAD },
+	{ .name = "--keep", .kind = CLI_TEXT, .value = "DIR",
+	  .help = "keep every test's output, stderr and helper texts in DIR/NAME/ (see --keep)",
+	  .offset = JA(keep) },
 	{ .name = "--quiet", .kind = CLI_FLAG, .help = "no table on stdout (the JSON report is unchanged)",
 	  .offset = JA(quiet) },
 	/* listed only: cli_parse_args answers --help before any table */
@@ -119,6 +155,7 @@ struct judge_cli {
 	FILE *result;
 	struct dp_atomic_file result_file;             /* --result=FILE, until complete */
 	int tty;                                       /* progress on stderr */
+	int keep_fd;                                   /* --keep's directory, or -1 */
 };
 
 static int usage(const char *msg)
@@ -229,6 +266,13 @@ static int check_options(struct judge_cli *j, int have_program, char *err, size_
 	}
 	cfg->compile = a->compile;
 	cfg->source = a->source;
+	cfg->checker_limits = (struct judge_helper_limits){ a->checker_time, a->checker_mem };
+	cfg->interactor_limits = (struct judge_helper_limits){ a->interactor_time, a->interactor_mem };
+	cfg->compile_limits = (struct judge_helper_limits){ a->compile_time, a->compile_mem };
+	if (a->keep && !*a->keep) {
+		dp_fmt(err, errlen, "--keep needs a directory: --keep=DIR");
+		return -1;
+	}
 	if (judge_cmp_parse(a->compare, &cfg->cmp, err, errlen) < 0)
 		return -1;
 	if (strcmp(a->iargs, "contract") == 0) {
@@ -343,6 +387,14 @@ static int load(struct judge_cli *j, char *err, size_t errlen)
 		return -1;
 	}
 	close(fd);
+	if (j->a.keep) {
+		if (judge_keep_open(j->a.keep, &j->keep_fd, perr, sizeof perr) < 0) {
+			dp_fmt(err, errlen, "--keep: %s", perr);
+			return -1;
+		}
+		j->cfg.keep_dir = j->a.keep;
+		j->cfg.keep_fd = j->keep_fd;
+	}
 	return j->a.result ? open_result(j, err, errlen) : 0;
 }
 
@@ -388,12 +440,15 @@ static void judge_cli_free(struct judge_cli *j)
 	free(j->program);
 	free(j->source);
 	free(j->argv);
+	if (j->keep_fd >= 0)
+		close(j->keep_fd);
 	cli_run_config_free(&j->rc);
 }
 
 int cli_judge_main(int argc, char **argv)
 {
-	struct judge_cli j = { .a = { .compare = "tokens", .iargs = "testlib", .helper_policy = "default" } };
+	struct judge_cli j = { .a = { .compare = "tokens", .iargs = "testlib", .helper_policy = "default" },
+			       .keep_fd = -1 };
 	const struct cli_use uses[] = {
 		{ .group = &judge_group, .cfg = &j.a },
 		{ .group = &cli_limit_options, .cfg = &j.rc, .note = run_note },

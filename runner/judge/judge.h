@@ -114,11 +114,33 @@ struct judge_outcome {
 void judge_helper_verdict(const struct dp_result *r, const char *text, size_t len,
 			  const char *who, struct judge_outcome *out);
 
+/* How a helper (checker, interactor) ran, for the report. */
+struct judge_helper_run {
+	int ran;               /* it was started */
+	double cpu_time, wall_time;
+	int exit_code;         /* -1 when it did not exit */
+	int signal;
+	char message[512];     /* its verdict's message */
+	char *text;            /* with --keep: what it printed (at most 64 KiB), malloc'd */
+	size_t text_len;
+};
+
+/* A helper's limits as options set them; 0 keeps the helper's default. */
+struct judge_helper_limits {
+	double cpu;            /* seconds; the wall limit is then 2*cpu+1 */
+	uint64_t memory;       /* bytes */
+};
+
 struct judge_config;
 /* Runs cfg->checker as `PROG input output answer` in its own sandbox with the
- * directory holding the three files bound read-only; fills *out. */
+ * directory holding the three files bound read-only; fills *out and, when
+ * not NULL, *how (its figures; its text with cfg->keep_dir). */
 int judge_checker_run(const struct judge_config *cfg, const char *dir, const char *input,
-		      const char *output, const char *answer, struct judge_outcome *out);
+		      const char *output, const char *answer, struct judge_outcome *out,
+		      struct judge_helper_run *how);
+/* Records in *how the figures of helper run r, oc's message and (keep) its text. */
+void judge_helper_record(struct judge_helper_run *how, const struct dp_result *r,
+			 const struct judge_outcome *oc, const char *text, size_t len, int keep);
 
 /* ---- judge_run.c: orchestration ---- */
 struct judge_test_result {
@@ -130,7 +152,13 @@ struct judge_test_result {
 	int exit_code;     /* -1 when it did not exit */
 	int signal;
 	char message[512];
+	char *stderr_text;       /* the solution's stderr, at most JUDGE_STDERR_MAX bytes (malloc'd) */
+	size_t stderr_len;
+	uint64_t stderr_bytes;   /* how many it wrote in all (more than stderr_len: cut) */
+	struct judge_helper_run checker, interactor;
 };
+
+#define JUDGE_STDERR_MAX (64u << 10) /* bytes of a test's stderr kept in the report */
 
 struct judge_report {
 	enum judge_verdict verdict;
@@ -142,7 +170,11 @@ struct judge_report {
 	struct judge_test_result *tests;
 	size_t n_tests;          /* 0 with CE */
 	int compiled;            /* a compile step ran */
-	double compile_time;
+	double compile_time;     /* CPU seconds */
+	double compile_wall_time;
+	uint64_t compile_memory;
+	int compile_exit_code;   /* -1 when it did not exit (or did not start) */
+	int compile_signal;
 	char *compile_message;   /* the compiler's output (CE) or NULL */
 };
 
@@ -164,6 +196,11 @@ struct judge_config {
 	const char *compile;           /* "gcc -O2 -o {out} {src}" or NULL */
 	const char *source;            /* with compile: the source file */
 	const char *tmpdir;            /* base for the scratch directory (NULL: $TMPDIR or /tmp) */
+	struct judge_helper_limits checker_limits, interactor_limits, compile_limits;
+	/* --keep: keep_fd is the (empty, link-free) directory keep_dir names;
+	 * each test's files are copied into keep_fd/NAME (judge_keep.c). */
+	const char *keep_dir;
+	int keep_fd;
 	/* Called (serialised) after each test; may be NULL. */
 	void (*progress)(void *arg, const struct judge_progress *p);
 	void *progress_arg;
@@ -208,6 +245,15 @@ int judge_copy_file(const char *src, const char *dst);
  * entered (base/rmtree.c); 0 or -errno. */
 int judge_remove_tree(const char *path);
 
+/* ---- judge_keep.c: --keep ---- */
+/* Copies what test t left in scratch (output, the checker's or interactor's
+ * text, stderr, the verdict) into keep_fd/NAME; 0 or -errno with msg. */
+int judge_keep_test(int keep_fd, const struct judge_test *t, const char *scratch,
+		    const struct judge_test_result *res, char *msg, size_t msglen);
+/* The --keep directory: created (0755) when missing; a link, a non-directory
+ * or a non-empty directory is refused.  0 with *fd, or -errno with why. */
+int judge_keep_open(const char *path, int *fd, char *why, size_t whylen);
+
 /* ---- judge_interact.c: interactive problems ---- */
 /* Runs the solution (run: cfg->run with the judge's mounts) and cfg->interactor
  * wired to each other for test t, scratch being the test's own directory; fills res. */
@@ -218,6 +264,9 @@ int judge_interact_run(const struct judge_config *cfg, const struct dp_options *
 void judge_report_free(struct judge_report *rep);
 /* Copies a run's CPU and wall time, memory, exit code and signal into res. */
 void judge_result_figures(struct judge_test_result *res, const struct dp_result *r);
+/* Keeps the solution's stderr, the memfd fd, in res: its first
+ * JUDGE_STDERR_MAX bytes and its size. */
+void judge_result_stderr(struct judge_test_result *res, int fd);
 /* Fills verdict, passed, score, first_failing, max_* from rep->tests. */
 void judge_report_summarize(struct judge_report *rep);
 /* The report as one JSON object (JUDGE.md plus extras), with a final newline. */

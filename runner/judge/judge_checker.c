@@ -20,7 +20,7 @@
 #include "base/fmt.h"
 #include "judge/judge.h"
 
-#define HELPER_CPU    10.0
+#define HELPER_CPU    10.0        /* defaults; --checker-time sets cpu, wall 2*cpu+1 */
 #define HELPER_WALL   30.0
 #define HELPER_OUTPUT (1ull << 20)
 #define HELPER_TEXT   (64u << 10) /* bytes of a helper's output we look at */
@@ -142,9 +142,30 @@ void judge_helper_verdict(const struct dp_result *r, const char *text, size_t le
 	}
 }
 
-int judge_checker_run(const struct judge_config *cfg, const char *dir, const char *input,
-		      const char *output, const char *answer, struct judge_outcome *out)
+void judge_helper_record(struct judge_helper_run *how, const struct dp_result *r,
+			 const struct judge_outcome *oc, const char *text, size_t len, int keep)
 {
+	how->ran = 1;
+	how->cpu_time = r->cpu_time;
+	how->wall_time = r->wall_time;
+	how->exit_code = r->exited ? r->exit_code : -1;
+	how->signal = r->signal;
+	memcpy(how->message, oc->message, sizeof(how->message));
+	free(how->text);
+	how->text = NULL;
+	how->text_len = 0;
+	if (keep && text && (how->text = malloc(len + 1))) {
+		memcpy(how->text, text, len);
+		how->text[len] = '\0';
+		how->text_len = len;
+	}
+}
+
+int judge_checker_run(const struct judge_config *cfg, const char *dir, const char *input,
+		      const char *output, const char *answer, struct judge_outcome *out,
+		      struct judge_helper_run *how)
+{
+	const struct judge_helper_limits *hl = &cfg->checker_limits;
 	struct dp_options opt;
 	struct dp_result r;
 	struct dp_mount mnt = { .source = dir, .target = dir, .writable = 0 };
@@ -165,8 +186,9 @@ int judge_checker_run(const struct judge_config *cfg, const char *dir, const cha
 	opt.argv = argv;
 	opt.policy = cfg->helper_policy;
 	opt.isolation = cfg->run.isolation;
-	opt.limits.cpu = HELPER_CPU;
-	opt.limits.wall = HELPER_WALL;
+	opt.limits.cpu = hl->cpu > 0 ? hl->cpu : HELPER_CPU;
+	opt.limits.wall = hl->cpu > 0 ? 2 * hl->cpu + 1 : HELPER_WALL;
+	opt.limits.memory = hl->memory; /* 0: the library's default */
 	opt.limits.output = HELPER_OUTPUT;
 	opt.mounts = &mnt;
 	opt.n_mounts = 1;
@@ -177,12 +199,19 @@ int judge_checker_run(const struct judge_config *cfg, const char *dir, const cha
 	if (ret < 0) {
 		out->verdict = JV_XX;
 		dp_fmt(out->message, sizeof(out->message), "checker could not start: %s", strerror(-ret));
+		if (how) {
+			how->ran = 1; /* reported with why it did not start */
+			how->exit_code = -1;
+			memcpy(how->message, out->message, sizeof(how->message));
+		}
 		close(fd);
 		return ret;
 	}
 	dp_read_fd(fd, HELPER_TEXT, &text, &len);
 	close(fd);
 	judge_helper_verdict(&r, text, len, "checker", out);
+	if (how)
+		judge_helper_record(how, &r, out, text, len, cfg->keep_dir != NULL);
 	free(text);
 	return 0;
 }

@@ -2,7 +2,8 @@
  * build/, --compile runs there in its own sandbox (the helper policy, fixed
  * limits), and the solution's PROGRAM [ARG...] get {src}/{out} filled in.
  * A failed compile is the report's verdict (CE, or XX when the sandbox
- * failed), not an error of the judge. */
+ * failed), not an error of the judge.  --compile-time/--compile-mem
+ * replace the default limits (the wall limit then being 2*time+1). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <libgen.h>
@@ -81,7 +82,7 @@ static int compile_argv(const char *compile, const struct judge_build *b, char *
 	return 0;
 }
 
-/* The compiler's sandbox: fixed limits, the build directory as its working
+/* The compiler's sandbox: its limits, the build directory as its working
  * directory, no input, stdout and stderr both relayed into fd. */
 static void compile_options(const struct judge_config *cfg, const struct judge_build *b,
 			    char **argv, struct compile_env *env, int fd, struct dp_options *opt)
@@ -98,9 +99,10 @@ static void compile_options(const struct judge_config *cfg, const struct judge_b
 	opt->policy = cfg->helper_policy;
 	opt->isolation = cfg->run.isolation;
 	opt->workdir = b->dir;
-	opt->limits.cpu = COMPILE_CPU;
-	opt->limits.wall = COMPILE_WALL;
-	opt->limits.memory = COMPILE_MEMORY;
+	const struct judge_helper_limits *hl = &cfg->compile_limits;
+	opt->limits.cpu = hl->cpu > 0 ? hl->cpu : COMPILE_CPU;
+	opt->limits.wall = hl->cpu > 0 ? 2 * hl->cpu + 1 : COMPILE_WALL;
+	opt->limits.memory = hl->memory ? hl->memory : COMPILE_MEMORY;
 	opt->limits.fsize = COMPILE_FSIZE;
 	opt->limits.output = COMPILE_OUTPUT;
 	opt->stdio[DP_STDIN].mode = DP_NULL;
@@ -114,6 +116,10 @@ static int compile_verdict(const struct judge_config *cfg, const struct judge_bu
 			   const struct dp_result *r, char *text, size_t len, struct judge_report *rep)
 {
 	rep->compile_time = r->cpu_time;
+	rep->compile_wall_time = r->wall_time;
+	rep->compile_memory = r->memory;
+	rep->compile_exit_code = r->exited ? r->exit_code : -1;
+	rep->compile_signal = r->signal;
 	if (r->status == DP_XX) {
 		rep->verdict = JV_XX;
 		rep->compile_message = dp_strfmt("the compile step failed in the sandbox: %s", r->message);
@@ -143,6 +149,7 @@ int judge_compile(const struct judge_config *cfg, const char *root, struct judge
 	int fd, ret;
 
 	rep->compiled = 1;
+	rep->compile_exit_code = -1;
 	if ((ret = prepare_build(cfg->source, root, b, err, errlen)) < 0 ||
 	    (ret = compile_argv(cfg->compile, b, &argv, err, errlen)) < 0)
 		return ret;

@@ -8,7 +8,9 @@
  * right after both dp_spawn() calls: from then on the only holders of each
  * end are the two programs, so when one of them dies the other sees EOF or
  * EPIPE instead of waiting forever.  The interactor is spawned first with a
- * wall limit one second longer than the solution's.
+ * wall (and CPU) limit one second longer than the solution's wall limit, or
+ * --interactor-time's CPU limit and a wall limit of 2*that+1.  The
+ * solution's stderr goes to a memfd too, kept (capped) in the report.
  *
  * Each dp_close() enforces its own child's limits and pumps the interactor's
  * stderr (DP_RELAY into a memfd), so the two closes run at once: the
@@ -40,7 +42,7 @@
 #include "base/fmt.h"
 #include "judge/judge.h"
 
-#define INTERACTOR_EXTRA_WALL 1.0   /* seconds past the solution's wall limit */
+#define INTERACTOR_EXTRA_WALL 1.0   /* default: seconds past the solution's wall limit */
 #define INTERACTOR_TEXT (64u << 10)
 
 struct side {
@@ -72,6 +74,7 @@ struct interaction {
 	struct dp_mount mnt;       /* the test's directory, bound for the interactor */
 	int a[2], b[2];            /* A: solution -> interactor, B: interactor -> solution */
 	int err_fd;                /* the interactor's stderr (a memfd) */
+	int sol_err_fd;            /* the solution's stderr (a memfd) */
 	struct side sol, inter;
 };
 
@@ -148,7 +151,8 @@ static int open_channels(struct interaction *x, struct judge_test_result *res)
 		return ret;
 	}
 	x->err_fd = memfd_create("dualpipe-interactor", MFD_CLOEXEC);
-	if (x->err_fd < 0) {
+	x->sol_err_fd = x->err_fd < 0 ? -1 : memfd_create("dualpipe-stderr", MFD_CLOEXEC);
+	if (x->err_fd < 0 || x->sol_err_fd < 0) {
 		ret = -errno;
 		dp_fmt(res->message, sizeof(res->message), "memfd_create: %s", strerror(-ret));
 		return ret;
@@ -170,8 +174,14 @@ static int spawn_both(const struct judge_config *cfg, const struct dp_options *r
 	iopt.argv = x->argv;
 	iopt.policy = cfg->helper_policy;
 	iopt.isolation = run->isolation;
-	iopt.limits.wall = lim.wall + INTERACTOR_EXTRA_WALL;
-	iopt.limits.cpu = iopt.limits.wall;
+	if (cfg->interactor_limits.cpu > 0) {
+		iopt.limits.cpu = cfg->interactor_limits.cpu;
+		iopt.limits.wall = 2 * iopt.limits.cpu + 1;
+	} else {
+		iopt.limits.wall = lim.wall + INTERACTOR_EXTRA_WALL;
+		iopt.limits.cpu = iopt.limits.wall;
+	}
+	iopt.limits.memory = cfg->interactor_limits.memory; /* 0: the library's default */
 	iopt.mounts = &x->mnt;
 	iopt.n_mounts = 1;
 	iopt.stdio[DP_STDIN] = (struct dp_stream_spec){ DP_FD, x->a[0] };
@@ -180,7 +190,7 @@ static int spawn_both(const struct judge_config *cfg, const struct dp_options *r
 
 	sopt.stdio[DP_STDIN] = (struct dp_stream_spec){ DP_FD, x->b[0] };
 	sopt.stdio[DP_STDOUT] = (struct dp_stream_spec){ DP_FD, x->a[1] };
-	sopt.stdio[DP_STDERR] = (struct dp_stream_spec){ DP_NULL, -1 };
+	sopt.stdio[DP_STDERR] = (struct dp_stream_spec){ DP_RELAY, x->sol_err_fd };
 
 	x->inter.spawned = now_s();
 	ret = dp_spawn(&iopt, &x->inter.p);
@@ -239,6 +249,7 @@ static void grade_interaction(const struct judge_config *cfg, const char *scratc
 	struct judge_outcome oc;
 
 	judge_helper_verdict(&x->inter.r, text, len, "interactor", &oc);
+	judge_helper_record(&res->interactor, &x->inter.r, &oc, text, len, cfg->keep_dir != NULL);
 	struct judge_interact_facts facts = {
 		.solution = x->sol.r.status,
 		.solution_sigpipe = killed_by_sigpipe(&x->sol.r),
@@ -262,7 +273,7 @@ static void grade_interaction(const struct judge_config *cfg, const char *scratc
 		return;
 	case JI_CHECKER:
 		/* testlib: the interactor's output file goes to the checker. */
-		judge_checker_run(cfg, scratch, x->input, x->output, x->answer, &oc);
+		judge_checker_run(cfg, scratch, x->input, x->output, x->answer, &oc, &res->checker);
 		break;
 	case JI_INTERACTOR:
 		break;
@@ -275,7 +286,7 @@ static void grade_interaction(const struct judge_config *cfg, const char *scratc
 int judge_interact_run(const struct judge_config *cfg, const struct dp_options *run,
 		       const struct judge_test *t, const char *scratch, struct judge_test_result *res)
 {
-	struct interaction x = { .a = { -1, -1 }, .b = { -1, -1 }, .err_fd = -1 };
+	struct interaction x = { .a = { -1, -1 }, .b = { -1, -1 }, .err_fd = -1, .sol_err_fd = -1 };
 	char *text = NULL;
 	size_t len = 0;
 	int ret;
@@ -287,6 +298,7 @@ int judge_interact_run(const struct judge_config *cfg, const struct dp_options *
 	close_both(&x);
 	dp_read_fd(x.err_fd, INTERACTOR_TEXT, &text, &len);
 	judge_result_figures(res, &x.sol.r);
+	judge_result_stderr(res, x.sol_err_fd);
 	if (x.sol.ret < 0 || x.inter.ret < 0) {
 		ret = x.sol.ret < 0 ? x.sol.ret : x.inter.ret;
 		dp_fmt(res->message, sizeof(res->message), "waiting for the %s: %s",
@@ -300,5 +312,6 @@ out:
 	dp_destroy(x.inter.p);
 	close_pipes(&x);
 	close_fd(&x.err_fd);
+	close_fd(&x.sol_err_fd);
 	return ret;
 }

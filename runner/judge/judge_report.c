@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include "base/fileio.h"
 
 #include "judge/judge.h"
 #include "base/json.h"
@@ -15,6 +18,11 @@ void judge_report_free(struct judge_report *rep)
 {
 	if (!rep)
 		return;
+	for (size_t i = 0; rep->tests && i < rep->n_tests; i++) {
+		free(rep->tests[i].stderr_text);
+		free(rep->tests[i].checker.text);
+		free(rep->tests[i].interactor.text);
+	}
 	free(rep->tests);
 	free(rep->compile_message);
 	memset(rep, 0, sizeof(*rep));
@@ -27,6 +35,19 @@ void judge_result_figures(struct judge_test_result *res, const struct dp_result 
 	res->memory = r->memory;
 	res->exit_code = r->exited ? r->exit_code : -1;
 	res->signal = r->signal;
+}
+
+void judge_result_stderr(struct judge_test_result *res, int fd)
+{
+	struct stat st;
+
+	free(res->stderr_text);
+	res->stderr_text = NULL;
+	res->stderr_len = 0;
+	if (dp_read_fd(fd, JUDGE_STDERR_MAX, &res->stderr_text, &res->stderr_len) < 0)
+		res->stderr_len = 0;
+	res->stderr_bytes = fstat(fd, &st) == 0 && (uint64_t)st.st_size > res->stderr_len ?
+			    (uint64_t)st.st_size : res->stderr_len;
 }
 
 void judge_report_summarize(struct judge_report *rep)
@@ -72,6 +93,55 @@ static void json_int_or_null(FILE *f, const char *key, int present, long v)
 		fputs("null", f);
 }
 
+/* , "checker": {"cpu_time": s, "wall_time": s, "exit_code": n|null, "signal": n|null, "message": "..."} */
+static void json_helper(FILE *f, const char *key, const struct judge_helper_run *h)
+{
+	if (!h->ran)
+		return;
+	fprintf(f, ", \"%s\": {\"cpu_time\": %.3f, \"wall_time\": %.3f", key, h->cpu_time, h->wall_time);
+	json_int_or_null(f, "exit_code", h->exit_code >= 0, h->exit_code);
+	json_int_or_null(f, "signal", h->signal > 0, h->signal);
+	fputs(", \"message\": ", f);
+	dp_json_string(f, h->message);
+	fputc('}', f);
+}
+
+/* len bytes of s as a JSON string, escaped as dp_json_string does; a NUL
+ * byte (which ends dp_json_string's input) is \u0000 here. */
+static void json_bytes(FILE *f, const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str, *end = s + len;
+
+	fputc('"', f);
+	while (s < end) {
+		if (*s == '"' || *s == '\\') {
+			fputc('\\', f);
+			fputc(*s++, f);
+		} else if (*s < 0x20 || *s == 0x7f) {
+			fprintf(f, "\\u%04x", *s++);
+		} else {
+			size_t n = dp_utf8_len(s, (size_t)(end - s));
+			if (n == 0) {
+				fputs("\\ufffd", f);
+				s++;
+			} else {
+				fwrite(s, 1, n, f);
+				s += n;
+			}
+		}
+	}
+	fputc('"', f);
+}
+
+/* The solution's stderr: its kept bytes (any bytes: dp_json_string), its size, whether it was cut. */
+static void json_stderr(FILE *f, const struct judge_test_result *t)
+{
+	fputs(", \"stderr\": ", f);
+	json_bytes(f, t->stderr_text ? t->stderr_text : "", t->stderr_len);
+	fprintf(f, ", \"stderr_bytes\": %llu, \"stderr_truncated\": %s", (unsigned long long)t->stderr_bytes,
+		t->stderr_bytes > t->stderr_len ? "true" : "false");
+}
+
 int judge_report_write_json(const struct judge_report *rep, FILE *f)
 {
 	fprintf(f, "{\"verdict\": \"%s\", \"passed\": %zu, \"total\": %zu, \"score\": %.6g",
@@ -84,8 +154,14 @@ int judge_report_write_json(const struct judge_report *rep, FILE *f)
 	fprintf(f, ", \"max_time\": %.3f, \"max_wall_time\": %.3f, \"max_memory\": %llu",
 		rep->max_time, rep->max_wall_time, (unsigned long long)rep->max_memory);
 	if (rep->compiled) {
-		fprintf(f, ", \"compile\": {\"verdict\": \"%s\", \"time\": %.3f, \"message\": ",
-			rep->verdict == JV_CE ? "CE" : "OK", rep->compile_time);
+		fprintf(f, ", \"compile\": {\"verdict\": \"%s\", \"time\": %.3f, \"cpu_time\": %.3f, "
+			"\"wall_time\": %.3f, \"memory\": %llu",
+			rep->verdict == JV_CE ? "CE" : rep->verdict == JV_XX && !rep->n_tests ? "XX" : "OK",
+			rep->compile_time, rep->compile_time, rep->compile_wall_time,
+			(unsigned long long)rep->compile_memory);
+		json_int_or_null(f, "exit_code", rep->compile_exit_code >= 0, rep->compile_exit_code);
+		json_int_or_null(f, "signal", rep->compile_signal > 0, rep->compile_signal);
+		fputs(", \"message\": ", f);
 		dp_json_string(f, rep->compile_message ? rep->compile_message : "");
 		fputc('}', f);
 	}
@@ -105,6 +181,9 @@ int judge_report_write_json(const struct judge_report *rep, FILE *f)
 		json_int_or_null(f, "signal", t->signal > 0, t->signal);
 		fputs(", \"message\": ", f);
 		dp_json_string(f, t->message);
+		json_stderr(f, t);
+		json_helper(f, "checker", &t->checker);
+		json_helper(f, "interactor", &t->interactor);
 		fputc('}', f);
 	}
 	fputs(rep->n_tests ? "\n ]}\n" : "]}\n", f);
@@ -133,6 +212,54 @@ static void flat(const char *s, char *buf, size_t len)
 	buf[i] = '\0';
 }
 
+/* The line of a failing test's stderr that says why: the first non-blank
+ * one, or the last one after Python's "Traceback (most recent call last):"
+ * (where the exception is named). */
+static void stderr_line(const struct judge_test_result *t, char *buf, size_t len)
+{
+	const char *s = t->stderr_text, *end = s + t->stderr_len, *first = NULL, *last = NULL;
+	size_t flen = 0, llen = 0;
+
+	buf[0] = '\0';
+	while (s && s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s)), *e = nl ? nl : end;
+		const char *b = s;
+		while (b < e && (*b == ' ' || *b == '\t' || *b == '\r'))
+			b++;
+		if (b < e) {
+			if (!first) {
+				first = b;
+				flen = (size_t)(e - b);
+			}
+			last = b;
+			llen = (size_t)(e - b);
+		}
+		s = e + 1;
+	}
+	if (!first)
+		return;
+	if (flen >= 9 && memcmp(first, "Traceback", 9) == 0) {
+		first = last;
+		flen = llen;
+	}
+	snprintf(buf, len, "%.*s", (int)(flen < len ? flen : len - 1), first);
+}
+
+/* The table's message: with a failing test that only "exited with code N",
+ * what its stderr said. */
+static void table_message(const struct judge_test_result *t, char *buf, size_t len)
+{
+	char line[160], both[700];
+
+	stderr_line(t, line, sizeof(line));
+	if (t->verdict != JV_AC && *line && strncmp(t->message, "exited with code", 16) == 0) {
+		snprintf(both, sizeof(both), "%s: %s", t->message, line);
+		flat(both, buf, len);
+	} else {
+		flat(t->message, buf, len);
+	}
+}
+
 void judge_report_write_table(const struct judge_report *rep, FILE *f)
 {
 	size_t w = 4;
@@ -149,7 +276,7 @@ void judge_report_write_table(const struct judge_report *rep, FILE *f)
 	for (size_t i = 0; i < rep->n_tests; i++) {
 		const struct judge_test_result *t = &rep->tests[i];
 		human_size(t->memory, mem, sizeof(mem));
-		flat(t->message, msg, sizeof(msg));
+		table_message(t, msg, sizeof(msg));
 		fprintf(f, "%-*s  %-7s %7.3fs %7.3fs %10s  %s\n", (int)w, t->name,
 			judge_verdict_name(t->verdict), t->cpu_time, t->wall_time, mem, msg);
 	}

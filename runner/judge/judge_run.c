@@ -13,7 +13,9 @@
  * it never needs to see any host path.  Tests are independent; workers take
  * the next test index from an atomic counter and write only their own slot of
  * the result array, which is why --jobs=N gives the same verdicts as
- * --jobs=1.  The progress callback is serialised by a mutex. */
+ * --jobs=1.  The progress callback is serialised by a mutex.  The solution's
+ * stderr goes to a memfd whose first 64 KiB the report keeps; with --keep
+ * a test's files are copied out (judge_keep.c) before its directory goes. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -63,7 +66,7 @@ static void check_output(const struct judge_config *cfg, const struct judge_test
 		dp_fmt(res->message, sizeof(res->message), "copying the test for the checker: %s", strerror(-ret));
 		return;
 	}
-	judge_checker_run(cfg, dir, input, output, answer, &oc);
+	judge_checker_run(cfg, dir, input, output, answer, &oc, &res->checker);
 	res->verdict = oc.verdict;
 	res->score = oc.score;
 	memcpy(res->message, oc.message, sizeof(res->message));
@@ -127,7 +130,7 @@ static void grade_batch(struct judge_ctx *ctx, const struct judge_test *t, const
 	char output[4400];
 	struct dp_options opt = ctx->run;
 	struct dp_result r;
-	int in = -1, out = -1, ret;
+	int in = -1, out = -1, err = -1, ret;
 
 	dp_fmt(output, sizeof(output), "%s/output", dir);
 	if (open_test_file(t->input, &in, res->message, sizeof(res->message)) < 0)
@@ -137,15 +140,20 @@ static void grade_batch(struct judge_ctx *ctx, const struct judge_test *t, const
 		dp_fmt(res->message, sizeof(res->message), "cannot create '%s': %s", output, strerror(errno));
 		goto done;
 	}
+	if ((err = memfd_create("dualpipe-stderr", MFD_CLOEXEC)) < 0) {
+		dp_fmt(res->message, sizeof(res->message), "memfd_create: %s", strerror(errno));
+		goto done;
+	}
 	opt.stdio[DP_STDIN] = (struct dp_stream_spec){ DP_RELAY, in }; /* a pipe: the host file cannot be reopened */
 	opt.stdio[DP_STDOUT] = (struct dp_stream_spec){ DP_RELAY, out };
-	opt.stdio[DP_STDERR] = (struct dp_stream_spec){ DP_NULL, -1 };
+	opt.stdio[DP_STDERR] = (struct dp_stream_spec){ DP_RELAY, err };
 	ret = dp_run(&opt, &r);
 	if (ret < 0) {
 		dp_fmt(res->message, sizeof(res->message), "the solution could not start: %s", strerror(-ret));
 		goto done;
 	}
 	judge_result_figures(res, &r);
+	judge_result_stderr(res, err);
 	if (r.status != DP_OK) {
 		res->verdict = judge_verdict_of_status(r.status);
 		dp_fmt(res->message, sizeof(res->message), "%s", r.message);
@@ -159,6 +167,8 @@ done:
 		close(in);
 	if (out >= 0)
 		close(out);
+	if (err >= 0)
+		close(err);
 }
 
 static void grade(struct judge_ctx *ctx, size_t i)
@@ -180,6 +190,14 @@ static void grade(struct judge_ctx *ctx, size_t i)
 		judge_interact_run(ctx->cfg, &ctx->run, t, dir, res);
 	else
 		grade_batch(ctx, t, dir, res);
+	if (ctx->cfg->keep_dir) {
+		char msg[sizeof(res->message)];
+		if (judge_keep_test(ctx->cfg->keep_fd, t, dir, res, msg, sizeof(msg)) < 0) {
+			res->verdict = JV_XX; /* the operator asked for the files: not having them is a failure */
+			res->score = 0;
+			memcpy(res->message, msg, sizeof(res->message));
+		}
+	}
 	judge_remove_tree(dir);
 }
 
