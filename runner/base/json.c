@@ -29,19 +29,19 @@ size_t dp_utf8_len(const unsigned char *s, size_t avail)
 	return 0;
 }
 
-void dp_json_string(FILE *f, const char *str)
+void dp_json_bytes(FILE *f, const char *str, size_t len)
 {
-	const unsigned char *s = (const unsigned char *)(str ? str : "");
+	const unsigned char *s = (const unsigned char *)str, *end = s + len;
 
 	fputc('"', f);
-	while (*s) {
+	while (s < end) {
 		if (*s == '"' || *s == '\\') {
 			fputc('\\', f);
 			fputc(*s++, f);
 		} else if (*s < 0x20 || *s == 0x7f) {
 			fprintf(f, "\\u%04x", *s++);
 		} else {
-			size_t n = dp_utf8_len(s, strnlen((const char *)s, 4));
+			size_t n = dp_utf8_len(s, (size_t)(end - s));
 			if (n == 0) {
 				fputs("\\ufffd", f);
 				s++;
@@ -52,6 +52,11 @@ void dp_json_string(FILE *f, const char *str)
 		}
 	}
 	fputc('"', f);
+}
+
+void dp_json_string(FILE *f, const char *str)
+{
+	dp_json_bytes(f, str ? str : "", str ? strlen(str) : 0);
 }
 
 void dp_json_number(FILE *f, double v)

@@ -9,6 +9,8 @@
  * surrogates, past U+10FFFF) replaced by \ufffd. */
 void dp_json_string(FILE *f, const char *s);
 /* Writes a finite double with enough digits ("null" for NaN/inf). */
+/* The same for len bytes that may hold NUL (written as \u0000). */
+void dp_json_bytes(FILE *f, const char *s, size_t len);
 void dp_json_number(FILE *f, double v);
 
 /* Length of the valid UTF-8 sequence at s (1..4) among its avail bytes, or 0

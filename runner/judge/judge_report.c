@@ -106,38 +106,11 @@ static void json_helper(FILE *f, const char *key, const struct judge_helper_run 
 	fputc('}', f);
 }
 
-/* len bytes of s as a JSON string, escaped as dp_json_string does; a NUL
- * byte (which ends dp_json_string's input) is \u0000 here. */
-static void json_bytes(FILE *f, const char *str, size_t len)
-{
-	const unsigned char *s = (const unsigned char *)str, *end = s + len;
-
-	fputc('"', f);
-	while (s < end) {
-		if (*s == '"' || *s == '\\') {
-			fputc('\\', f);
-			fputc(*s++, f);
-		} else if (*s < 0x20 || *s == 0x7f) {
-			fprintf(f, "\\u%04x", *s++);
-		} else {
-			size_t n = dp_utf8_len(s, (size_t)(end - s));
-			if (n == 0) {
-				fputs("\\ufffd", f);
-				s++;
-			} else {
-				fwrite(s, 1, n, f);
-				s += n;
-			}
-		}
-	}
-	fputc('"', f);
-}
-
-/* The solution's stderr: its kept bytes (any bytes: dp_json_string), its size, whether it was cut. */
+/* The solution's stderr: its kept bytes (any bytes, NUL too), its size, whether it was cut. */
 static void json_stderr(FILE *f, const struct judge_test_result *t)
 {
 	fputs(", \"stderr\": ", f);
-	json_bytes(f, t->stderr_text ? t->stderr_text : "", t->stderr_len);
+	dp_json_bytes(f, t->stderr_text ? t->stderr_text : "", t->stderr_len);
 	fprintf(f, ", \"stderr_bytes\": %llu, \"stderr_truncated\": %s", (unsigned long long)t->stderr_bytes,
 		t->stderr_bytes > t->stderr_len ? "true" : "false");
 }
