@@ -26,9 +26,14 @@
  * - Discovery: /proc/self/mountinfo and /proc/self/cgroup are read once (per
  *   process and shape) and every controller's place derived from that copy;
  *   facts that cannot change between runs (memsw files, use_hierarchy) too.
- * - Races with a concurrent destroy removing a shared v2 parent show up as
- *   ENOENT (mkdir of the run, or a control file missing because the parent was
- *   recreated before its controllers were enabled): we undo and retry.
+ * - Races with a concurrent destroy removing a shared v2 parent.  Inside one
+ *   process, parent_lock makes "make the parent, enable its controllers, make
+ *   the run" and "remove the parent when empty" exclusive.  Between processes
+ *   the race shows up as ENOENT (mkdir of the run, or a control file missing
+ *   because the parent was recreated before its controllers were enabled) or
+ *   ENODEV (a control file of the parent opened just before another runner
+ *   removed it): we undo and retry; after CG_CREATE_TRIES the error is the
+ *   caller's to report, never a silent run without a cgroup.
  * - Joining: the join file of every directory (v1 "tasks", v2 "cgroup.procs")
  *   is opened O_WRONLY|O_CLOEXEC here, by us: the kernel checks the opener's
  *   credentials.  v1: the child writes "0" into "tasks" itself (core/spawn.c
@@ -53,6 +58,16 @@
 
 #define CG_CREATE_TRIES 32
 #define CG_RMDIR_WAIT_MS 2000
+
+/* Shared parents (v2 "<own>/dualpipe") are made and removed under this lock,
+ * so threads of one runner never remove a parent another is preparing. */
+static pthread_mutex_t parent_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The errors a parent removed by another runner gives; worth a new attempt. */
+static bool cg_raced(int r)
+{
+	return r == -ENOENT || r == -ENODEV;
+}
 
 /* ---- create / destroy ---- */
 
@@ -110,7 +125,9 @@ int dp_cg_remove_dirs(struct dp_cgroup *cg)
 		slash = strrchr(cg->dir[i].path, '/');
 		if (slash) {
 			*slash = '\0';
+			pthread_mutex_lock(&parent_lock);
 			rmdir(cg->dir[i].path);
+			pthread_mutex_unlock(&parent_lock);
 			*slash = '/';
 		}
 	}
@@ -134,6 +151,8 @@ static int cg_make_dirs(struct dp_cgroup *cg, const struct dp_cg_layout *lay, co
 	int r = 0;
 
 	cg->n = 0;
+	if (!cg->ops->in_own_cgroup)
+		pthread_mutex_lock(&parent_lock);
 	for (int i = 0; i < lay->n; i++) {
 		struct dp_cg_dir *d = &cg->dir[cg->n];
 
@@ -157,12 +176,13 @@ static int cg_make_dirs(struct dp_cgroup *cg, const struct dp_cg_layout *lay, co
 		d->join_fd = -1;
 		cg->n++;
 	}
-	if (r < 0) {
-		/* The parent we failed in may be one we just made: remove it if empty. */
-		if (cg->n < lay->n && !cg->ops->in_own_cgroup)
-			rmdir(lay->parent[cg->n]);
+	/* The parent we failed in may be one we just made: remove it if empty. */
+	if (r < 0 && cg->n < lay->n && !cg->ops->in_own_cgroup)
+		rmdir(lay->parent[cg->n]);
+	if (!cg->ops->in_own_cgroup)
+		pthread_mutex_unlock(&parent_lock);
+	if (r < 0)
 		dp_cg_remove_dirs(cg);
-	}
 	return r;
 }
 
@@ -238,7 +258,7 @@ int dp_cgroup_create(const struct dp_cgroup_config *cfg, struct dp_cgroup **out)
 		if (r < 0)
 			break;
 		r = cg_make_dirs(cg, &lay, name, cfg);
-		if (r == -EEXIST || r == -ENOENT)
+		if (r == -EEXIST || cg_raced(r))
 			continue; /* name taken, or parent removed under us */
 		if (r < 0)
 			break;
@@ -251,7 +271,7 @@ int dp_cgroup_create(const struct dp_cgroup_config *cfg, struct dp_cgroup **out)
 		}
 		cg_close_fds(cg);
 		dp_cg_remove_dirs(cg);
-		if (r != -ENOENT)
+		if (!cg_raced(r))
 			break;
 	}
 	free(cg);

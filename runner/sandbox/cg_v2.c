@@ -109,8 +109,12 @@ static int v2_move_to_leaf(const char *own, const struct dp_cgroup_config *cfg)
 	return r;
 }
 
-static int v2_add(struct dp_cg_layout *lay, const char *dir)
+/* Adds dir/dualpipe as the parent; the freezer is a kill fallback only, and
+ * left out when cfg says so (isolated runs are killed through init). */
+static int v2_add(struct dp_cg_layout *lay, const char *dir, const struct dp_cgroup_config *cfg)
 {
+	unsigned ctrls = DP_CG_MEMORY | DP_CG_PIDS | DP_CG_CPUACCT;
+
 	if (lay->n == DP_CG_MAX_DIRS)
 		return -E2BIG;
 	if (snprintf(lay->parent[lay->n], DP_CG_PATH, "%s/dualpipe", dir) >= DP_CG_PATH)
@@ -118,7 +122,9 @@ static int v2_add(struct dp_cg_layout *lay, const char *dir)
 	for (int k = 0; k < lay->n; k++)
 		if (strcmp(lay->parent[k], lay->parent[lay->n]) == 0)
 			return 0;
-	lay->ctrls[lay->n++] = DP_CG_MEMORY | DP_CG_PIDS | DP_CG_CPUACCT | DP_CG_FREEZER;
+	if (!cfg || !cfg->no_freezer)
+		ctrls |= DP_CG_FREEZER;
+	lay->ctrls[lay->n++] = ctrls;
 	return 0;
 }
 
@@ -132,9 +138,9 @@ static int v2_layout(const struct dp_cg_sys *sys, const struct dp_cgroup_config 
 	lay->n = 0;
 	if (!cfg) { /* cleanup: every place a run may be, change nothing */
 		if (r == 0)
-			v2_add(lay, own);
+			v2_add(lay, own, cfg);
 		if (have_root)
-			v2_add(lay, root);
+			v2_add(lay, root, cfg);
 		return lay->n ? 0 : -ENOTSUP;
 	}
 	if (r == 0) {
@@ -142,10 +148,10 @@ static int v2_layout(const struct dp_cg_sys *sys, const struct dp_cgroup_config 
 		if (r == -EBUSY && !(have_root && strcmp(own, root) == 0) && v2_only_us(own))
 			r = v2_move_to_leaf(own, cfg);
 		if (r == 0)
-			return v2_add(lay, own);
+			return v2_add(lay, own, cfg);
 	}
 	if (have_root && v2_enable(root, cfg) == 0)
-		return v2_add(lay, root);
+		return v2_add(lay, root, cfg);
 	return r == -ENOENT ? -ENOTSUP : (r < 0 ? r : -ENOTSUP);
 }
 
@@ -219,10 +225,12 @@ static int v2_kill(struct dp_cgroup *cg)
 		if (waited % 50 == 0) {
 			if (has_kill) {
 				dp_cg_write(dir, "cgroup.kill", "1");
-			} else {
+			} else if (cg->dir[0].ctrls & DP_CG_FREEZER) {
 				dp_cg_write(dir, "cgroup.freeze", "1");
 				dp_cg_signal_procs(dir, SIGKILL);
 				dp_cg_write(dir, "cgroup.freeze", "0");
+			} else {
+				dp_cg_signal_procs(dir, SIGKILL); /* pids.max bounds what can still fork */
 			}
 		}
 		dp_cg_sleep_ms(1);
