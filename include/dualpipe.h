@@ -139,6 +139,7 @@ struct dp_result {
 	int isolated;            /* 1 when namespaces and the private root were used */
 	char syscall[64];        /* with SV: the forbidden syscall's name */
 	char message[512];       /* one human sentence */
+	char cgroup_note[320];   /* cgroup 0 although one was wanted: why (else "") */
 };
 
 struct dp_proc; /* a running (or finished) sandboxed child */

@@ -100,6 +100,9 @@ struct dp_proc {
 	int listener_fd;            /* seccomp notifications; -1 when none */
 	struct dp_cgroup *cg;
 	bool want_cgroup;
+	bool cg_tried;              /* dp_cgroup_create was called (before the clone on v2) */
+	bool cg_cloned_into;        /* the child started in p->cg (CLONE_INTO_CGROUP) */
+	char cg_note[320];          /* no cgroup although one was wanted: why (run_cgroup.c) */
 	const struct dp_policy *policy; /* compiled after clone, sent in the go message */
 	bool has_filter;
 	struct dp_ns_plan *ns;
@@ -123,6 +126,16 @@ const char *dp_step_name(int step);
 /* prepare.c: everything before fork (program, streams, namespace plan, box
  * uid, rlimits, filter slot); 0 or -errno, or 0 with p->failed_setup set. */
 int dp_prepare(struct dp_proc *p, const struct dp_options *opt);
+
+/* run_cgroup.c: the run's cgroup.  Before the clone: makes it when the
+ * child is to start in it (v2) and returns the fd for CLONE_INTO_CGROUP, else
+ * -1 (v1, no cgroup wanted, or none here: p->cg_note, or an XX recorded). */
+int dp_run_cgroup_before_clone(struct dp_proc *p);
+/* While the child waits for its go: makes the cgroup if not yet made (v1) and
+ * gets the child in (v1 join fds sent, or v2 moved by pid unless cloned into);
+ * clears go->as_limit when memory is bounded by the cgroup, go->ok on failure. */
+struct dp_go_msg;
+void dp_run_cgroup_enter(struct dp_proc *p, struct dp_go_msg *go);
 
 /* outcome.c: what ended the run. */
 /* Records a set-up failure (XX with this message); the first one wins. */

@@ -28,6 +28,9 @@
 #include "sandbox/ns_workdir.h"
 #include "seccomp/seccomp.h"
 
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL /* linux/sched.h before 5.7 */
+#endif
 #define SPAWN_TIMEOUT_MS 20000 /* a child stuck in set-up (e.g. a hung mount) is an XX, not a hang */
 
 
@@ -95,49 +98,14 @@ static void await_exec(struct dp_proc *p)
 }
 
 /* What the parent does while the child builds its namespaces: the cgroup
- * (created; the child attached by pid (v2) or handed the fds to join by
- * itself (v1)) and the seccomp filter. */
+ * (v1: created, and the child handed the fds to join by itself; v2: made
+ * before the clone, see run_cgroup.c) and the seccomp filter. */
 static void send_go(struct dp_proc *p, int go_fd)
 {
 	struct dp_go_msg go = { .ok = 1, .as_limit = 1 };
 	const struct sock_fprog *prog = NULL;
 	char err[512] = "";
-	if (p->want_cgroup) {
-		/* isolated: the PID namespace dies with init, so no freezer is needed to kill */
-		/* --procs is what the program may have: an isolated run's init is one more */
-		struct dp_cgroup_config cc = { .memory = p->lim.memory, .pids = p->lim.procs + (p->ns ? 1 : 0),
-					       .no_freezer = p->ns != NULL };
-		if (dp_cgroup_create(&cc, &p->cg) < 0) {
-			p->cg = NULL; /* fallback: rlimits, reported as "cgroup": false */
-		} else {
-			int fds[DP_GO_MAX_JOIN_FDS], n = dp_cgroup_join_fds(p->cg, fds, (int)DP_ARRAY_SIZE(fds));
-			if (n < 0) {
-				dp_proc_fail(p, "joining the run's cgroup: %s", strerror(-n));
-				go.ok = 0;
-			} else if (dp_cgroup_self_join(p->cg)) {
-				/* v1: the child moves itself (child.c join_cgroup); the fds we opened carry our credentials */
-				char byte = 'j';
-				int r = dp_send_fds(p->chan_fd, &byte, 1, fds, n);
-				if (r == -EPIPE || r == -ECONNRESET)
-					go.ok = 0; /* the child is gone: its own report (or its death) says why */
-				else if (r < 0) {
-					dp_proc_fail(p, "joining the run's cgroup: %s", strerror(-r));
-					go.ok = 0;
-				}
-				go.join_fds = (uint32_t)n;
-			} else {
-				char pid[24];
-				int len = snprintf(pid, sizeof pid, "%d", (int)p->pid);
-				for (int i = 0; i < n; i++) {
-					if (write(fds[i], pid, (size_t)len) != len) {
-						dp_proc_fail(p, "joining the run's cgroup: %s", strerror(errno));
-						go.ok = 0;
-					}
-				}
-			}
-			go.as_limit = 0;
-		}
-	}
+	dp_run_cgroup_enter(p, &go); /* run_cgroup.c */
 	if (go.ok && p->policy) {
 		prog = dp_seccomp_cached(p->policy, p->plan.exec_path, DP_CHILD_CHAN_FD, err, sizeof err);
 		if (!prog) {
@@ -163,6 +131,9 @@ static int launch(struct dp_proc *p)
 {
 	struct dp_child_plan *pl = &p->plan;
 	int chan[2], status[2] = { -1, -1 }, sync[2];
+	int cgfd = dp_run_cgroup_before_clone(p); /* v2: the child starts in the run's cgroup */
+	if (p->out.failed_setup)
+		return 0; /* the cgroup failed: nothing started, nothing to undo */
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, chan) < 0)
 		return -errno;
 	p->chan_fd = chan[0];
@@ -181,12 +152,25 @@ static int launch(struct dp_proc *p)
 	struct clone_args ca = { .flags = cflags | CLONE_PIDFD, .pidfd = (uint64_t)(uintptr_t)&p->pidfd,
 				 .exit_signal = 0 }; /* no SIGCHLD: the caller's handler (or its SIG_IGN, which
 						      * would make the kernel reap init) is not ours to trigger */
+	if (cgfd >= 0) {
+		ca.flags |= CLONE_INTO_CGROUP;
+		ca.cgroup = (uint64_t)cgfd;
+	}
 	pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
-	if (pid < 0 && errno == ENOSYS) /* kernels before 5.3, valgrind: clone with the same flags */
+	if (pid < 0 && cgfd >= 0 && (errno == EINVAL || errno == E2BIG)) {
+		/* kernels before 5.7 know no CLONE_INTO_CGROUP: moved by pid later (run_cgroup.c) */
+		ca.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
+		ca.cgroup = 0;
+		pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
+	}
+	if (pid < 0 && errno == ENOSYS) { /* kernels before 5.3, valgrind: clone with the same flags */
+		ca.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
 		pid = (pid_t)syscall(SYS_clone, cflags | CLONE_PIDFD, 0, &p->pidfd, 0, 0);
+	}
 	if (pid == 0)
 		dp_child_main(pl);
 	int saved = errno;
+	p->cg_cloned_into = pid > 0 && (ca.flags & CLONE_INTO_CGROUP);
 	close_fd(&pl->chan_fd);
 	close_fd(&pl->status_fd);
 	close_fd(&pl->go_fd);

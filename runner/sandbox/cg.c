@@ -49,6 +49,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -136,6 +137,9 @@ int dp_cg_remove_dirs(struct dp_cgroup *cg)
 
 static void cg_close_fds(struct dp_cgroup *cg)
 {
+	if (cg->dir_fd >= 0)
+		close(cg->dir_fd);
+	cg->dir_fd = -1;
 	for (int i = 0; i < cg->n; i++) {
 		if (cg->dir[i].join_fd >= 0)
 			close(cg->dir[i].join_fd);
@@ -198,6 +202,12 @@ static int cg_open_join_fds(struct dp_cgroup *cg)
 		if (cg->dir[i].join_fd < 0)
 			return -errno;
 	}
+	/* v2 (one directory): the child is cloned straight into it */
+	if (!cg->ops->self_join && cg->n == 1) {
+		cg->dir_fd = open(cg->dir[0].path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (cg->dir_fd < 0)
+			return -errno;
+	}
 	return 0;
 }
 
@@ -251,6 +261,7 @@ int dp_cgroup_create(const struct dp_cgroup_config *cfg, struct dp_cgroup **out)
 		return -ENOMEM;
 	cg->ops = ops;
 	cg->facts = lay.facts;
+	cg->dir_fd = -1;
 	for (int attempt = 0; attempt < CG_CREATE_TRIES; attempt++) {
 		char name[96];
 
@@ -276,6 +287,19 @@ int dp_cgroup_create(const struct dp_cgroup_config *cfg, struct dp_cgroup **out)
 	}
 	free(cg);
 	return r;
+}
+
+bool dp_cgroup_made_before_clone(const struct dp_cgroup_config *cfg)
+{
+	const struct dp_cgroup_ops *ops;
+	struct dp_cg_layout lay;
+
+	return cg_layout_cached(cfg, &ops, &lay) < 0 || !ops->self_join;
+}
+
+int dp_cgroup_dir_fd(const struct dp_cgroup *cg)
+{
+	return cg ? cg->dir_fd : -1;
 }
 
 int dp_cgroup_join_fds(const struct dp_cgroup *cg, int *fds, int max)
@@ -330,4 +354,38 @@ void dp_cgroup_destroy(struct dp_cgroup *cg)
 	cg_close_fds(cg);
 	dp_cg_remove_dirs(cg);
 	free(cg);
+}
+
+bool dp_cgroup_explain(int err, char *buf, size_t size)
+{
+	char own[DP_CG_PATH] = "(unknown)";
+	struct dp_cg_sys sys;
+
+	/* the runner's own cgroup in the hierarchy the backend would use */
+	if (dp_cg_sys_read(&sys) == 0) {
+		const struct dp_cgroup_ops *ops = dp_cg_pick(&sys);
+
+		if (dp_cg_sys_self_dir(&sys, ops == &dp_cg_v1_ops ? "memory" : NULL, own, sizeof(own)) < 0)
+			snprintf(own, sizeof(own), "(unknown)");
+		dp_cg_sys_free(&sys);
+	}
+	switch (err) {
+	case -ENOTSUP:
+		snprintf(buf, size, "no cgroup hierarchy offers the memory controller here "
+			 "(neither cgroup v2 with memory nor a v1 memory hierarchy)");
+		return true;
+	case -EACCES:
+	case -EPERM:
+	case -EROFS:
+		snprintf(buf, size, "the runner may not create cgroups below %s (%s): "
+			 "it needs a delegated cgroup, see docs/cgroups.md", own, strerror(-err));
+		return true;
+	case -EBUSY:
+		snprintf(buf, size, "the runner's cgroup %s holds other processes, so no controller "
+			 "can be enabled below it: start dualpipe in a cgroup of its own "
+			 "(systemd-run --scope -p Delegate=yes), see docs/cgroups.md", own);
+		return true;
+	default:
+		return false;
+	}
 }
