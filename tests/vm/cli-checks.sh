@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# tests/vm/cli-checks.sh BUILD: whole-run limits of `dualpipe run` on this
+# machine's cgroups, as root and rootless in a delegated cgroup; meant for the
+# guest of tests/vm/run.sh (make check-v2), and works on v1 too (the rootless
+# part needs v2).  Each check prints PASS/FAIL; exit 0 when all passed.
+#   MLE        1 GiB touched under --mem=64M: MLE, peak 40-72 MiB, from a cgroup
+#   forkbomb   --procs=20: pids.max of the run is 21 (init + 20), pids.current
+#              never above it, the run ends by its limits, nothing left
+#   TLE        a spinner under --time=1: TLE, CPU 1.0-1.3 s
+#   cleanup    a runner killed with SIGKILL leaves its run cgroup; `dualpipe
+#              cleanup` removes it
+#   rootless   uid 1000 in a cgroup delegated to it (as systemd's Delegate=yes):
+#              the same MLE and fork-bomb verdicts, from a cgroup; in a cgroup
+#              shared with other processes: one line saying why there is none
+#   leftovers  no run cgroup, no "dualpipe" parent after all of it
+set -u
+B=$(realpath "${1:?usage: cli-checks.sh BUILD}")
+DP=$B/dualpipe P=$B/progs CG=/sys/fs/cgroup
+T=$(mktemp -d /tmp/cli-checks.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+chmod 755 "$T"
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "PASS $*"; }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+field() { python3 -c 'import json,sys; v=json.load(open(sys.argv[1])).get(sys.argv[2]); print("" if v is None else str(v).lower() if isinstance(v, bool) else v)' "$1" "$2" 2>/dev/null; }
+runcgs() { find $CG -mindepth 1 -type d \( -name 'dualpipe-run-*' -o -name dualpipe \) 2>/dev/null | sort; }
+V2=0; [ -e $CG/cgroup.controllers ] && V2=1
+before=$(runcgs)
+echo "== $(uname -r), cgroup v$([ $V2 = 1 ] && echo 2 || echo 1), uid $(id -u), in $(sed -n 's/^0:://p' /proc/self/cgroup)"
+
+# mle NAME [RUNAS...]: the memory bomb, optionally as another user
+mle() {
+	local n=$1; shift
+	"$@" "$DP" run --mem=64M --time=10 --wall=30 --result="$T/$n.json" -- "$P/hog" 1024 > /dev/null 2> "$T/$n.err"
+	local st m c; st=$(field "$T/$n.json" status) m=$(field "$T/$n.json" memory) c=$(field "$T/$n.json" cgroup)
+	if [ "$st" = MLE ] && [ "$c" = true ] && [ "${m:-0}" -ge $((40 << 20)) ] && [ "$m" -le $((72 << 20)) ]; then
+		ok "$n: MLE, peak $((m >> 20)) MiB of 64, cgroup"
+	else bad "$n: status=$st memory=$m cgroup=$c; stderr: $(head -c 300 "$T/$n.err")"; fi
+}
+
+# forkbomb NAME [RUNAS...]: pids.max of the run sampled while it runs
+forkbomb() {
+	local n=$1; shift
+	"$@" "$DP" run --procs=20 --time=2 --wall=6 --result="$T/$n.json" -- "$P/forkbomb" > /dev/null 2> "$T/$n.err" &
+	local pid=$! max= peak=0 d cur t0=$SECONDS
+	while kill -0 $pid 2> /dev/null; do
+		for d in $(runcgs | grep dualpipe-run- | grep -vxF "$before"); do
+			[ -r "$d/pids.max" ] || continue  # v1: the pids hierarchy's directory only
+			max=$(cat "$d/pids.max" 2> /dev/null || echo "$max")
+			cur=$(cat "$d/pids.current" 2> /dev/null || echo 0)
+			[ "$cur" -gt "$peak" ] && peak=$cur
+		done
+		sleep 0.05
+	done
+	wait $pid
+	local st c secs=$((SECONDS - t0)); st=$(field "$T/$n.json" status) c=$(field "$T/$n.json" cgroup)
+	if [ "$c" = true ] && [ "$max" = 21 ] && [ "$peak" -le 21 ] && [ "$st" = TLE ] && [ $secs -le 20 ]; then
+		ok "$n: pids.max $max, pids.current at most $peak, $st after ${secs}s"
+	else bad "$n: status=$st cgroup=$c pids.max=$max peak=$peak ${secs}s; stderr: $(head -c 300 "$T/$n.err")"; fi
+}
+
+mle mle_root
+forkbomb forkbomb_root
+
+"$DP" run --time=1 --wall=10 --result="$T/tle.json" -- "$P/spin" > /dev/null 2>&1
+st=$(field "$T/tle.json" status) cpu=$(field "$T/tle.json" cpu_time)
+awk -v c="${cpu:-0}" 'BEGIN { exit !(c >= 1.0 && c <= 1.3) }' && [ "$st" = TLE ] &&
+	ok "tle: TLE at $cpu s of CPU" || bad "tle: status=$st cpu=$cpu (want TLE, 1.0-1.3 s)"
+
+# cleanup after a runner killed before it could remove its cgroup
+"$DP" run --wall=60 -- "$P/sleeper" > /dev/null 2>&1 &
+rpid=$!
+for _ in $(seq 100); do [ -n "$(runcgs | grep -- "-run-$rpid-")" ] && break; sleep 0.1; done
+kill -KILL $rpid; wait $rpid 2> /dev/null
+left=$(runcgs | grep -- "-run-$rpid-")
+"$DP" cleanup > "$T/cleanup.out" 2>&1
+if [ -n "$left" ] && [ -z "$(runcgs | grep -- "-run-$rpid-")" ]; then ok "cleanup: removed $(basename "$(echo "$left" | head -n1)")"
+else bad "cleanup: before=[$left] after=[$(runcgs | grep -- "-run-$rpid-")] $(cat "$T/cleanup.out")"; fi
+
+if [ $V2 = 1 ]; then
+	# a cgroup delegated to uid 1000 as systemd's Delegate=yes does: the
+	# directory and its cgroup.procs, cgroup.subtree_control, cgroup.threads
+	D=$CG/dpvm.slice/user-1000.scope
+	mkdir -p $D && chown 1000:1000 $D $D/cgroup.procs $D/cgroup.subtree_control $D/cgroup.threads
+	AS_USER="setpriv --reuid=1000 --regid=1000 --clear-groups env HOME=/tmp"
+	# what `systemd-run --user --scope -p Delegate=yes dualpipe ...` gives: the runner alone in it
+	in_deleg() { ( echo $BASHPID > $D/cgroup.procs && exec $AS_USER "$@" ); }
+	mle mle_rootless in_deleg
+	forkbomb forkbomb_rootless in_deleg
+	# shared with another process of the user: no cgroup, and one line says why
+	S=$CG/dpvm.slice/user-1000-shared.scope
+	mkdir -p $S && chown 1000:1000 $S $S/cgroup.procs $S/cgroup.subtree_control $S/cgroup.threads
+	sleep 30 & spid=$!
+	echo $spid > $S/cgroup.procs
+	( echo $BASHPID > $S/cgroup.procs && exec $AS_USER "$DP" run --result="$T/shared.json" -- /bin/true ) 2> "$T/shared.err"
+	kill $spid; wait $spid 2> /dev/null
+	if [ "$(field "$T/shared.json" cgroup)" = false ] && [ "$(grep -c 'no cgroup' "$T/shared.err")" = 1 ] &&
+		grep -q 'holds other processes' "$T/shared.err"; then ok "rootless shared: $(cat "$T/shared.err")"
+	else bad "rootless shared: cgroup=$(field "$T/shared.json" cgroup) stderr: $(cat "$T/shared.err")"; fi
+	rmdir $S/dualpipe-supervisor $S 2> /dev/null
+	for d in $D/*/; do [ -d "$d" ] && rmdir "$d" 2> /dev/null; done
+	# the runner moved itself into a leaf of D: nothing of it is left running
+	if [ -z "$(cat $D/cgroup.procs $D/*/cgroup.procs 2> /dev/null)" ]; then ok "rootless: no process left in the delegated cgroup"
+	else bad "rootless: left in $D: $(cat $D/cgroup.procs $D/*/cgroup.procs 2> /dev/null | tr '\n' ' ')"; fi
+	rmdir $D/* $D 2> /dev/null
+fi
+
+now=$(runcgs)
+[ "$now" = "$before" ] && ok "leftovers: no run cgroup and no dualpipe parent left" ||
+	bad "leftovers: $(comm -13 <(echo "$before") <(echo "$now") | tr '\n' ' ')"
+echo "cli-checks: $pass passed, $fail failed"
+[ $fail = 0 ]
