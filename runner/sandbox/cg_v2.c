@@ -150,7 +150,9 @@ static int v2_layout(const struct dp_cg_sys *sys, const struct dp_cgroup_config 
 		if (r == 0)
 			return v2_add(lay, own, cfg);
 	}
-	if (have_root && v2_enable(root, cfg) == 0)
+	/* step 3 only where we may make cgroups: the root's controllers may all be
+	 * on already, so enabling them proves nothing about mkdir there */
+	if (have_root && access(root, W_OK) == 0 && v2_enable(root, cfg) == 0)
 		return v2_add(lay, root, cfg);
 	return r == -ENOENT ? -ENOTSUP : (r < 0 ? r : -ENOTSUP);
 }

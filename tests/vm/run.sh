@@ -108,27 +108,26 @@ ACCEL=(-accel tcg,thread=multi -cpu max) APPEND="console=ttyS0 panic=-1 quiet lo
 if [ -w /dev/kvm ] && grep -qw -E 'vmx|svm' /proc/cpuinfo; then ACCEL=(-enable-kvm -cpu host)
 else APPEND="$APPEND mitigations=off"; fi  # TCG: page-table isolation would flush the emulated TLB per syscall
 [ "$CGMODE" = v2 ] && APPEND="$APPEND cgroup_no_v1=all"
-"$QEMU" "${ACCEL[@]}" -smp "$CPUS" -m "$MEM" -M pc -nodefaults -no-user-config -nographic \
+timeout -k 10 "$TIMEOUT" "$QEMU" "${ACCEL[@]}" -smp "$CPUS" -m "$MEM" -M pc -nodefaults -no-user-config -nographic \
 	-serial stdio -monitor none -no-reboot -nic none \
 	-kernel "$VMLINUZ" -initrd "$RUN/initrd" -append "$APPEND" \
 	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
 	-device virtio-9p-pci,fsdev=root,mount_tag=hostroot < /dev/null > "$RUN/console" 2> "$RUN/qemu.err" &
 qpid=$!
 # show the command's output as it comes: what lies between the markers
-tail -s 0.2 -f --pid=$qpid "$RUN/console" 2> /dev/null | tr -d '\r' |
-	awk -v b="DPVM-BEGIN-$NONCE" -v e="DPVM-EXIT-$NONCE=" \
-	    'index($0, e) { i = index($0, e); if (i > 1) print substr($0, 1, i - 1); exit }
+AWK=(awk); awk -W version 2>&1 | grep -qi mawk && AWK=(awk -W interactive)  # mawk buffers pipes otherwise
+tail -s 0.2 -f --pid=$qpid "$RUN/console" 2> /dev/null |
+	"${AWK[@]}" -v b="DPVM-BEGIN-$NONCE" -v e="DPVM-EXIT-$NONCE=" \
+	    '{ gsub(/\r/, "") } index($0, e) { i = index($0, e); if (i > 1) print substr($0, 1, i - 1); exit }
 	     on { print; fflush() } index($0, b) { on = 1 }' &
 tpid=$!
-timed=$RUN/timed-out
-( sleep "$TIMEOUT"; touch "$timed"; kill "$qpid" 2> /dev/null ) & wpid=$!
-wait "$qpid" || true
+qrc=0
+wait "$qpid" || qrc=$?
 qpid=
-kill "$wpid" 2> /dev/null || true
 wait "$tpid" 2> /dev/null || true
 rc=$(tr -d '\r' < "$RUN/console" | grep -a -o "DPVM-EXIT-$NONCE=[0-9]*" | tail -n1 | cut -d= -f2)
 if [ -n "$rc" ]; then exit "$rc"; fi
-if [ -e "$timed" ]; then echo "$me: timed out after $TIMEOUT s, guest killed" >&2; exit 124; fi
+if [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then echo "$me: timed out after $TIMEOUT s, guest killed" >&2; exit 124; fi
 echo "$me: the guest ended without the command's status; last lines:" >&2
 tail -n 20 "$RUN/console" "$RUN/qemu.err" | sed 's/^/  /' >&2
 exit 125
