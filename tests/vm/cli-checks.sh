@@ -50,11 +50,11 @@ forkbomb() {
 	done
 	# builtins only (read, no cat): a fork costs ~50 ms in an emulated guest
 	while kill -0 $pid 2> /dev/null; do
-		read -r h < "$d/pids.max" 2> /dev/null && max=$h
-		read -r cur < "$d/pids.current" 2> /dev/null || cur=0
-		while read -r k h; do [ "$k" = max ] && [ "$h" -gt "$hits" ] && hits=$h; done < "$d/pids.events" 2> /dev/null
+		read -r h < "$d/pids.max" && max=$h
+		read -r cur < "$d/pids.current" || cur=0
+		while read -r k h; do [ "$k" = max ] && [ "$h" -gt "$hits" ] && hits=$h; done < "$d/pids.events"
 		[ "$cur" -gt "$peak" ] && peak=$cur
-	done
+	done 2> /dev/null  # the directory goes away when the run ends
 	wait $pid
 	local st c secs=$((SECONDS - t0)); st=$(field "$T/$n.json" status) c=$(field "$T/$n.json" cgroup)
 	# held: the bomb grew to the limit and never past it (RLIMIT_NPROC, also at 20 with a box
