@@ -5,12 +5,18 @@
  * runner sits in its own cgroup P.  We try, in order:
  *   1. P/dualpipe/<run>: when "+memory +pids" can be enabled in P (P is the
  *      root, or P holds no process);
- *   2. when P is not the root and the runner is P's only process (a systemd
- *      service with Delegate=yes), the runner moves itself into the leaf
- *      P/dualpipe-supervisor, for good, then does 1.  Later calls (and
- *      processes forked since) see that leaf and use P again;
- *   3. <root>/dualpipe/<run>, when we may write there (root in the initial
- *      cgroup namespace); this leaves P's own limits, like isolate's root.
+ *   2. when P has processes but the runner is the only one (a systemd
+ *      service or scope with Delegate=yes, `systemd-run --user --scope`, a
+ *      container's main process at the root of its cgroup namespace), the
+ *      runner moves itself into the leaf P/dualpipe-supervisor, for good, then
+ *      does 1.  Later calls (and processes forked since) see that leaf and use
+ *      P again (systemd's DelegateSubgroup=dualpipe-supervisor gives the same);
+ *   3. <root>/dualpipe/<run>, when we may make cgroups there (root in the
+ *      initial cgroup namespace); this leaves P's own limits, like isolate's.
+ * Neither: -EBUSY (P is shared with other processes) or -EACCES (not ours),
+ * and the run goes without a cgroup, saying why (dp_cgroup_explain).
+ * The layout is worked out before the first clone (core/run_cgroup.c), while
+ * the runner is still alone in P: its own children would make step 2 fail.
  * The cpu controller is never needed: cpu.stat usage_usec is always there.
  *
  * Limits: memory.max = the configured memory exactly, memory.swap.max = 0 so
@@ -145,7 +151,9 @@ static int v2_layout(const struct dp_cg_sys *sys, const struct dp_cgroup_config 
 	}
 	if (r == 0) {
 		r = v2_enable(own, cfg);
-		if (r == -EBUSY && !(have_root && strcmp(own, root) == 0) && v2_only_us(own))
+		/* EBUSY: not the real root (exempt from the rule), but maybe the root
+		 * of a cgroup namespace (a container's --cgroupns=private) */
+		if (r == -EBUSY && v2_only_us(own))
 			r = v2_move_to_leaf(own, cfg);
 		if (r == 0)
 			return v2_add(lay, own, cfg);

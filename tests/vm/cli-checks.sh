@@ -106,6 +106,17 @@ if [ $V2 = 1 ]; then
 		grep -q 'holds other processes' "$T/shared.err"; then ok "rootless shared: $(cat "$T/shared.err")"
 	else bad "rootless shared: cgroup=$(field "$T/shared.json" cgroup) stderr: $(cat "$T/shared.err")"; fi
 	rmdir $S 2> /dev/null
+	# a container with a private cgroup namespace (docker/podman --cgroupns=private) and
+	# a writable cgroupfs: the runner is its main process, at the root of the namespace
+	C=$CG/dpvm.slice/container.scope
+	mkdir -p $C
+	( echo $BASHPID > $C/cgroup.procs && exec unshare --cgroup --mount sh -c \
+		'mount -t cgroup2 cgroup2 /sys/fs/cgroup && exec "$0" run --mem=64M --time=10 --wall=30 --result="$1" -- "$2" 1024' \
+		"$DP" "$T/container.json" "$P/hog" ) > /dev/null 2> "$T/container.err"
+	st=$(field "$T/container.json" status) c=$(field "$T/container.json" cgroup)
+	[ "$st" = MLE ] && [ "$c" = true ] && ok "container (cgroup namespace root): MLE from a cgroup" ||
+		bad "container: status=$st cgroup=$c; $(head -c 300 "$T/container.err")"
+	rmdir $C/dualpipe-supervisor $C 2> /dev/null
 	# the runner moved itself into a leaf of its scope: nothing of it is left running there
 	left=$(for D in $(cat "$T/scopes"); do cat $D/cgroup.procs $D/*/cgroup.procs; done 2> /dev/null)
 	[ -z "$left" ] && ok "rootless: no process left in the delegated scopes" || bad "rootless: left: $left"
