@@ -139,7 +139,7 @@ install: all
 # ---- cgroup v2 (issue 11): the cgroup-dependent suites and CLI checks in a
 # pure-v2 guest on Debian's kernel (tests/vm/run.sh, QEMU; TCG without KVM).
 # Skips, saying so, only when qemu cannot run here at all (run.sh status 126).
-V2_SUITES := $(patsubst %,$(BUILD)/tests/%,test_cgroup test_run test_attacks test_budgets)
+V2_SUITES := $(patsubst %,$(BUILD)/tests/%,test_cgroup test_cgroup_v2 test_run test_attacks test_budgets)
 .PHONY: check-v2 bench-v2
 check-v2: all $(V2_SUITES) $(HELPERS) $(ATTACKS)
 	@rc=0; tests/vm/run.sh -- tests/vm/check-v2.sh $(BUILD) || rc=$$?; \

@@ -7,7 +7,7 @@ set -u
 B=${1:-build}
 failed=
 echo "check-v2: kernel $(uname -r), $(nproc) CPUs, cgroup2 controllers: $(cat /sys/fs/cgroup/cgroup.controllers 2> /dev/null)"
-for t in test_cgroup test_run test_attacks test_budgets; do
+for t in test_cgroup test_cgroup_v2 test_run test_attacks test_budgets; do
 	echo "== $t"
 	t0=$SECONDS
 	DP_BUILD=$B "$B/tests/$t" --jobs=1 --short-filename || failed="$failed $t"
