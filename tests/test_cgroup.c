@@ -663,8 +663,29 @@ static bool listed(const struct dirlist *l, const char *path)
 	return false;
 }
 
+/* Another runner's run in progress (its owner, named in the run's name, is
+ * alive and not us: our own test processes are gone by now), or a parent
+ * holding one: not ours to count on a shared host. */
+static bool others_run(const struct dirlist *l, const char *path)
+{
+	size_t len = strlen(path);
+
+	for (size_t i = 0; i < l->n; i++) {
+		const char *base = strrchr(l->v[i], '/');
+		int pid;
+
+		if (strncmp(l->v[i], path, len) != 0 || (l->v[i][len] != '/' && l->v[i][len] != '\0') || !base ||
+		    sscanf(base + 1, DP_CG_RUN_PREFIX "%d-", &pid) != 1)
+			continue;
+		if (pid != getpid() && kill(pid, 0) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* Directories in after but not in before; others' runs may come and go on a
- * shared host, so a directory only counts when it stays for 3 seconds. */
+ * shared host, so a directory only counts when it stays for 3 seconds and
+ * is not another live runner's. */
 static int leftovers(const struct dirlist *before)
 {
 	int left = 0;
@@ -675,7 +696,7 @@ static int leftovers(const struct dirlist *before)
 		snapshot(&after);
 		left = 0;
 		for (size_t i = 0; i < after.n; i++) {
-			if (!listed(before, after.v[i])) {
+			if (!listed(before, after.v[i]) && !others_run(&after, after.v[i])) {
 				if (round == 29)
 					fprintf(stderr, "left behind: %s\n", after.v[i]);
 				left++;
