@@ -111,7 +111,7 @@ if [ $V2 = 1 ]; then
 	C=$CG/dpvm.slice/container.scope
 	mkdir -p $C
 	( echo $BASHPID > $C/cgroup.procs && exec unshare --cgroup --mount sh -c \
-		'mount -t cgroup2 cgroup2 /sys/fs/cgroup && exec "$0" run --mem=64M --time=10 --wall=30 --result="$1" -- "$2" 1024' \
+		'umount /sys/fs/cgroup && mount -t cgroup2 cgroup2 /sys/fs/cgroup && exec "$0" run --mem=64M --time=10 --wall=30 --result="$1" -- "$2" 1024' \
 		"$DP" "$T/container.json" "$P/hog" ) > /dev/null 2> "$T/container.err"
 	st=$(field "$T/container.json" status) c=$(field "$T/container.json" cgroup)
 	[ "$st" = MLE ] && [ "$c" = true ] && ok "container (cgroup namespace root): MLE from a cgroup" ||
