@@ -701,8 +701,9 @@ static int leftovers(const struct dirlist *before)
 					fprintf(stderr, "left behind: %s\n", after.v[i]);
 				left++;
 			}
-			free(after.v[i]);
 		}
+		for (size_t i = 0; i < after.n; i++)
+			free(after.v[i]); /* after the loop: others_run() reads every entry */
 		free(after.v);
 		if (!left)
 			break;
