@@ -39,8 +39,10 @@
  *   credentials.  v1: the child writes "0" into "tasks" itself (core/spawn.c
  *   hands it the fds): a task moving itself as one thread skips the global
  *   threadgroup lock that a move by pid takes for writing, whose wait for an
- *   RCU grace period gave joins a 7-15 ms tail.  v2: the parent writes the
- *   child's pid into cgroup.procs.
+ *   RCU grace period gave joins a 7-15 ms tail.  v2: the run is made before
+ *   the clone and the child cloned into it through dp_cgroup_dir_fd()
+ *   (CLONE_INTO_CGROUP; core/run_cgroup.c), or, on kernels before 5.7, the
+ *   parent writes the child's pid into cgroup.procs.
  * - Destroy: rmdir, and only when that says EBUSY kill what is left and retry;
  *   rmdir retries EBUSY for a while because a killed task leaves the cgroup
  *   only once it has fully exited.  The caller should reap its own child

@@ -249,8 +249,8 @@ static int v2_kill(struct dp_cgroup *cg)
 }
 
 const struct dp_cgroup_ops dp_cg_v2_ops = {
-	/* the parent attaches the child by pid (as before: v2 joins are not
-	 * measured here, no v2 controllers on the test hosts) */
+	/* the child is cloned into the run (CLONE_INTO_CGROUP, dir_fd); the
+	 * parent writes its pid into cgroup.procs only on kernels before 5.7 */
 	.join_file = "cgroup.procs",
 	.self_join = false,
 	.layout = v2_layout,

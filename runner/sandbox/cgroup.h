@@ -20,7 +20,7 @@ int dp_cgroup_create(const struct dp_cgroup_config *cfg, struct dp_cgroup **out)
  * with: v1 "tasks", v2 "cgroup.procs"; returns count, -ENOSPC when max is short. */
 int dp_cgroup_join_fds(const struct dp_cgroup *cg, int *fds, int max);
 /* True when the child must join by itself (writing "0" into the join fds,
- * v1), false when the parent writes the child's pid into them (v2). */
+ * v1), false on v2 (cloned into it, or moved by pid by the parent). */
 bool dp_cgroup_self_join(const struct dp_cgroup *cg);
 /* CPU time of every task that ever ran in the cgroup, nanoseconds. */
 int dp_cgroup_cpu_ns(struct dp_cgroup *cg, uint64_t *ns);
