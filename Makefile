@@ -148,9 +148,10 @@ check-v2: all $(V2_SUITES) $(HELPERS) $(ATTACKS)
 # The v1 bench rows (spawn-to-result cold, CPU/wall overshoot) in the guest, on
 # v2 and then v1, as ratios to a bare baseline measured in the same guest.
 bench-v2: all $(HELPERS)
+	@mkdir -p $(BUILD)/bench
 	$(CC) -O2 -std=gnu11 -Wall -Wextra -Werror -o $(BUILD)/bench/cg_bench bench/cg_bench.c
-	tests/vm/run.sh -- $(BUILD)/bench/cg_bench $(BUILD) | tee $(BUILD)/bench/v2.md
-	tests/vm/run.sh --cgroup v1 -- $(BUILD)/bench/cg_bench $(BUILD) | tee $(BUILD)/bench/v1-guest.md
+	@for cg in v2 v1; do rc=0; tests/vm/run.sh --cgroup $$cg -- $(BUILD)/bench/cg_bench $(BUILD) \
+	  > $(BUILD)/bench/cg-$$cg.md || rc=$$?; cat $(BUILD)/bench/cg-$$cg.md; [ $$rc = 0 ] || exit $$rc; done
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
