@@ -3,11 +3,13 @@
  * A runner alone in a cgroup that holds processes (a delegated service or
  * scope, a container's main process) moves itself into a leaf of its own and
  * makes its runs beside that leaf; the child starts in the run's cgroup
- * (CLONE_INTO_CGROUP); and the whole of it leaves nothing behind. */
+ * (CLONE_INTO_CGROUP); and the whole of it leaves nothing behind.  Also,
+ * on any host: a run that falls back to no cgroup says why, on one line. */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,6 +22,7 @@
 
 #include "sandbox/cg_backend.h"
 #include "dualpipe.h"
+#include "testutil.h"
 
 #define MiB (1ull << 20)
 
@@ -145,4 +148,43 @@ Test(cgroup_v2, clone_into_cgroup_starts_the_child_in_the_run)
 	own_v2(after, sizeof(after));
 	cr_assert_str_eq(before, after, "the runner moved");
 	dp_cgroup_destroy(cg);
+}
+
+/* An unprivileged uid with no delegated cgroup (65534 owns none here): the
+ * run goes on with rlimits, and `dualpipe run` says so and why, once. */
+Test(cgroup_v2, fallback_to_no_cgroup_says_why_in_one_line)
+{
+	char dp[512], err[2048] = "";
+	int p[2], st, lines = 0;
+	ssize_t n, len = 0;
+
+	if (geteuid() != 0)
+		cr_skip_test("needs root (to become another uid)");
+	snprintf(dp, sizeof(dp), "%s/dualpipe", tu_build());
+	cr_assert_eq(pipe(p), 0);
+	pid_t pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		dup2(p[1], 2);
+		int nul = open("/dev/null", O_RDWR);
+		dup2(nul, 0);
+		dup2(nul, 1);
+		if (setgroups(0, NULL) < 0 || setresgid(65534, 65534, 65534) < 0 || setresuid(65534, 65534, 65534) < 0)
+			_exit(100);
+		execl(dp, dp, "run", "--isolation=none", "--", "/bin/true", (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	while ((n = read(p[0], err + len, sizeof(err) - 1 - (size_t)len)) > 0)
+		len += n;
+	err[len] = '\0';
+	close(p[0]);
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x, stderr: %s", st, err);
+	for (char *c = err; *c; c++)
+		lines += *c == '\n';
+	cr_assert_eq(lines, 1, "stderr: %s", err);
+	cr_assert_not_null(strstr(err, "dualpipe run: no cgroup, limits are rlimits only: "), "%s", err);
+	cr_assert(strstr(err, "may not create cgroups below") || strstr(err, "holds other processes") ||
+		  strstr(err, "no cgroup hierarchy"), "no reason given: %s", err);
 }
