@@ -106,7 +106,6 @@ struct dp_proc {
 	struct dp_box *box;          /* box id lock when running as root; NULL otherwise */
 	struct dp_limits lim;
 	struct dp_stream_state io[3];
-	bool draining;              /* dp_close/dp_pump: read outputs without back-pressure */
 
 	struct dp_run_clock clock;
 	struct dp_cpu_sampler cpu;

@@ -118,6 +118,14 @@ static void over_output(struct dp_proc *p, enum dp_stream s)
 	char m[160];
 	snprintf(m, sizeof m, "output limit of %llu bytes exceeded on %s",
 		 (unsigned long long)p->lim.output, s == DP_STDOUT ? "stdout" : "stderr");
+	if (p->exit.exited && p->out.verdict == DP_OK && !p->out.failed_setup) {
+		/* the bytes past the cap were still in the pipe when the program
+		 * exited (dp_stop_with no longer records then): OLE all the same */
+		p->out.verdict = DP_OLE;
+		p->out.limit = DP_LIMIT_OUTPUT;
+		snprintf(p->out.message, sizeof p->out.message, "%s", m);
+		return;
+	}
 	dp_stop_with(p, DP_OLE, DP_LIMIT_OUTPUT, m);
 }
 
