@@ -122,6 +122,11 @@ struct dp_options {
 	uid_t box_first;             /* as root: box uids/gids are box_first + id (0: DP_DEFAULT_UID) */
 	int box_count;               /* ... for id in [0, box_count) (0: DP_DEFAULT_BOXES) */
 	int no_cgroup;               /* do not use a cgroup even when one is available */
+	/* The directory the program starts in, as the program sees paths (inside
+	 * the box when isolated), entered with the program's own credentials;
+	 * relative: to where it would start otherwise (workdir, else /tmp in the
+	 * box, else the caller's cwd).  NULL: there.  Not found: DP_XX. */
+	const char *cwd;
 };
 
 struct dp_result {

@@ -77,6 +77,7 @@ struct dp_copies {
 	char **argv;
 	char **envp;
 	char *workdir;
+	char *cwd;                  /* dp_options.cwd */
 	struct dp_workdir *workdir_state; /* sandbox/ns_workdir.c: locked, recorded, repaired in dp_destroy */
 };
 
