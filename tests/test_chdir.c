@@ -144,6 +144,24 @@ Test(chdir, entered_with_the_programs_own_permissions)
 	cr_assert_str_eq(r.out, "");
 }
 
+/* A link planted in a reused --dir leads to a directory the program may not
+ * enter: followed as the program, so refused the same way. */
+Test(chdir, planted_link_followed_with_the_programs_own_permissions)
+{
+	if (geteuid() != 0)
+		cr_skip_test("needs root: the box uid differs from the runner's only then");
+	char closed[128], link[160];
+	snprintf(closed, sizeof closed, "%s/closed", top);
+	snprintf(link, sizeof link, "%s/link", D);
+	cr_assert_eq(mkdir(closed, 0700), 0);
+	cr_assert_eq(symlink(closed, link), 0);
+	struct tu_run r;
+	cr_assert_eq(RUN(r, "--isolation=none", opt_of("--dir", D), "--chdir=link", "--", "/bin/pwd"), 0);
+	cr_assert_eq(r.rc, 3, "rc %d: %s %s", r.rc, r.out, r.err);
+	cr_assert(strstr(tu_field(r.json, "message"), "chdir(link): Permission denied"), "%s", r.json);
+	cr_assert_str_eq(r.out, "");
+}
+
 /* The library: dp_options.cwd, and an empty one refused before anything starts. */
 Test(chdir, library_option)
 {
