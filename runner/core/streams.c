@@ -3,6 +3,11 @@
  * the ends allow it), stdin fed from a relay source, all capped by the output
  * limit.
  *
+ * DP_PIPE output is read at every turn of the loop, whichever stream the
+ * caller waits on, into a buffer the output cap bounds: one byte past the
+ * cap is OLE (also when it is read after the program exited), so neither
+ * the caller's order of calls nor a flood can stall the run.
+ *
  * The relay never blocks the supervisor, whatever the target: a pipe or FIFO
  * nobody reads, a socket, a stopped terminal.  The caller's file description
  * is shared with others (its shell, its other children), so it is never made
