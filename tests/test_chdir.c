@@ -162,6 +162,28 @@ Test(chdir, planted_link_followed_with_the_programs_own_permissions)
 	cr_assert_str_eq(r.out, "");
 }
 
+/* dualpipe judge takes the run options: the solution starts in --chdir. */
+Test(chdir, judge_solution_starts_there)
+{
+	char tests[128], f[160];
+	snprintf(tests, sizeof tests, "%s/tests", top);
+	cr_assert_eq(mkdir(tests, 0755), 0);
+	snprintf(f, sizeof f, "%s/1.in", tests);
+	FILE *in = fopen(f, "w");
+	cr_assert_not_null(in);
+	fclose(in);
+	snprintf(f, sizeof f, "%s/1.out", tests);
+	FILE *ans = fopen(f, "w");
+	cr_assert_not_null(ans);
+	fputs("/usr/share\n", ans);
+	fclose(ans);
+	struct tu_run r;
+	cr_assert_eq(tu_cli(&r, "judge", (const char *const[]){ opt_of("--tests", tests), "--chdir=/usr/share",
+								 "--", "/bin/pwd", NULL }), 0);
+	cr_assert_eq(r.rc, 0, "rc %d: %s %s", r.rc, r.json, r.err);
+	cr_assert_str_eq(tu_field(r.json, "verdict"), "AC", "%s", r.json);
+}
+
 /* The library: dp_options.cwd, and an empty one refused before anything starts. */
 Test(chdir, library_option)
 {
