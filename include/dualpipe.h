@@ -125,7 +125,8 @@ struct dp_options {
 	/* The directory the program starts in, as the program sees paths (inside
 	 * the box when isolated), entered with the program's own credentials;
 	 * relative: to where it would start otherwise (workdir, else /tmp in the
-	 * box, else the caller's cwd).  NULL: there.  Not found: DP_XX. */
+	 * box, else the caller's cwd).  NULL: there.  Not found or not
+	 * enterable: DP_XX; "" or PATH_MAX bytes or more: dp_spawn -EINVAL. */
 	const char *cwd;
 };
 
