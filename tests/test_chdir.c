@@ -5,6 +5,7 @@
  * with the path and the reason.  Empty: a usage error, nothing run. */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
+#include <grp.h>
 #include "testutil.h"
 #include "dualpipe.h"
 
@@ -182,6 +183,39 @@ Test(chdir, judge_solution_starts_there)
 								 "--", "/bin/pwd", NULL }), 0);
 	cr_assert_eq(r.rc, 0, "rc %d: %s %s", r.rc, r.json, r.err);
 	cr_assert_str_eq(tu_field(r.json, "verdict"), "AC", "%s", r.json);
+}
+
+struct as_nobody {
+	const char *out;
+};
+
+/* The runner started as uid 65534: rootless, a user namespace of its own. */
+static void drop_to_nobody(void *arg)
+{
+	const struct as_nobody *a = arg;
+	int o = open(a->out, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	int i = open("/dev/null", O_RDONLY);
+	if (o < 0 || i < 0 || dup2(i, 0) < 0 || dup2(o, 1) < 0 || dup2(o, 2) < 0)
+		_exit(126);
+	if (setgroups(0, NULL) < 0 || setresgid(65534, 65534, 65534) < 0 || setresuid(65534, 65534, 65534) < 0)
+		_exit(125);
+}
+
+Test(chdir, rootless_box_path)
+{
+	if (geteuid() != 0)
+		cr_skip_test("needs root to start the runner as uid 65534");
+	char out[160], bin[512];
+	snprintf(out, sizeof out, "%s/rootless.out", top);
+	snprintf(bin, sizeof bin, "%s/dualpipe", tu_build());
+	const char *argv[] = { bin, "run", "--chdir=/usr/share", "--", "/bin/pwd", NULL };
+	struct as_nobody a = { out };
+	struct tu_child c;
+	cr_assert_eq(tu_spawn_wait(&c, bin, argv, drop_to_nobody, &a, 60), 0);
+	char text[512];
+	tu_slurp(out, text, sizeof text);
+	cr_assert_eq(c.rc, 0, "rc %d: %s", c.rc, text);
+	cr_assert_str_eq(text, "/usr/share\n");
 }
 
 /* The library: dp_options.cwd, and an empty one refused before anything starts. */
