@@ -18,7 +18,9 @@
  * The period adapts to the headroom: the next sample comes before the limit
  * could be reached at DP_MEM_RATE bytes/ns, clamped to [1 ms, 10 ms]
  * (the upper bound grows from 1 ms over the first 40 ms, so short runs are
- * sampled too).  Counting RSS per process counts a page shared after fork
+ * sampled too), and every exit_group the seccomp listener holds is a sample
+ * (core/notify.c): the memory of a process that is about to end, which a
+ * short run would otherwise take with it.  Counting RSS per process counts a page shared after fork
  * once per process: an upper bound, not an undercount. */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -106,6 +108,12 @@ static bool sample(struct dp_proc *p, uint64_t *bytes)
 uint64_t dp_memwatch_due(const struct dp_proc *p)
 {
 	return p->mem.next_check;
+}
+
+void dp_memwatch_sample(struct dp_proc *p)
+{
+	p->mem.next_check = 0;
+	dp_memwatch_check(p, dp_now_ns());
 }
 
 void dp_memwatch_check(struct dp_proc *p, uint64_t now)

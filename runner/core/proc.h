@@ -159,6 +159,8 @@ int dp_read_status(struct dp_proc *p);
 /* memwatch.c: the run's own memory sampled and held to the limit (MLE). */
 /* Samples when due and ends the run as MLE over the limit. */
 void dp_memwatch_check(struct dp_proc *p, uint64_t now);
+/* Samples now (a process of the run is held in exit_group: its memory is intact). */
+void dp_memwatch_sample(struct dp_proc *p);
 /* When the next sample is due (dp_now_ns clock). */
 uint64_t dp_memwatch_due(const struct dp_proc *p);
 /* The run's peak own memory: the largest sample, or the cgroup's figure when larger. */
