@@ -84,6 +84,8 @@ struct dp_copies {
 	char **envp;
 	char *workdir;
 	struct dp_workdir *workdir_state; /* sandbox/ns_workdir.c: locked, recorded, repaired in dp_destroy */
+	struct dp_workdir **binds;        /* lend.c: writable --bind directories of a root run, likewise */
+	size_t n_binds;
 };
 
 /* The seccomp listener's bookkeeping (notify.c).  Notification ids count
@@ -165,6 +167,12 @@ void dp_memwatch_sample(struct dp_proc *p);
 uint64_t dp_memwatch_due(const struct dp_proc *p);
 /* The run's peak own memory: the largest sample, or the cgroup's figure when larger. */
 uint64_t dp_memwatch_peak(struct dp_proc *p);
+
+/* lend.c: as root, every writable --bind directory locked, recorded and lent
+ * to the box uid (0 with p->out.failed_setup when refused); given back by
+ * dp_lend_binds_close in dp_destroy. */
+int dp_lend_binds(struct dp_proc *p, const struct dp_options *opt, uid_t first, unsigned count);
+void dp_lend_binds_close(struct dp_proc *p);
 
 /* verdict.c: decides the verdict once exited and fills res. */
 void dp_finish(struct dp_proc *p, struct dp_result *res);

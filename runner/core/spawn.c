@@ -298,6 +298,7 @@ void dp_destroy(struct dp_proc *p)
 	dp_cgroup_destroy(p->cg);
 	dp_ns_plan_destroy(p->ns);
 	dp_workdir_close(p->copy.workdir_state); /* the box is gone: give the directory back */
+	dp_lend_binds_close(p); /* lend.c: the writable binds too */
 	if (p->box) {
 		dp_box_release(p->box);
 		free(p->box);
