@@ -16,8 +16,8 @@
  *    and the run is MLE, as DMOJ does.  No RLIMIT_AS: address space is not
  *    memory (--as-limit sets one for those who want it).
  * The period adapts to the headroom: the next sample comes before the limit
- * could be reached at DP_MEM_RATE bytes/ns, clamped to [1 ms, 10 ms]
- * (the upper bound grows from 1 ms over the first 40 ms, so short runs are
+ * could be reached at DP_MEM_RATE bytes/ns, clamped to [1 ms, 25 ms]
+ * (the upper bound grows from 1 ms over the first 100 ms, so short runs are
  * sampled too), and every exit_group the seccomp listener holds is a sample
  * (core/notify.c): the memory of a process that is about to end, which a
  * short run would otherwise take with it.  Counting RSS per process counts a page shared after fork
@@ -35,7 +35,7 @@
 #include "sandbox/cgroup.h"
 
 #define MEM_CHECK_MIN_NS 1000000ull
-#define MEM_CHECK_MAX_NS 10000000ull
+#define MEM_CHECK_MAX_NS 25000000ull
 #define DP_MEM_RATE 4ull   /* bytes per ns: a fast page-touching loop */
 #define WALK_DEPTH 64
 
