@@ -221,3 +221,36 @@ Test(memory, page_cache_cold_and_warm_agree_sampled, .fini = drop_big, .timeout 
 {
 	cold_and_warm_agree("--no-cgroup", "sampled");
 }
+
+/* ---- runtimes that reserve address space (issue 12): under RLIMIT_AS = --mem
+ * node hung to the wall limit and the JVM failed to start ---- */
+
+static void runtime_starts(const char *const *argv, const char *want_out, const char *want_err)
+{
+	if (access(argv[0], X_OK) != 0)
+		cr_skip_test("%s is not installed", argv[0]);
+	const char *args[16] = { "--no-cgroup", "--mem=256M", "--time=10", "--wall=20", "--" };
+	int n = 5;
+	for (int i = 0; argv[i] && n < 15; i++)
+		args[n++] = argv[i];
+	args[n] = NULL;
+	struct tu_run r;
+	cr_assert_eq(tu_cli(&r, "run", args), 0);
+	expect(&r, "OK", 0);
+	if (want_out)
+		cr_assert(strstr(r.out, want_out), "stdout: %s", r.out);
+	if (want_err)
+		cr_assert(strstr(r.err, want_err), "stderr: %s", r.err);
+	cr_assert_str_eq(tu_field(r.json, "memory_method"), "sampled");
+	cr_assert_gt(tu_num(r.json, "memory"), 1 * MiB, "%s", r.json);
+}
+
+Test(memory, node_starts_under_256M_without_cgroup, .timeout = 60)
+{
+	runtime_starts((const char *const[]){ "/usr/bin/node", "-e", "console.log(6*7)", NULL }, "42", NULL);
+}
+
+Test(memory, jvm_starts_under_256M_without_cgroup, .timeout = 60)
+{
+	runtime_starts((const char *const[]){ "/usr/bin/java", "-version", NULL }, NULL, "OpenJDK");
+}
