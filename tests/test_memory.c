@@ -254,3 +254,38 @@ Test(memory, jvm_starts_under_256M_without_cgroup, .timeout = 60)
 {
 	runtime_starts((const char *const[]){ "/usr/bin/java", "-version", NULL }, NULL, "OpenJDK");
 }
+
+/* The issue's own case: node (a 90 MiB binary) under --mem=20M.  Counting the
+ * page cache it read in, the cold run thrashed to a TLE while the warm one
+ * passed.  A copy of the binary is evicted (only that file), run cold, then warm. */
+Test(memory, node_cold_and_warm_under_20M, .timeout = 90)
+{
+	if (access("/usr/bin/node", X_OK) != 0)
+		cr_skip_test("node is not installed");
+	char dir[] = "/var/tmp/dpnode.XXXXXX", cmd[300], node[64], bind[64];
+	cr_assert(mkdtemp(dir));
+	chmod(dir, 0755);
+	snprintf(node, sizeof node, "%s/node", dir);
+	snprintf(cmd, sizeof cmd, "cp /usr/bin/node %s && sync", node);
+	cr_assert_eq(system(cmd), 0);
+	int fd = open(node, O_RDONLY | O_CLOEXEC);
+	cr_assert_geq(fd, 0);
+	struct statfs sf;
+	bool tmpfs = fstatfs(fd, &sf) == 0 && sf.f_type == 0x01021994;
+	cr_assert_eq(posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED), 0);
+	close(fd);
+	snprintf(bind, sizeof bind, "--ro-bind=%s", dir);
+	struct tu_run r[2];
+	for (int i = 0; i < 2; i++)
+		RUN(r[i], bind, "--mem=20M", "--time=5", "--wall=10", "--", node, "-e", "console.log(1+2)");
+	unlink(node);
+	rmdir(dir);
+	if (tmpfs)
+		cr_skip_test("/var/tmp is a tmpfs: the copy could not be evicted");
+	for (int i = 0; i < 2; i++) {
+		expect(&r[i], "OK", 0);
+		cr_assert_str_eq(r[i].out, "3\n");
+	}
+	double c = tu_num(r[0].json, "memory"), w = tu_num(r[1].json, "memory");
+	cr_assert_lt(c > w ? c - w : w - c, 2 * MiB, "cold %s / warm %s", r[0].json, r[1].json);
+}
