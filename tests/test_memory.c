@@ -289,3 +289,22 @@ Test(memory, node_cold_and_warm_under_20M, .timeout = 90)
 	double c = tu_num(r[0].json, "memory"), w = tu_num(r[1].json, "memory");
 	cr_assert_lt(c > w ? c - w : w - c, 2 * MiB, "cold %s / warm %s", r[0].json, r[1].json);
 }
+
+/* A file written to disk and deleted was page cache, not the program's
+ * memory: its cache leaving the cgroup must not read as a peak of its own. */
+Test(memory, a_deleted_disk_file_is_not_memory, .timeout = 60)
+{
+	char dir[] = "/var/tmp/dpdisk.XXXXXX", opt[64];
+	cr_assert(mkdtemp(dir));
+	snprintf(opt, sizeof opt, "--dir=%s", dir);
+	struct statfs sf;
+	bool tmpfs = statfs(dir, &sf) == 0 && sf.f_type == 0x01021994;
+	struct tu_run r;
+	RUN(r, opt, "--mem=64M", "--fsize=200M", "--time=10", "--", "/bin/sh", "-c",
+	    "head -c 100M /dev/zero > f && rm f");
+	rmdir(dir);
+	if (tmpfs)
+		cr_skip_test("/var/tmp is a tmpfs: its files are memory");
+	expect(&r, "OK", 0);
+	cr_assert_lt(tu_num(r.json, "memory"), 16 * MiB, "%s", r.json);
+}

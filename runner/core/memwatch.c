@@ -139,10 +139,16 @@ void dp_memwatch_check(struct dp_proc *p, uint64_t now)
 	p->mem.next_check = now + gap;
 }
 
+/* The largest sample.  After an OOM kill (an allocation faster than the
+ * sampling, up to the hard limit) the cgroup's own peak is taken when larger:
+ * the kernel had reclaimed the cache it could by then, so that figure is
+ * sound.  Not otherwise: a cache that shrank during the run (a file deleted,
+ * reclaim at the hard limit) would make it overstate, and a false MLE. */
 uint64_t dp_memwatch_peak(struct dp_proc *p)
 {
-	uint64_t peak = p->mem.peak, est;
-	if (p->cg && dp_cgroup_memory_own_peak(p->cg, &est) == 0 && est > peak)
+	uint64_t peak = p->mem.peak, est, ooms;
+	if (p->cg && dp_cgroup_oom_kills(p->cg, &ooms) == 0 && ooms > 0 &&
+	    dp_cgroup_memory_own_peak(p->cg, &est) == 0 && est > peak)
 		peak = est;
 	return peak;
 }

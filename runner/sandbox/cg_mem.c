@@ -86,8 +86,7 @@ int dp_cgroup_memory_own(struct dp_cgroup *cg, uint64_t *bytes)
  * goes), and page cache only grows unless reclaimed: the peak minus the file
  * pages now is the own peak, as close as the kernel's counters allow.  It
  * overstates when file pages went away during the run (a file deleted,
- * reclaim at the hard limit); memwatch.c takes the larger of this and what
- * it sampled. */
+ * reclaim at the hard limit), so memwatch.c uses it only after an OOM kill. */
 int dp_cgroup_memory_own_peak(struct dp_cgroup *cg, uint64_t *bytes)
 {
 	const char *dir = memory_dir(cg);
