@@ -32,6 +32,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/vfs.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -134,9 +135,19 @@ void dp_workdir_run_as(struct dp_workdir *wd, uid_t uid, gid_t gid, uid_t box_fi
 	wd->box_count = box_count;
 }
 
-/* Filesystems whose idmapped mounts this kernel line supports (5.12+; tmpfs
- * 6.3+, where older kernels fall back in the child, child/ns_mount.c): on
- * any other, --dir is lent (the whole tree) instead of idmapped. */
+/* The running kernel is at least major.minor. */
+static bool kernel_at_least(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+	if (uname(&u) < 0 || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return false;
+	return ma > major || (ma == major && mi >= minor);
+}
+
+/* Filesystems with idmapped mounts (Linux 5.12+; tmpfs 6.3+): on any other,
+ * --dir is lent as a whole tree instead (the child's own fallback, when an
+ * idmapped mount fails anyway, can lend only the top directory). */
 bool dp_workdir_fs_idmaps(const struct dp_workdir *wd)
 {
 	struct statfs sf;
@@ -147,8 +158,9 @@ bool dp_workdir_fs_idmaps(const struct dp_workdir *wd)
 	case 0x58465342:  /* xfs */
 	case 0x9123683E:  /* btrfs */
 	case 0xF2F52010:  /* f2fs */
+		return kernel_at_least(5, 12);
 	case 0x01021994:  /* tmpfs */
-		return true;
+		return kernel_at_least(6, 3);
 	default:
 		return false;
 	}
