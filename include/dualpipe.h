@@ -83,6 +83,7 @@ struct dp_limits {
 	uint64_t stack;    /* stack size, bytes */
 	int procs;         /* processes + threads alive at once */
 	int nofile;        /* open file descriptors per process */
+	uint64_t address_space; /* RLIMIT_AS of every process, bytes (0: none; not the memory limit) */
 };
 
 #define DP_DEFAULT_CPU     10.0
@@ -145,6 +146,7 @@ struct dp_result {
 	int isolated;            /* 1 when namespaces and the private root were used */
 	char syscall[64];        /* with SV: the forbidden syscall's name */
 	char message[512];       /* one human sentence */
+	int memory_method;       /* how memory was measured and limited: enum dp_memory_method */
 };
 
 struct dp_proc; /* a running (or finished) sandboxed child */
@@ -221,6 +223,17 @@ int dp_result_write_json(const struct dp_result *res, int fd);
 int dp_parse_seconds(const char *s, double *out);
 /* Parses "64M", "1G", "4096" (K/M/G/T powers of 1024) into *out; 0 or -EINVAL/-ERANGE. */
 int dp_parse_size(const char *s, uint64_t *out);
+
+/* Memory: what `memory` counts and how it was measured (docs/memory.md).
+ * Both methods count the program's own memory: anonymous memory, tmpfs and
+ * shared memory, and (with a cgroup) the kernel memory charged to it; never
+ * the page cache of the files it reads. */
+enum dp_memory_method {
+	DP_MEMORY_CGROUP = 0,   /* the run's memory cgroup, file cache left out, sampled for the limit */
+	DP_MEMORY_SAMPLED = 1,  /* no cgroup: every process of the run sampled from /proc */
+};
+/* "cgroup", "sampled" */
+const char *dp_memory_method_name(int method);
 
 #ifdef __cplusplus
 }
