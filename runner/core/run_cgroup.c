@@ -26,8 +26,10 @@ static void make_cgroup(struct dp_proc *p)
 {
 	/* isolated: the PID namespace dies with init, so no freezer is needed to kill */
 	/* --procs is what the program may have: an isolated run's init is one more */
-	struct dp_cgroup_config cc = { .memory = p->lim.memory, .pids = p->lim.procs + (p->ns ? 1 : 0),
-				       .no_freezer = p->ns != NULL };
+	/* the hard limit leaves room for page cache: the limit itself is on the
+	 * run's own memory, held by memwatch.c (sandbox/cg_mem.c says why) */
+	struct dp_cgroup_config cc = { .memory = p->lim.memory + DP_CG_FILE_ALLOWANCE,
+				       .pids = p->lim.procs + (p->ns ? 1 : 0), .no_freezer = p->ns != NULL };
 	int r;
 
 	p->cg_tried = true;
@@ -74,10 +76,7 @@ void dp_run_cgroup_enter(struct dp_proc *p, struct dp_go_msg *go)
 		go->ok = 0;
 		return;
 	}
-	if (!p->cg)
-		return; /* go->as_limit stays: RLIMIT_AS bounds memory instead */
-	go->as_limit = 0;
-	if (p->cg_cloned_into)
+	if (!p->cg || p->cg_cloned_into)
 		return;
 	n = dp_cgroup_join_fds(p->cg, fds, (int)DP_ARRAY_SIZE(fds));
 	if (n < 0) {

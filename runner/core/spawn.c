@@ -87,7 +87,8 @@ static void await_exec(struct dp_proc *p)
 				close(fd);
 		}
 		if (n == sizeof m && m.kind == DP_MSG_ERROR) {
-			const char *what = m.step == DP_STEP_EXEC ? p->copy.exec_path : NULL;
+			const char *what = m.step == DP_STEP_EXEC ? p->copy.exec_path :
+					   m.step == DP_STEP_START_DIR ? p->copy.cwd : NULL;
 			if (p->ns && (m.step == DP_STEP_MOUNT || m.step == DP_STEP_PIVOT || m.step == DP_STEP_CHDIR ||
 				      m.step == DP_STEP_NET || m.step == DP_STEP_HOSTNAME))
 				what = dp_ns_plan_describe(p->ns, m.extra);
@@ -102,7 +103,7 @@ static void await_exec(struct dp_proc *p)
  * before the clone, see run_cgroup.c) and the seccomp filter. */
 static void send_go(struct dp_proc *p, int go_fd)
 {
-	struct dp_go_msg go = { .ok = 1, .as_limit = 1 };
+	struct dp_go_msg go = { .ok = 1 };
 	const struct sock_fprog *prog = NULL;
 	char err[512] = "";
 	dp_run_cgroup_enter(p, &go); /* run_cgroup.c */
@@ -281,6 +282,7 @@ void dp_destroy(struct dp_proc *p)
 	dp_cgroup_destroy(p->cg);
 	dp_ns_plan_destroy(p->ns);
 	dp_workdir_close(p->copy.workdir_state); /* the box is gone: give the directory back */
+	dp_lend_binds_close(p); /* lend.c: the writable binds too */
 	if (p->box) {
 		dp_box_release(p->box);
 		free(p->box);
@@ -290,6 +292,7 @@ void dp_destroy(struct dp_proc *p)
 	free(p->plan.filter_buf);
 	free(p->copy.exec_path);
 	free(p->copy.workdir);
+	free(p->copy.cwd);
 	dp_strv_free(p->copy.argv);
 	dp_strv_free(p->copy.envp);
 	free(p);
