@@ -19,7 +19,8 @@
  * the runner is still alone in P: its own children would make step 2 fail.
  * The cpu controller is never needed: cpu.stat usage_usec is always there.
  *
- * Limits: memory.max = the configured memory exactly, memory.swap.max = 0 so
+ * Limits: memory.max = the configured memory (the caller adds the page-cache
+ * allowance, core/run_cgroup.c and cg_mem.c), memory.swap.max = 0 so
  * swap cannot stretch it, memory.oom.group = 1 so an OOM kill ends the whole
  * run (the verdict is MLE anyway), pids.max.  Figures: cpu.stat usage_usec,
  * memory.peak (5.19+; before that the largest memory.current we sampled),
