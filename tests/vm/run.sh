@@ -15,11 +15,12 @@
 # into $DP_VM_CACHE (default /var/tmp/dualpipe-vm) on first use; nothing is
 # installed.  KVM when the CPU offers vmx/svm and /dev/kvm is usable, else
 # TCG (software emulation: slow syscalls, but real kernel semantics and real
-# seconds).  Exit status: the command's; 124 timeout; 125 harness failure;
+# seconds).  Exit status: the command's; 2 bad usage; 124 timeout; 125 harness failure;
 # 126 "qemu cannot run here" (the caller may skip on that, and only on that).
 set -euo pipefail
 me=${0##*/}
 die() { echo "$me: $*" >&2; exit 125; }
+usage_error() { echo "$me: $*" >&2; exit 2; }
 
 CGMODE=v2 TIMEOUT=2400 MEM=3072 CPUS=2
 while [ $# -gt 0 ]; do
@@ -29,11 +30,12 @@ while [ $# -gt 0 ]; do
 	--mem) MEM=$2; shift 2 ;;
 	--cpus) CPUS=$2; shift 2 ;;
 	--) shift; break ;;
-	*) die "unknown option '$1' (usage: $me [--cgroup v2|v1] [--timeout SEC] [--mem MIB] [--cpus N] -- CMD...)" ;;
+	*) usage_error "unknown option '$1' (usage: $me [--cgroup v2|v1] [--timeout SEC] [--mem MIB] [--cpus N] -- CMD...)" ;;
 	esac
 done
-[ $# -gt 0 ] || die "no command given"
-case $CGMODE in v1|v2) ;; *) die "--cgroup takes v1 or v2, not '$CGMODE'" ;; esac
+[ $# -gt 0 ] || usage_error "no command given"
+case $CGMODE in v1|v2) ;; *) usage_error "--cgroup takes v1 or v2, not '$CGMODE'" ;; esac
+for n in "$TIMEOUT" "$MEM" "$CPUS"; do [[ $n =~ ^[1-9][0-9]*$ ]] || usage_error "--timeout, --mem, --cpus take positive numbers, not '$n'"; done
 QEMU=${QEMU:-qemu-system-x86_64}
 
 # ---- can qemu run at all? (the only reason to skip) ----
