@@ -1,9 +1,15 @@
-/* defaults.c: the defaults of options and limits (dualpipe.h documents them). */
+/* defaults.c: the defaults of options, limits and results (dualpipe.h
+ * documents them), written at the caller's struct sizes (core/abi.c). */
+#include <errno.h>
 #include <string.h>
+#include "core/abi.h"
 #include "core/proc.h"
 #include "base/util.h"
 
-void dp_options_init(struct dp_options *opt)
+#define LIMITS_AT offsetof(struct dp_options, limits)
+#define TAIL_AT   offsetof(struct dp_options, stdio)
+
+static void options_defaults(struct dp_options *opt)
 {
 	memset(opt, 0, sizeof *opt);
 	for (int i = 0; i < 3; i++) {
@@ -11,11 +17,46 @@ void dp_options_init(struct dp_options *opt)
 		opt->stdio[i].fd = -1;
 	}
 	opt->isolation = DP_ISOLATE_AUTO;
+	/* policy stays NULL: the shipped `default` (core/prepare.c) */
 }
 
-void dp_limits_resolve(const struct dp_limits *in, struct dp_limits *out)
+int dp_options_init_abi(struct dp_options *opt, size_t opt_size, size_t limits_size,
+			size_t mount_size, size_t result_size)
 {
-	*out = *in;
+	struct dp_options full;
+	options_defaults(&full);
+	full.size = opt_size;
+	full.limits_size = limits_size;
+	full.mount_size = mount_size;
+	full.result_size = result_size;
+	if (dp_abi_options_check(&full) < 0) {
+		if (opt_size >= sizeof opt->size)
+			opt->size = 0; /* refused by dp_spawn, never read at a wrong size */
+		return -EINVAL;
+	}
+	/* the caller's layout: head, its dp_limits, then the tail after them */
+	char *dst = (char *)opt;
+	size_t tail = opt_size - LIMITS_AT - limits_size, ours = sizeof full - TAIL_AT;
+	memcpy(dst, &full, LIMITS_AT);
+	memset(dst + LIMITS_AT, 0, limits_size);
+	memcpy(dst + LIMITS_AT, &full.limits, limits_size < sizeof full.limits ? limits_size : sizeof full.limits);
+	memset(dst + LIMITS_AT + limits_size, 0, tail);
+	memcpy(dst + LIMITS_AT + limits_size, (char *)&full + TAIL_AT, tail < ours ? tail : ours);
+	return 0;
+}
+
+void dp_result_init_abi(struct dp_result *res, size_t size)
+{
+	memset(res, 0, size);
+	if (size >= sizeof res->size)
+		res->size = size;
+}
+
+void dp_limits_resolve_abi(const struct dp_limits *in, struct dp_limits *caller_out, size_t limits_size)
+{
+	struct dp_limits lim = { 0 };
+	struct dp_limits *out = &lim;
+	memcpy(&lim, in, limits_size < sizeof lim ? limits_size : sizeof lim);
 	if (out->cpu <= 0)
 		out->cpu = DP_DEFAULT_CPU;
 	if (out->wall <= 0)
@@ -32,4 +73,8 @@ void dp_limits_resolve(const struct dp_limits *in, struct dp_limits *out)
 		out->procs = DP_DEFAULT_PROCS;
 	if (out->nofile <= 0)
 		out->nofile = DP_DEFAULT_NOFILE;
+	/* a newer caller's fields past ours pass through unresolved */
+	if (caller_out != in)
+		memmove(caller_out, in, limits_size);
+	memcpy(caller_out, &lim, limits_size < sizeof lim ? limits_size : sizeof lim);
 }
