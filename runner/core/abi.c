@@ -56,16 +56,18 @@ int dp_abi_options_check(const struct dp_options *in)
 	return 0;
 }
 
-/* The caller's mounts at its stride, as an array of ours. */
+/* The caller's mounts at its stride, as an array of ours.  in gives the
+ * stride (a head field); out, already imported, where the array is: the
+ * tail fields of in are not at our offsets. */
 static int mounts_in(const struct dp_options *in, struct dp_options *out, struct dp_mount **mounts)
 {
-	if (!in->mounts || !in->n_mounts || in->mount_size == sizeof(struct dp_mount))
+	if (!out->mounts || !out->n_mounts || in->mount_size == sizeof(struct dp_mount))
 		return 0;
-	if (!(*mounts = calloc(in->n_mounts, sizeof **mounts)))
+	if (out->n_mounts > SIZE_MAX / sizeof **mounts || !(*mounts = calloc(out->n_mounts, sizeof **mounts)))
 		return -ENOMEM;
-	for (size_t i = 0; i < in->n_mounts; i++) {
-		int r = copy_in(&(*mounts)[i], sizeof **mounts, (const char *)in->mounts + i * in->mount_size,
-				in->mount_size);
+	const char *src = (const char *)out->mounts;
+	for (size_t i = 0; i < out->n_mounts; i++) {
+		int r = copy_in(&(*mounts)[i], sizeof **mounts, src + i * in->mount_size, in->mount_size);
 		if (r < 0) {
 			free(*mounts);
 			*mounts = NULL;
