@@ -209,7 +209,7 @@ deb:
 pkg-test: all $(HELPERS) $(ATTACKS)
 	BUILD=$(BUILD) sh tests/pkg/test_abi.sh
 	BUILD=$(BUILD) sh tests/pkg/test_install.sh
-	BUILD=$(BUILD) python3 tests/pkg/test_schema.py
+	BUILD=$(BUILD) $(PYTHON) tests/pkg/test_schema.py
 	BUILD=$(BUILD) sh tests/pkg/test_deb.sh
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
