@@ -201,7 +201,7 @@ uninstall:
 deb:
 	rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/dualpipe-$(VERSION)
 	tar --exclude='./build' --exclude='./build-*' --exclude='./.git' -cf - . | tar -C $(BUILD)/deb/dualpipe-$(VERSION) -xf -
-	cd $(BUILD)/deb/dualpipe-$(VERSION) && dpkg-buildpackage -us -uc -b
+	cd $(BUILD)/deb/dualpipe-$(VERSION) && DEB_BUILD_OPTIONS="parallel=2 $(DEB_BUILD_OPTIONS)" dpkg-buildpackage -us -uc -b
 	ls $(BUILD)/deb/*.deb
 
 # The package tests: the ABI with an older header, install/uninstall with
