@@ -85,7 +85,7 @@ int dp_abi_options_in(const struct dp_options *in, struct dp_options *out, struc
 	int r = dp_abi_options_check(in);
 	if (r < 0)
 		return r;
-	dp_options_init(out);
+	dp_options_defaults(out);
 	memcpy(out, src, LIMITS_AT);
 	if ((r = copy_in(&out->limits, sizeof out->limits, src + LIMITS_AT, in->limits_size)) < 0)
 		return r;
@@ -98,6 +98,31 @@ int dp_abi_options_in(const struct dp_options *in, struct dp_options *out, struc
 	out->mount_size = sizeof(struct dp_mount);
 	out->result_size = sizeof(struct dp_result);
 	return mounts_in(in, out, mounts);
+}
+
+int dp_options_init_abi(struct dp_options *opt, size_t opt_size, size_t limits_size,
+			size_t mount_size, size_t result_size)
+{
+	struct dp_options full;
+	dp_options_defaults(&full);
+	full.size = opt_size;
+	full.limits_size = limits_size;
+	full.mount_size = mount_size;
+	full.result_size = result_size;
+	if (dp_abi_options_check(&full) < 0) {
+		if (opt_size >= sizeof opt->size)
+			opt->size = 0; /* refused by dp_spawn, never read at a wrong size */
+		return -EINVAL;
+	}
+	/* the caller's layout: head, its dp_limits, then the tail after them */
+	char *dst = (char *)opt;
+	size_t tail = opt_size - LIMITS_AT - limits_size, ours = sizeof full - TAIL_AT;
+	memcpy(dst, &full, LIMITS_AT);
+	memset(dst + LIMITS_AT, 0, limits_size);
+	memcpy(dst + LIMITS_AT, &full.limits, limits_size < sizeof full.limits ? limits_size : sizeof full.limits);
+	memset(dst + LIMITS_AT + limits_size, 0, tail);
+	memcpy(dst + LIMITS_AT + limits_size, (char *)&full + TAIL_AT, tail < ours ? tail : ours);
+	return 0;
 }
 
 void dp_abi_result_out(const struct dp_result *full, struct dp_result *res, size_t size)

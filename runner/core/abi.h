@@ -10,6 +10,8 @@
 /* Where a field ends: the least size of a caller's struct that has it. */
 #define DP_END_OF(type, field) (offsetof(type, field) + sizeof(((type *)0)->field))
 
+/* *opt (this library's layout) at its defaults (core/defaults.c). */
+void dp_options_defaults(struct dp_options *opt);
 /* 0 when the sizes in *in describe a struct this library can read, else -EINVAL. */
 int dp_abi_options_check(const struct dp_options *in);
 /* *out: the caller's *in in this library's layout, fields it lacks at their

@@ -1,15 +1,11 @@
 /* defaults.c: the defaults of options, limits and results (dualpipe.h
- * documents them), written at the caller's struct sizes (core/abi.c). */
-#include <errno.h>
+ * documents them); core/abi.c writes them at the caller's struct sizes. */
 #include <string.h>
 #include "core/abi.h"
 #include "core/proc.h"
 #include "base/util.h"
 
-#define LIMITS_AT offsetof(struct dp_options, limits)
-#define TAIL_AT   offsetof(struct dp_options, stdio)
-
-static void options_defaults(struct dp_options *opt)
+void dp_options_defaults(struct dp_options *opt)
 {
 	memset(opt, 0, sizeof *opt);
 	for (int i = 0; i < 3; i++) {
@@ -18,31 +14,6 @@ static void options_defaults(struct dp_options *opt)
 	}
 	opt->isolation = DP_ISOLATE_AUTO;
 	/* policy stays NULL: the shipped `default` (core/prepare.c) */
-}
-
-int dp_options_init_abi(struct dp_options *opt, size_t opt_size, size_t limits_size,
-			size_t mount_size, size_t result_size)
-{
-	struct dp_options full;
-	options_defaults(&full);
-	full.size = opt_size;
-	full.limits_size = limits_size;
-	full.mount_size = mount_size;
-	full.result_size = result_size;
-	if (dp_abi_options_check(&full) < 0) {
-		if (opt_size >= sizeof opt->size)
-			opt->size = 0; /* refused by dp_spawn, never read at a wrong size */
-		return -EINVAL;
-	}
-	/* the caller's layout: head, its dp_limits, then the tail after them */
-	char *dst = (char *)opt;
-	size_t tail = opt_size - LIMITS_AT - limits_size, ours = sizeof full - TAIL_AT;
-	memcpy(dst, &full, LIMITS_AT);
-	memset(dst + LIMITS_AT, 0, limits_size);
-	memcpy(dst + LIMITS_AT, &full.limits, limits_size < sizeof full.limits ? limits_size : sizeof full.limits);
-	memset(dst + LIMITS_AT + limits_size, 0, tail);
-	memcpy(dst + LIMITS_AT + limits_size, (char *)&full + TAIL_AT, tail < ours ? tail : ours);
-	return 0;
 }
 
 void dp_result_init_abi(struct dp_result *res, size_t size)
