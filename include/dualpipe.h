@@ -108,6 +108,7 @@ struct dp_limits {
 	uint64_t stack;    /* stack size, bytes */
 	int procs;         /* processes + threads alive at once */
 	int nofile;        /* open file descriptors per process */
+	uint64_t address_space; /* RLIMIT_AS of every process, bytes (0: none; not the memory limit) */
 };
 
 #define DP_DEFAULT_CPU     10.0
@@ -153,6 +154,12 @@ struct dp_options {
 	uid_t box_first;             /* as root: box uids/gids are box_first + id (0: DP_DEFAULT_UID) */
 	int box_count;               /* ... for id in [0, box_count) (0: DP_DEFAULT_BOXES) */
 	int no_cgroup;               /* do not use a cgroup even when one is available */
+	/* The directory the program starts in, as the program sees paths (inside
+	 * the box when isolated), entered with the program's own credentials;
+	 * relative: to where it would start otherwise (workdir, else /tmp in the
+	 * box, else the caller's cwd).  NULL: there.  Not found or not
+	 * enterable: DP_XX; "" or PATH_MAX bytes or more: dp_spawn -EINVAL. */
+	const char *cwd;
 };
 
 struct dp_result {
@@ -171,6 +178,7 @@ struct dp_result {
 	int isolated;            /* 1 when namespaces and the private root were used */
 	char syscall[64];        /* with SV: the forbidden syscall's name */
 	char message[512];       /* one human sentence */
+	int memory_method;       /* how memory was measured and limited: enum dp_memory_method */
 };
 
 struct dp_proc; /* a running (or finished) sandboxed child */
@@ -259,6 +267,17 @@ int dp_result_write_json(const struct dp_result *res, int fd);
 int dp_parse_seconds(const char *s, double *out);
 /* Parses "64M", "1G", "4096" (K/M/G/T powers of 1024) into *out; 0 or -EINVAL/-ERANGE. */
 int dp_parse_size(const char *s, uint64_t *out);
+
+/* Memory: what `memory` counts and how it was measured (docs/memory.md).
+ * Both methods count the program's own memory: anonymous memory, tmpfs and
+ * shared memory, and (with a cgroup) the kernel memory charged to it; never
+ * the page cache of the files it reads. */
+enum dp_memory_method {
+	DP_MEMORY_CGROUP = 0,   /* the run's memory cgroup, file cache left out, sampled for the limit */
+	DP_MEMORY_SAMPLED = 1,  /* no cgroup: every process of the run sampled from /proc */
+};
+/* "cgroup", "sampled" */
+const char *dp_memory_method_name(int method);
 
 #ifdef __cplusplus
 }

@@ -27,6 +27,7 @@ struct dp_child_plan {
 	int (*fn)(void *);
 	void *fn_arg;
 	const char *workdir;         /* core mode chdir (isolated mode: ns setup does it) */
+	const char *cwd;             /* dp_options.cwd: entered last, as the program, relative to the above */
 	struct rlimit rlim[RLIM_NLIMITS];
 	bool rlim_set[RLIM_NLIMITS];
 	bool switch_uid;
@@ -50,7 +51,7 @@ struct dp_child_plan {
  * each to move itself, before it forks or execs. */
 struct dp_go_msg {
 	int32_t ok;
-	int32_t as_limit;   /* apply RLIMIT_AS (no cgroup bounds memory) */
+	int32_t reserved;   /* (was as_limit: RLIMIT_AS is in the rlimit plan now) */
 	uint32_t filter_len; /* 0: no filter */
 	uint32_t notify;
 	uint32_t join_fds;

@@ -29,6 +29,7 @@ enum dp_child_step {
 	DP_STEP_SECCOMP,
 	DP_STEP_SEND_LISTENER,
 	DP_STEP_EXEC,
+	DP_STEP_START_DIR,  /* chdir to dp_options.cwd */
 	DP_STEP__COUNT,
 };
 

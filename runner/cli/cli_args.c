@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,6 +133,22 @@ static int parse_dir(void *cfg, const struct cli_option *o, const char *v, char 
 	return 0;
 }
 
+/* --chdir: a path as the program sees it, so only its form is checked here;
+ * whether it exists in the box is known only there (XX when it does not) */
+static int parse_chdir(void *cfg, const struct cli_option *o, const char *v, char *err, size_t len)
+{
+	if (!*v) {
+		dp_fmt(err, len, "%s: an empty path is not a directory", o->name);
+		return -1;
+	}
+	if (strlen(v) >= PATH_MAX) {
+		dp_fmt(err, len, "%s: the path is longer than %d bytes", o->name, PATH_MAX - 1);
+		return -1;
+	}
+	((struct cli_run_config *)cfg)->opt.cwd = v;
+	return 0;
+}
+
 static int parse_env(void *cfg, const struct cli_option *o, const char *v, char *err, size_t len)
 {
 	struct cli_run_config *c = cfg;
@@ -191,8 +208,11 @@ static const struct cli_option limit_options[] = {
 	  .help = "wall clock from exec to exit, TLE (\"wall\"); default 2*time+1",
 	  .offset = AT(opt.limits.wall), .bad = "a number of seconds" },
 	{ .name = "--mem", .kind = CLI_SIZE, .value = "SIZE",
-	  .help = "peak memory, MLE; default 512M", .offset = AT(opt.limits.memory),
-	  .bad = SIZE_BAD },
+	  .help = "peak of the program's own memory (not file cache), MLE; default 512M",
+	  .offset = AT(opt.limits.memory), .bad = SIZE_BAD },
+	{ .name = "--as-limit", .kind = CLI_SIZE, .value = "SIZE",
+	  .help = "RLIMIT_AS of every process (allocations past it fail); default none",
+	  .offset = AT(opt.limits.address_space), .bad = SIZE_BAD },
 	{ .name = "--procs", .kind = CLI_COUNT, .value = "N",
 	  .help = "processes+threads alive at once; fork/clone fail with EAGAIN; default 64",
 	  .offset = AT(opt.limits.procs), .bad = "a positive count", .max = 1000000 },
@@ -217,11 +237,15 @@ static const struct cli_option sandbox_options[] = {
 	{ .name = "--net", .kind = CLI_FLAG, .help = "keep the host network; default: no network",
 	  .offset = AT(opt.net) },
 	{ .name = "--env", .kind = CLI_CUSTOM, .value = "NAME[=VALUE]",
-	  .help = "set a variable, or pass the caller's NAME (repeatable); otherwise only PATH",
+	  .help = "set a variable, or pass the caller's NAME (repeatable); otherwise only PATH "
+		  "(go, pip, npm want a HOME: --env=HOME=/tmp)",
 	  .bad = "NAME=VALUE", .parse = parse_env },
 	{ .name = "--dir", .kind = CLI_CUSTOM, .value = "DIR",
 	  .help = "working directory of the program, writable by it; default: a private /tmp",
 	  .bad = "a directory", .parse = parse_dir },
+	{ .name = "--chdir", .kind = CLI_CUSTOM, .value = "DIR",
+	  .help = "start the program in DIR, a path in the box (relative: to --dir, else /tmp); default: --dir, else /tmp",
+	  .bad = "a directory", .parse = parse_chdir },
 	{ .name = "--isolation", .kind = CLI_CUSTOM, .value = "auto|full|none",
 	  .help = "namespaces, private filesystem view; default auto (full when root or userns work)",
 	  .bad = "auto, full or none", .parse = parse_isolation },
@@ -243,7 +267,7 @@ static const struct cli_option sandbox_options[] = {
 	{ .name = "--box-uids", .kind = CLI_CUSTOM, .value = "FIRST:COUNT",
 	  .help = "as root: box uids/gids FIRST+id, one id per concurrent run; default 60000:1000",
 	  .bad = "FIRST:COUNT (e.g. 60000:1000)", .parse = parse_box_uids },
-	{ .name = "--no-cgroup", .kind = CLI_FLAG, .help = "no cgroup: rlimits and /proc sampling only; default: a cgroup when possible",
+	{ .name = "--no-cgroup", .kind = CLI_FLAG, .help = "no cgroup: memory and CPU sampled from /proc; default: a cgroup when possible",
 	  .offset = AT(opt.no_cgroup) },
 };
 

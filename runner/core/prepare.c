@@ -108,6 +108,11 @@ static int prepare_program(struct dp_proc *p, const struct dp_options *opt)
 	if (opt->workdir && !(p->copy.workdir = strdup(opt->workdir)))
 		return -ENOMEM;
 	pl->workdir = p->copy.workdir;
+	if (opt->cwd && (!opt->cwd[0] || strlen(opt->cwd) >= PATH_MAX))
+		return -EINVAL;
+	if (opt->cwd && !(p->copy.cwd = strdup(opt->cwd)))
+		return -ENOMEM;
+	pl->cwd = p->copy.cwd;
 	pl->chan_fd = pl->status_fd = pl->go_fd = -1;
 	for (int i = 0; i < 3; i++) {
 		struct dp_stream_spec spec = opt->stdio[i];
@@ -160,9 +165,12 @@ static int prepare_workdir(struct dp_proc *p, const struct dp_options *opt, bool
 	uid_t owner;
 	gid_t group;
 
-	if (!pl->workdir)
-		return 0;
-	int r = dp_workdir_open(pl->workdir, &p->copy.workdir_state, err, sizeof err);
+	uid_t first = opt->box_first ? opt->box_first : DP_DEFAULT_UID;
+	unsigned count = p->box ? (unsigned)(opt->box_count > 0 ? opt->box_count : DP_DEFAULT_BOXES) : 0;
+	int r = as_root ? dp_lend_binds(p, opt, first, count) : 0; /* lend.c: writable --bind directories */
+	if (r < 0 || p->out.failed_setup || !pl->workdir)
+		return r;
+	r = dp_workdir_open("workdir", pl->workdir, &p->copy.workdir_state, err, sizeof err);
 	if (r < 0) {
 		if (r == -ENOMEM)
 			return r;
@@ -175,15 +183,15 @@ static int prepare_workdir(struct dp_proc *p, const struct dp_options *opt, bool
 		dp_proc_fail(p, "workdir %s: replaced while the run was being prepared", pl->workdir);
 		return 0;
 	}
-	uid_t first = opt->box_first ? opt->box_first : DP_DEFAULT_UID;
-	unsigned count = p->box ? (unsigned)(opt->box_count > 0 ? opt->box_count : DP_DEFAULT_BOXES) : 0;
 	dp_workdir_run_as(wd, as_root ? pl->uid : geteuid(), as_root ? pl->gid : getegid(), first, count);
 	if (!as_root)
 		return 0;
 	/* a directory of root's (or of group 0) is lent instead: through the
 	 * mapping a file the box makes set-uid would be set-uid root on the host
-	 * until the repair after the run; lent, it is the box uid's meanwhile */
-	if (p->ns && owner != 0 && group != 0) {
+	 * until the repair after the run; lent, it is the box uid's meanwhile.
+	 * So is one on a filesystem without idmapped mounts: lent as a whole tree,
+	 * where the child's own fallback could lend only the top directory */
+	if (p->ns && owner != 0 && group != 0 && dp_workdir_fs_idmaps(wd)) {
 		dp_ns_plan_idmap_workdir(p->ns, pl->uid, pl->gid);
 	} else if ((r = dp_workdir_lend(wd)) < 0) {
 		dp_proc_fail(p, "workdir %s: lending it to uid %u: %s", pl->workdir, (unsigned)pl->uid,

@@ -46,6 +46,8 @@ static int write_json(const struct dp_result *res, int fd)
 		(unsigned long long)res->output[1], (unsigned long long)res->output[2]);
 	fprintf(f, ", \"cgroup\": %s, \"isolated\": %s", res->cgroup ? "true" : "false",
 		res->isolated ? "true" : "false");
+	fputs(", \"memory_method\": ", f);
+	dp_json_string(f, dp_memory_method_name(res->memory_method));
 	fputs(", \"message\": ", f);
 	dp_json_string(f, res->message);
 	fputs("}\n", f);

@@ -85,7 +85,8 @@ static void await_exec(struct dp_proc *p)
 				close(fd);
 		}
 		if (n == sizeof m && m.kind == DP_MSG_ERROR) {
-			const char *what = m.step == DP_STEP_EXEC ? p->copy.exec_path : NULL;
+			const char *what = m.step == DP_STEP_EXEC ? p->copy.exec_path :
+					   m.step == DP_STEP_START_DIR ? p->copy.cwd : NULL;
 			if (p->ns && (m.step == DP_STEP_MOUNT || m.step == DP_STEP_PIVOT || m.step == DP_STEP_CHDIR ||
 				      m.step == DP_STEP_NET || m.step == DP_STEP_HOSTNAME))
 				what = dp_ns_plan_describe(p->ns, m.extra);
@@ -100,13 +101,15 @@ static void await_exec(struct dp_proc *p)
  * itself (v1)) and the seccomp filter. */
 static void send_go(struct dp_proc *p, int go_fd)
 {
-	struct dp_go_msg go = { .ok = 1, .as_limit = 1 };
+	struct dp_go_msg go = { .ok = 1 };
 	const struct sock_fprog *prog = NULL;
 	char err[512] = "";
 	if (p->want_cgroup) {
 		/* isolated: the PID namespace dies with init, so no freezer is needed to kill */
 		/* --procs is what the program may have: an isolated run's init is one more */
-		struct dp_cgroup_config cc = { .memory = p->lim.memory, .pids = p->lim.procs + (p->ns ? 1 : 0),
+		/* the hard limit leaves room for page cache: the limit itself is on the
+		 * run's own memory, held by memwatch.c (sandbox/cg_mem.c says why) */
+		struct dp_cgroup_config cc = { .memory = p->lim.memory + DP_CG_FILE_ALLOWANCE, .pids = p->lim.procs + (p->ns ? 1 : 0),
 					       .no_freezer = p->ns != NULL };
 		if (dp_cgroup_create(&cc, &p->cg) < 0) {
 			p->cg = NULL; /* fallback: rlimits, reported as "cgroup": false */
@@ -136,7 +139,6 @@ static void send_go(struct dp_proc *p, int go_fd)
 					}
 				}
 			}
-			go.as_limit = 0;
 		}
 	}
 	if (go.ok && p->policy) {
@@ -313,6 +315,7 @@ void dp_destroy(struct dp_proc *p)
 	dp_cgroup_destroy(p->cg);
 	dp_ns_plan_destroy(p->ns);
 	dp_workdir_close(p->copy.workdir_state); /* the box is gone: give the directory back */
+	dp_lend_binds_close(p); /* lend.c: the writable binds too */
 	if (p->box) {
 		dp_box_release(p->box);
 		free(p->box);
@@ -322,6 +325,7 @@ void dp_destroy(struct dp_proc *p)
 	free(p->plan.filter_buf);
 	free(p->copy.exec_path);
 	free(p->copy.workdir);
+	free(p->copy.cwd);
 	dp_strv_free(p->copy.argv);
 	dp_strv_free(p->copy.envp);
 	free(p);
