@@ -77,7 +77,11 @@ def run_results(tmp):
         ("XX", None, ["--", "/nonexistent/program"]),
         ("OK", None, ["--isolation=none", "--no-cgroup", "--", "/bin/true"]),
     ]
-    return [run(tmp, *c) for c in cases]
+    results = [run(tmp, *c) for c in cases]
+    methods = set(r["memory_method"] for r in results)
+    check(methods == {"cgroup", "sampled"} or "cgroup" not in methods,
+          "both memory methods were seen (where cgroups exist)", methods)
+    return results
 
 
 def strictness(results):
@@ -94,6 +98,7 @@ def strictness(results):
     r = copy.deepcopy(tle); r["limit"] = "memory"; bad.append(("TLE with limit memory", r))
     r = copy.deepcopy(sv); del r["syscall"]; bad.append(("SV without syscall", r))
     r = copy.deepcopy(ok); r["memory"] = 1.5; bad.append(("memory not an integer", r))
+    r = copy.deepcopy(ok); r["memory_method"] = "rss"; bad.append(("an unknown memory_method", r))
     for what, obj in bad:
         check(bool(errors(RUN, obj)), "run schema rejects " + what)
 
