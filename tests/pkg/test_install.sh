@@ -28,6 +28,13 @@ for m in "$D$P"/share/man/man*/*; do
   check "man page ${m##*/} is of version $V" grep -q "^\.TH .*\"dualpipe $V\"" "$m"
 done
 
+# every option `dualpipe run --help` lists is in dualpipe-run(1)
+"$B/dualpipe" run --help 2>&1 | grep -o -- '--[a-z][a-z-]*' | sort -u > "$T/opts"
+sed 's/\\-/-/g' man/dualpipe-run.1 > "$T/man.txt"
+for o in $(cat "$T/opts"); do
+  check "dualpipe-run(1) documents $o" grep -q -- "$o" "$T/man.txt"
+done
+
 export PKG_CONFIG_PATH="$L/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$D"
 check "pkg-config --modversion dualpipe is $V" test "$(pkg-config --modversion dualpipe)" = "$V"
 flags=" $(pkg-config --cflags --libs dualpipe) "
