@@ -51,6 +51,7 @@ void cli_judge_lang_free(struct cli_judge_lang *l)
 {
 	judge_free_argv(l->argv);
 	free(l->env);
+	free(l->mounts);
 	free(l->env_copy);
 	judge_lang_free(&l->lang);
 	memset(l, 0, sizeof(*l));
@@ -99,6 +100,34 @@ static int add_env(struct cli_judge_lang *l, struct cli_run_config *rc, char *er
 	return 0;
 }
 
+/* The language's read-only binds: for the solution (copies rc owns and
+ * frees) and the compiler (l->mounts, pointing into lang.binds). */
+static int add_binds(struct cli_judge_lang *l, struct cli_run_config *rc, char *err, size_t errlen)
+{
+	size_t n = l->lang.n_binds;
+	struct dp_mount *m = n ? realloc(rc->mounts, (rc->n_mounts + n) * sizeof(*m)) : rc->mounts;
+	if (m)
+		rc->mounts = m;
+	l->mounts = calloc(n ? n : 1, sizeof(*l->mounts));
+	if (!m && n) {
+		dp_fmt(err, errlen, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct dp_mount *r = &rc->mounts[rc->n_mounts];
+		memset(r, 0, sizeof(*r));
+		r->source = strdup(l->lang.binds[i]);
+		r->target = strdup(l->lang.binds[i]);
+		rc->n_mounts++;
+		if (!l->mounts || !r->source || !r->target) {
+			dp_fmt(err, errlen, "out of memory");
+			return -1;
+		}
+		l->mounts[i] = (struct dp_mount){ .source = l->lang.binds[i], .target = l->lang.binds[i] };
+	}
+	return 0;
+}
+
 int cli_judge_lang_apply(struct cli_judge_lang *l, const char *id, struct cli_run_config *rc,
 			 struct judge_config *cfg, char *err, size_t errlen)
 {
@@ -113,8 +142,11 @@ int cli_judge_lang_apply(struct cli_judge_lang *l, const char *id, struct cli_ru
 		return -1;
 	}
 	widen_limits(lang, &rc->opt.limits);
-	if (run_argv(l, rc->opt.limits.memory, err, errlen) < 0 || add_env(l, rc, err, errlen) < 0)
+	if (run_argv(l, rc->opt.limits.memory, err, errlen) < 0 || add_env(l, rc, err, errlen) < 0 ||
+	    add_binds(l, rc, err, errlen) < 0)
 		return -1;
+	cfg->compile_mounts = l->mounts;
+	cfg->n_compile_mounts = l->lang.n_binds;
 	if (!rc->policy_name)
 		rc->policy_name = lang->policy ? lang->policy : "default";
 	cfg->compile = lang->compile;

@@ -13,6 +13,7 @@ struct cli_judge_lang {
 	struct judge_lang lang;
 	char **argv;          /* the run command's words, {mem_mb} filled in */
 	const char **env;     /* lang.env, NULL-terminated, for the compiler */
+	struct dp_mount *mounts; /* lang.binds, read-only, for the compiler */
 	char *env_copy;       /* $DUALPIPE_LANG_DIR, cut at ':' */
 	struct judge_lang_dirs dirs;
 };

@@ -215,6 +215,8 @@ struct judge_config {
 	 * its own), NAME=VALUE entries added to the compiler's environment. */
 	const char *source_name;
 	const char *const *compile_env;
+	const struct dp_mount *compile_mounts; /* shown to the compiler too */
+	size_t n_compile_mounts;
 	/* Subtasks (judge_groups.h): the tests' groups or NULL, and when to stop. */
 	const struct judge_groups *groups;
 	int stop_on_fail;              /* enum judge_stop */

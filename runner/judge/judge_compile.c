@@ -112,6 +112,8 @@ static void compile_options(const struct judge_config *cfg, const struct judge_b
 	opt->policy = cfg->helper_policy;
 	opt->isolation = cfg->run.isolation;
 	opt->workdir = b->dir;
+	opt->mounts = cfg->compile_mounts;
+	opt->n_mounts = cfg->n_compile_mounts;
 	const struct judge_helper_limits *hl = &cfg->compile_limits;
 	opt->limits.cpu = hl->cpu > 0 ? hl->cpu : COMPILE_CPU;
 	opt->limits.wall = hl->cpu > 0 ? 2 * hl->cpu + 1 : COMPILE_WALL;

@@ -50,6 +50,9 @@ void judge_lang_free(struct judge_lang *l)
 	for (size_t i = 0; i < l->n_env; i++)
 		free(l->env[i]);
 	free(l->env);
+	for (size_t i = 0; i < l->n_binds; i++)
+		free(l->binds[i]);
+	free(l->binds);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -125,6 +128,20 @@ static int number_field(struct judge_lang *l, const char *key, const char *v, ch
 	return 1;
 }
 
+/* Appends a copy of v to the list *v_list of *n. */
+static int append(char ***list, size_t *n, const char *v, char *why, size_t len)
+{
+	char **e = realloc(*list, (*n + 1) * sizeof(*e));
+	if (e)
+		*list = e;
+	if (!e || !(e[*n] = strdup(v))) {
+		dp_fmt(why, len, "out of memory");
+		return -1;
+	}
+	(*n)++;
+	return 0;
+}
+
 static int add_env(struct judge_lang *l, const char *v, char *why, size_t len)
 {
 	const char *eq = strchr(v, '=');
@@ -132,16 +149,16 @@ static int add_env(struct judge_lang *l, const char *v, char *why, size_t len)
 		dp_fmt(why, len, "env: '%s' is not NAME=VALUE", v);
 		return -1;
 	}
-	char **e = realloc(l->env, (l->n_env + 1) * sizeof(*e));
-	if (!e || !(e[l->n_env] = strdup(v))) {
-		if (e)
-			l->env = e;
-		dp_fmt(why, len, "out of memory");
+	return append(&l->env, &l->n_env, v, why, len);
+}
+
+static int add_bind(struct judge_lang *l, const char *v, char *why, size_t len)
+{
+	if (v[0] != '/' || strchr(v, ':') || strstr(v, "/../") || !strcmp(v, "/")) {
+		dp_fmt(why, len, "ro_bind: '%s' is not an absolute path (other than /, without ':' or '..')", v);
 		return -1;
 	}
-	l->env = e;
-	l->n_env++;
-	return 0;
+	return append(&l->binds, &l->n_binds, v, why, len);
 }
 
 /* One KEY = VALUE (already trimmed); -1 with why. */
@@ -171,9 +188,11 @@ static int set_key(struct judge_lang *l, const char *key, const char *v, char *w
 	}
 	if (!strcmp(key, "env"))
 		return add_env(l, v, why, len);
+	if (!strcmp(key, "ro_bind"))
+		return add_bind(l, v, why, len);
 	if (number_field(l, key, v, why, len))
 		return *why ? -1 : 0;
-	dp_fmt(why, len, "unknown key '%s' (name, source, compile, run, policy, env, extra_procs, extra_memory, "
+	dp_fmt(why, len, "unknown key '%s' (name, source, compile, run, policy, env, ro_bind, extra_procs, extra_memory, "
 	       "extra_time, time_factor, compile_time, compile_memory, compile_procs)", key);
 	return -1;
 }

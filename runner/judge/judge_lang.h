@@ -25,6 +25,8 @@ struct judge_lang {
 	int compile_procs;    /* compiler processes+threads, 0: the default */
 	char **env;           /* NAME=VALUE for the solution and the compiler */
 	size_t n_env;
+	char **binds;         /* host paths shown read-only to both (ghc's /var/lib/ghc) */
+	size_t n_binds;
 };
 
 /* Where ID.lang files are looked for, in order (strings owned by the caller). */
