@@ -207,6 +207,8 @@ static int parse_text(char *text, const char *path, struct judge_lang *l, char *
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
+		else if (!*line)
+			break; /* after the last newline: no line */
 		lineno++;
 		while (*line == ' ' || *line == '\t')
 			line++;
