@@ -222,6 +222,8 @@ static int parse_groups(struct gparse *p, char *text)
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
+		else if (!*line)
+			break; /* after the last newline: no line */
 		p->line++;
 		char *s = line + strspn(line, " \t\r");
 		if (!*s || *s == '#')

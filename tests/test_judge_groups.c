@@ -1,0 +1,292 @@
+/* Subtasks (docs/judge-groups.md): groups.txt in the tests directory, each
+ * group's score, dependencies, --stop-on-fail, and bad groups files.  The
+ * checker tests/progs/judge_chk_byans.c takes each test's verdict from its
+ * answer file ("AC", "WA", "P 0.5"), so every test set below says what each
+ * test scores and the assertions check only the scoring rules. */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "testutil.h"
+#include "judge/judge.h"
+
+static char tmp[64], tests_opt[128], checker_opt[600];
+
+static void put(const char *name, const char *text)
+{
+	char p[300];
+	snprintf(p, sizeof(p), "%s/t/%s", tmp, name);
+	FILE *f = fopen(p, "w");
+	cr_assert(f, "fopen %s", p);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Tests 1..n, test i's answer (its verdict for the checker) verdicts[i-1]. */
+static void make_tests(const char *const *verdicts, int n)
+{
+	for (int i = 1; i <= n; i++) {
+		char name[32], ans[32];
+		snprintf(name, sizeof(name), "%d.in", i);
+		put(name, "1 2\n");
+		snprintf(name, sizeof(name), "%d.ans", i);
+		snprintf(ans, sizeof(ans), "%s\n", verdicts[i - 1]);
+		put(name, ans);
+	}
+}
+
+static void setup(void)
+{
+	strcpy(tmp, "/tmp/judge-groups.XXXXXX");
+	cr_assert(mkdtemp(tmp));
+	char p[128];
+	snprintf(p, sizeof(p), "%s/t", tmp);
+	mkdir(p, 0755);
+	snprintf(tests_opt, sizeof(tests_opt), "--tests=%s/t", tmp);
+	snprintf(checker_opt, sizeof(checker_opt), "--checker=%s", tu_prog("judge_chk_byans"));
+}
+
+static void teardown(void)
+{
+	judge_remove_tree(tmp);
+}
+
+TestSuite(groups, .init = setup, .fini = teardown, .timeout = 120);
+
+/* Judges judge_ab with the checker; extra options (NULL-terminated) after. */
+static void judge(struct tu_run *r, const char *const *extra)
+{
+	const char *args[32] = { tests_opt, checker_opt, "--quiet" };
+	int n = 3;
+	for (int i = 0; extra && extra[i]; i++)
+		args[n++] = extra[i];
+	args[n++] = tu_prog("judge_ab");
+	args[n] = NULL;
+	cr_assert_eq(tu_cli(r, "judge", args), 0);
+}
+
+/* A group's member from the report's "groups" array. */
+static double group(const struct tu_run *r, const char *name, const char *key)
+{
+	char pat[100];
+	snprintf(pat, sizeof(pat), "{\"name\": \"%s\", \"points\"", name);
+	const char *g = strstr(r->json, pat);
+	cr_assert(g, "no group %s in %s", name, r->json);
+	return atof(tu_field(g, key));
+}
+
+/* Test NAME's verdict. */
+static const char *verdict(const struct tu_run *r, const char *name)
+{
+	char pat[100];
+	snprintf(pat, sizeof(pat), "{\"name\": \"%s\", \"verdict\"", name);
+	const char *t = strstr(r->json, pat);
+	cr_assert(t, "no test %s in %s", name, r->json);
+	return tu_field(t, "verdict");
+}
+
+static const char *const groups3 =
+	"# name   points  tests  needs\n"
+	"samples  0       1\n"
+	"small    30      2-3\n"
+	"\n"
+	"full     70      4,5,6  small\n";
+
+Test(groups, all_pass_full_points)
+{
+	const char *v[] = { "AC", "AC", "AC", "AC", "AC", "AC" };
+	make_tests(v, 6);
+	put("groups.txt", groups3);
+	struct tu_run r;
+	judge(&r, NULL);
+	cr_assert_eq(r.rc, 0, "%s %s", r.json, r.err);
+	cr_assert_float_eq(tu_num(r.json, "points"), 100, 1e-9);
+	cr_assert_float_eq(tu_num(r.json, "max_points"), 100, 1e-9);
+	cr_assert_float_eq(group(&r, "small", "score"), 30, 1e-9);
+	cr_assert_float_eq(group(&r, "full", "score"), 70, 1e-9);
+	cr_assert_float_eq(group(&r, "full", "passed"), 3, 1e-9);
+	cr_assert(strstr(r.json, "\"tests\": [\"4\", \"5\", \"6\"], \"needs\": [\"small\"]"), "%s", r.json);
+}
+
+/* One failing test costs its whole group, and the groups needing it. */
+Test(groups, failure_costs_group_and_dependents)
+{
+	const char *v[] = { "AC", "AC", "WA", "AC", "AC", "AC" };
+	make_tests(v, 6);
+	put("groups.txt", groups3);
+	struct tu_run r;
+	judge(&r, NULL);
+	cr_assert_eq(r.rc, 1);
+	cr_assert_str_eq(tu_field(r.json, "verdict"), "WA");
+	cr_assert_float_eq(group(&r, "small", "score"), 0, 1e-9);
+	cr_assert_float_eq(group(&r, "full", "score"), 0, 1e-9, "full needs small");
+	cr_assert_float_eq(group(&r, "full", "passed"), 3, 1e-9, "its tests still passed");
+	cr_assert_float_eq(tu_num(r.json, "points"), 0, 1e-9);
+	/* without the dependency the full group keeps its points */
+	put("groups.txt", "samples 0 1\nsmall 30 2-3\nfull 70 4-6\n");
+	judge(&r, NULL);
+	cr_assert_float_eq(group(&r, "full", "score"), 70, 1e-9);
+	cr_assert_float_eq(tu_num(r.json, "points"), 70, 1e-9);
+}
+
+/* Points: the least credit of the group's tests, times its points. */
+Test(groups, partial_points_take_the_minimum)
+{
+	const char *v[] = { "AC", "P 0.5", "AC", "P 0.75", "P 0.25", "AC", "AC" };
+	make_tests(v, 7);
+	put("groups.txt", "a 10 1-3\nb 40 4-6\nc 50 7 a\n");
+	struct tu_run r;
+	judge(&r, NULL);
+	cr_assert_float_eq(group(&r, "a", "score"), 5, 1e-9);
+	cr_assert_float_eq(group(&r, "b", "score"), 10, 1e-9);
+	cr_assert_float_eq(group(&r, "c", "score"), 0, 1e-9, "a was not passed in full");
+	cr_assert_float_eq(tu_num(r.json, "points"), 15, 1e-9);
+	cr_assert_float_eq(tu_num(r.json, "max_points"), 100, 1e-9);
+}
+
+Test(groups, stop_on_fail_group)
+{
+	const char *v[] = { "AC", "WA", "AC", "AC", "AC", "AC", "WA", "AC" };
+	make_tests(v, 8);
+	put("groups.txt", "samples 0 1\nsmall 30 2-3\nfull 40 4-6 small\nother 30 7-8\n");
+	struct tu_run r;
+	const char *never[] = { "--stop-on-fail=never", NULL };
+	judge(&r, never);
+	cr_assert_str_eq(verdict(&r, "3"), "AC");
+	cr_assert_str_eq(verdict(&r, "8"), "AC");
+	for (int jobs = 1; jobs <= 2; jobs++) {
+		const char *opt[] = { "--stop-on-fail=group", jobs == 1 ? "--jobs=1" : "--jobs=2", NULL };
+		judge(&r, opt);
+		cr_assert_eq(r.rc, 1);
+		cr_assert_str_eq(verdict(&r, "1"), "AC");
+		cr_assert_str_eq(verdict(&r, "2"), "WA");
+		cr_assert_str_eq(verdict(&r, "3"), "SKIP", "jobs=%d: %s", jobs, r.json);
+		for (int t = 4; t <= 6; t++) { /* full needs small */
+			char n[4];
+			snprintf(n, sizeof(n), "%d", t);
+			cr_assert_str_eq(verdict(&r, n), "SKIP", "jobs=%d test %d", jobs, t);
+		}
+		cr_assert_str_eq(verdict(&r, "7"), "WA");
+		cr_assert_str_eq(verdict(&r, "8"), "SKIP");
+		cr_assert_str_eq(tu_field(r.json, "verdict"), "WA");
+		cr_assert_str_eq(tu_field(r.json, "first_failing"), "2");
+		cr_assert_float_eq(tu_num(r.json, "points"), 0, 1e-9);
+		cr_assert(strstr(r.json, "not graded: --stop-on-fail after test 2 (WA)"), "%s", r.json);
+	}
+}
+
+/* A partial test does not stop its own group (a later 0 could still lower
+ * the minimum), but a group needing it is skipped: it cannot score. */
+Test(groups, stop_on_fail_group_partial)
+{
+	const char *v[] = { "P 0.5", "AC", "WA", "AC" };
+	make_tests(v, 4);
+	put("groups.txt", "a 50 1-3\nb 50 4 a\n");
+	struct tu_run r;
+	const char *opt[] = { "--stop-on-fail=group", NULL };
+	judge(&r, opt);
+	cr_assert_str_eq(verdict(&r, "2"), "AC");
+	cr_assert_str_eq(verdict(&r, "3"), "WA");
+	cr_assert_str_eq(verdict(&r, "4"), "SKIP");
+	cr_assert_float_eq(group(&r, "a", "score"), 0, 1e-9);
+}
+
+Test(groups, stop_on_fail_all_without_groups)
+{
+	const char *v[] = { "AC", "WA", "AC", "AC" };
+	make_tests(v, 4);
+	struct tu_run r;
+	const char *opt[] = { "--stop-on-fail=all", "--jobs=2", NULL };
+	judge(&r, opt);
+	cr_assert_eq(r.rc, 1);
+	cr_assert_str_eq(verdict(&r, "1"), "AC");
+	cr_assert_str_eq(verdict(&r, "2"), "WA");
+	cr_assert_str_eq(verdict(&r, "3"), "SKIP");
+	cr_assert_str_eq(verdict(&r, "4"), "SKIP");
+	cr_assert_str_eq(tu_field(r.json, "passed"), "1");
+	cr_assert_null(strstr(r.json, "\"groups\""), "no groups without a groups file");
+}
+
+/* Ranges follow test order (2 before 10), globs match names. */
+Test(groups, ranges_and_globs)
+{
+	const char *v[12];
+	for (int i = 0; i < 12; i++)
+		v[i] = i == 10 ? "WA" : "AC";
+	make_tests(v, 12);
+	put("big1.in", "1 2\n");
+	put("big1.ans", "AC\n");
+	put("groups.txt", "low 10 1-10\nhigh 20 11,12\nbig 30 big*\n");
+	struct tu_run r;
+	judge(&r, NULL);
+	cr_assert_float_eq(group(&r, "low", "total"), 10, 1e-9);
+	cr_assert_float_eq(group(&r, "low", "score"), 10, 1e-9);
+	cr_assert_float_eq(group(&r, "high", "score"), 0, 1e-9, "test 11 is WA");
+	cr_assert_float_eq(group(&r, "big", "score"), 30, 1e-9);
+}
+
+Test(groups, table_shows_groups)
+{
+	const char *v[] = { "AC", "AC", "WA", "AC", "AC", "AC" };
+	make_tests(v, 6);
+	put("groups.txt", groups3);
+	struct tu_run r;
+	const char *args[] = { tests_opt, checker_opt, tu_prog("judge_ab"), NULL };
+	cr_assert_eq(tu_cli(&r, "judge", args), 0);
+	cr_assert(strstr(r.out, "group small               0 / 30       (1/2 passed)"), "%s", r.out);
+	cr_assert(strstr(r.out, "group full                0 / 70       (3/3 passed, needs small)"), "%s", r.out);
+	cr_assert(strstr(r.out, "points: 0 / 100"), "%s", r.out);
+}
+
+/* A bad groups file: exit 2, one line naming the file and line, nothing graded. */
+static void bad(const char *text, const char *where, const char *why)
+{
+	const char *v[] = { "AC", "AC", "AC", "AC" };
+	make_tests(v, 4);
+	put("groups.txt", text);
+	struct tu_run r;
+	judge(&r, NULL);
+	char want[200];
+	snprintf(want, sizeof(want), "%s/t/groups.txt%s", tmp, where);
+	cr_assert_eq(r.rc, 2, "rc %d for %s", r.rc, text);
+	cr_assert(strstr(r.err, want), "'%s' lacks '%s'", r.err, want);
+	cr_assert(strstr(r.err, why), "'%s' lacks '%s'", r.err, why);
+	cr_assert_eq(strchr(r.err, '\n'), r.err + strlen(r.err) - 1, "one line: %s", r.err);
+	cr_assert_str_empty(r.json, "nothing graded");
+}
+
+Test(groups, bad_files)
+{
+	bad("a 10 1-2\nb 10 3,9\n", ":2: ", "no test '9'");
+	bad("a 10 1-3\nb 10 3-4\n", ":2: ", "test '3' is already in group 'a'");
+	bad("a 10 1-3\n", ": ", "test '4' is in no group");
+	bad("a 10 1-2\nb 10 3-4 c\n", ":2: ", "needs 'c', which is not a group defined on an earlier line");
+	bad("a 10 1-2 b\nb 10 3-4\n", ":1: ", "needs 'b'");
+	bad("a ten 1-4\n", ":1: ", "points 'ten'");
+	bad("a -1 1-4\n", ":1: ", "points '-1'");
+	bad("a 10 1-2\na 10 3-4\n", ":2: ", "group 'a' is defined twice");
+	bad("a 10\n", ":1: ", "expected NAME POINTS TESTS [NEEDS]");
+	bad("a 10 1-4 x y\n", ":1: ", "more than 4");
+	bad("a 10 1-4,zz*\n", ":1: ", "'zz*' matches no test");
+	bad("a 10 3-1\nb 1 1-4\n", ":1: ", "'3-1' is not FIRST-LAST");
+	bad("# only a comment\n", ":1: ", "no groups");
+}
+
+Test(groups, bad_stop_option)
+{
+	const char *v[] = { "AC" };
+	make_tests(v, 1);
+	struct tu_run r;
+	const char *bogus[] = { "--stop-on-fail=sometimes", NULL };
+	judge(&r, bogus);
+	cr_assert_eq(r.rc, 2);
+	cr_assert(strstr(r.err, "--stop-on-fail: 'sometimes' is not group, all or never"), "%s", r.err);
+	const char *group_opt[] = { "--stop-on-fail=group", NULL };
+	judge(&r, group_opt);
+	cr_assert_eq(r.rc, 2);
+	cr_assert(strstr(r.err, "--stop-on-fail=group needs a groups file"), "%s", r.err);
+}
