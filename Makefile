@@ -135,6 +135,17 @@ install: all
 	install -m 644 $(BUILD)/libdualpipe.a $(BUILD)/libdualpipe.so $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 include/dualpipe.h $(DESTDIR)$(PREFIX)/include/
 
+# ---- judge languages (docs/judge-languages.md): the language files are data,
+# installed under share/dualpipe/languages, the directory the CLI looks in
+# after --lang-dir and $$DUALPIPE_LANG_DIR (a build not installed uses ../languages).
+LANG_DIR := $(PREFIX)/share/dualpipe/languages
+$(BUILD)/obj/cli/cli_judge_lang.o: override CFLAGS += -DDP_LANG_DIR='"$(LANG_DIR)"'
+install: install-languages
+.PHONY: install-languages
+install-languages:
+	install -d $(DESTDIR)$(LANG_DIR)
+	install -m 644 languages/*.lang $(DESTDIR)$(LANG_DIR)/
+
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 clean:

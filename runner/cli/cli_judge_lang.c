@@ -29,7 +29,10 @@ void cli_judge_lang_dirs(struct cli_judge_lang *l, const char *lang_dir)
 	source_tree[0] = '\0';
 	if (n > 0) {
 		exe[n] = '\0';
-		dp_fmt(source_tree, sizeof(source_tree), "%s/../languages", dirname(exe));
+		char tree[PATH_MAX + 16];
+		dp_fmt(tree, sizeof(tree), "%s/../languages", dirname(exe));
+		if (!realpath(tree, source_tree)) /* shown by --list-langs: without the ".." */
+			dp_fmt(source_tree, sizeof(source_tree), "%s", tree);
 	}
 	free(l->env_copy);
 	l->env_copy = env && *env ? strdup(env) : NULL;
