@@ -1,6 +1,11 @@
-import qualified Data.Map.Strict as M
+import qualified Data.ByteString.Char8 as B
+import Control.Monad (forM_)
+import Data.IORef
+
+-- 1 MiB strict chunks, each filled (memset) and kept.
 main :: IO ()
-main = print (M.size (go M.empty 0))
-  where
-    go :: M.Map Int Int -> Int -> M.Map Int Int
-    go m n = if n < 0 then m else go (M.insert n n m) (n + 1)
+main = do
+  keep <- newIORef []
+  forM_ [1 :: Int ..] $ \i -> do
+    let b = B.replicate (1024 * 1024) (toEnum (i `mod` 200 + 32))
+    b `seq` modifyIORef' keep (b :)
