@@ -124,6 +124,7 @@ demo: deps all
 
 bench: deps all
 	sh bench/run.sh
+	sh bench/judge_bench.sh
 	$(MAKE) python-bench
 
 fuzz: all
