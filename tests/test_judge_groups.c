@@ -166,7 +166,7 @@ Test(groups, stop_on_fail_group)
 		cr_assert_str_eq(verdict(&r, "2"), "WA");
 		cr_assert_str_eq(verdict(&r, "3"), "SKIP", "jobs=%d: %s", jobs, r.json);
 		for (int t = 4; t <= 6; t++) { /* full needs small */
-			char n[4];
+			char n[16];
 			snprintf(n, sizeof(n), "%d", t);
 			cr_assert_str_eq(verdict(&r, n), "SKIP", "jobs=%d test %d", jobs, t);
 		}

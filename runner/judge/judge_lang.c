@@ -344,28 +344,37 @@ static int entry_cmp(const void *a, const void *b)
 	return strcmp(((const struct lang_entry *)a)->id, ((const struct lang_entry *)b)->id);
 }
 
+/* Whether id is already in e[0..n). */
+static int listed(const struct lang_entry *e, size_t n, const char *id)
+{
+	for (size_t k = 0; k < n; k++)
+		if (!strcmp(e[k].id, id))
+			return 1;
+	return 0;
+}
+
 /* Adds the ID.lang files of dir not yet in *e (an earlier directory wins). */
 static int collect_dir(const char *dir, struct lang_entry **e, size_t *n)
 {
 	DIR *dp = opendir(dir);
 	struct dirent *de;
+	int ret = 0;
 	if (!dp)
 		return 0; /* a directory of the search order that does not exist */
-	while ((de = readdir(dp))) {
-		size_t l = strlen(de->d_name), k;
-		if (l <= strlen(LANG_EXT) || strcmp(de->d_name + l - strlen(LANG_EXT), LANG_EXT))
+	while (ret == 0 && (de = readdir(dp))) {
+		size_t l = strlen(de->d_name), ext = strlen(LANG_EXT);
+		if (l <= ext || strcmp(de->d_name + l - ext, LANG_EXT))
 			continue;
-		char *id = strndup(de->d_name, l - strlen(LANG_EXT));
-		for (k = 0; id && k < *n && strcmp((*e)[k].id, id); k++)
-			;
-		struct lang_entry *ne = id && k == *n && valid_id(id) ? realloc(*e, (*n + 1) * sizeof(**e)) : NULL;
+		char *id = strndup(de->d_name, l - ext);
+		if (id && (!valid_id(id) || listed(*e, *n, id))) {
+			free(id);
+			continue;
+		}
+		struct lang_entry *ne = id ? realloc(*e, (*n + 1) * sizeof(**e)) : NULL;
 		if (!ne) {
 			free(id);
-			if (k == *n && id && valid_id(id)) {
-				closedir(dp);
-				return -ENOMEM;
-			}
-			continue;
+			ret = -ENOMEM;
+			break;
 		}
 		*e = ne;
 		ne[*n].id = id;
@@ -373,7 +382,7 @@ static int collect_dir(const char *dir, struct lang_entry **e, size_t *n)
 		(*n)++;
 	}
 	closedir(dp);
-	return 0;
+	return ret;
 }
 
 int judge_lang_list(const struct judge_lang_dirs *d, const char *path, FILE *f, char *err, size_t errlen)
