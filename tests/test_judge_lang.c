@@ -256,6 +256,27 @@ Test(lang, parse_errors_name_file_and_line)
 	bad_file("name =\n", "1", "'name' has no value");
 }
 
+static void cli(struct tu_run *r, const char *const *args);
+
+Test(lang, cli_bad_policy_names_the_file)
+{
+	char dir[128], tests[128];
+	snprintf(dir, sizeof(dir), "--lang-dir=%s", tmp);
+	snprintf(tests, sizeof(tests), "--tests=%s/tests", tmp);
+	put("pol.lang", "name = P\nsource = a.c\ncompile = gcc -o {out} {src}\nrun = {out}\npolicy = no-such-policy-dp\n");
+	struct tu_run r;
+	const char *a[] = { dir, "--lang=pol", "--source=tests/lang/c/ab.c", tests, NULL };
+	cli(&r, a);
+	cr_assert_eq(r.rc, 2, "rc %d", r.rc);
+	char want[200];
+	snprintf(want, sizeof(want), "%s/pol.lang: policy: ", tmp);
+	cr_assert(strstr(r.err, want), "%s", r.err);
+	/* --policy given: the operator's wins, the file's is not used */
+	const char *b[] = { dir, "--lang=pol", "--policy=default", "--source=tests/lang/c/ab.c", tests, NULL };
+	cli(&r, b);
+	cr_assert_eq(r.rc, 0, "rc %d %s", r.rc, r.err);
+}
+
 /* Runs the CLI with a language directory of our own and the given args. */
 static void cli(struct tu_run *r, const char *const *args)
 {

@@ -87,7 +87,7 @@ static const char judge_epilogue[] =
 	"DIR/NAME/output (the solution's output, or a testlib interactor's file),\n"
 	"stderr, checker.txt, interactor.txt (what they printed) and verdict.txt.\n"
 	"\n"
-	"Verdicts per test: AC WA PE TLE MLE OLE RE SV XX.  Overall: AC when every\n"
+	"Verdicts per test: AC WA PE TLE MLE OLE RE SV XX (SKIP: not graded).  Overall: AC when every\n"
 	"test is AC, else the first failing test's verdict (CE with --compile).\n"
 	"Exit status: 0 AC, 1 any other verdict, 2 bad usage (nothing graded), 3 XX.\n";
 

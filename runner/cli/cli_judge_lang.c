@@ -144,6 +144,15 @@ int cli_judge_lang_apply(struct cli_judge_lang *l, const char *id, struct cli_ru
 		       DP_DEFAULT_PATH, lang->path);
 		return -1;
 	}
+	if (lang->policy && !rc->policy_name) { /* checked now: the error names the file */
+		struct dp_policy *p = NULL;
+		char perr[512] = "";
+		if (dp_policy_load(lang->policy, &p, perr, sizeof(perr)) < 0) {
+			dp_fmt(err, errlen, "%s: policy: %s", lang->path, *perr ? perr : lang->policy);
+			return -1;
+		}
+		dp_policy_free(p);
+	}
 	widen_limits(lang, &rc->opt.limits);
 	if (run_argv(l, rc->opt.limits.memory, err, errlen) < 0 || add_env(l, rc, err, errlen) < 0 ||
 	    add_binds(l, rc, err, errlen) < 0)
