@@ -290,3 +290,43 @@ Test(groups, bad_stop_option)
 	cr_assert_eq(r.rc, 2);
 	cr_assert(strstr(r.err, "--stop-on-fail=group needs a groups file"), "%s", r.err);
 }
+
+/* Needs are transitive: c needs b needs a, so a failure in a costs c too. */
+Test(groups, transitive_needs)
+{
+	const char *v[] = { "WA", "AC", "AC" };
+	make_tests(v, 3);
+	put("groups.txt", "a 10 1\nb 20 2 a\nc 30 3 b\n");
+	struct tu_run r;
+	judge(&r, NULL);
+	cr_assert_float_eq(group(&r, "b", "score"), 0, 1e-9);
+	cr_assert_float_eq(group(&r, "c", "score"), 0, 1e-9, "c needs a through b");
+	const char *opt[] = { "--stop-on-fail=group", NULL };
+	judge(&r, opt);
+	cr_assert_str_eq(verdict(&r, "3"), "SKIP", "%s", r.json);
+}
+
+/* 30 groups each needing every earlier one, and one failing group none
+ * needs: whether a group needs it is looked up, not searched path by path
+ * (2^29 paths to the first group). */
+Test(groups, dense_needs)
+{
+	const char *v[31];
+	for (int i = 0; i < 31; i++)
+		v[i] = i == 0 ? "WA" : "AC";
+	make_tests(v, 31);
+	char text[16384];
+	size_t n = (size_t)snprintf(text, sizeof(text), "solo 1 1\n");
+	for (int g = 1; g <= 30; g++) {
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "g%d 1 %d ", g, g + 1);
+		for (int k = g - 1; k >= 1; k--)
+			n += (size_t)snprintf(text + n, sizeof(text) - n, "g%d%s", k, k > 1 ? "," : "");
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "\n");
+	}
+	put("groups.txt", text);
+	struct tu_run r;
+	const char *opt[] = { "--stop-on-fail=group", NULL };
+	judge(&r, opt);
+	cr_assert_float_eq(tu_num(r.json, "points"), 30, 1e-9, "%s", r.err);
+	cr_assert_str_eq(tu_field(r.json, "passed"), "30", "nothing skipped: no chain group needs solo");
+}

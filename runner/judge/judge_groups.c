@@ -60,6 +60,7 @@ void judge_groups_free(struct judge_groups *g)
 	}
 	free(g->g);
 	free(g->of_test);
+	free(g->needs_all);
 	memset(g, 0, sizeof(*g));
 }
 
@@ -241,6 +242,19 @@ static int parse_groups(struct gparse *p, char *text)
 		}
 	for (size_t k = 0; k < p->g->n; k++) /* test order within a group */
 		qsort(p->g->g[k].tests, p->g->g[k].n_tests, sizeof(size_t), size_cmp);
+	/* the transitive needs, once: needs name earlier groups, so one pass in order */
+	size_t n = p->g->n;
+	unsigned char *all = calloc(n * n, 1);
+	if (!all)
+		return fail(p, "out of memory");
+	for (size_t a = 0; a < n; a++)
+		for (size_t k = 0; k < p->g->g[a].n_needs; k++) {
+			size_t b = p->g->g[a].needs[k];
+			all[a * n + b] = 1;
+			for (size_t c = 0; c < b; c++)
+				all[a * n + c] |= all[b * n + c];
+		}
+	p->g->needs_all = all;
 	return 0;
 }
 
@@ -289,15 +303,10 @@ static double credit(const struct judge_test_result *t)
 	return t->score > 0 ? (t->score < 1 ? t->score : 1) : 0;
 }
 
-/* Whether group h is g or one g needs, directly or through others. */
+/* Whether group from needs group h, directly or through others. */
 static int reaches(const struct judge_groups *g, size_t from, size_t h)
 {
-	if (from == h)
-		return 1;
-	for (size_t k = 0; k < g->g[from].n_needs; k++)
-		if (reaches(g, g->g[from].needs[k], h))
-			return 1;
-	return 0;
+	return g->needs_all[from * g->n + h];
 }
 
 /* The rule, over the tests j < i that are known (done NULL: all of them).

@@ -28,6 +28,7 @@ struct judge_groups {
 	size_t n;
 	size_t *of_test;    /* the group of each test of the set */
 	size_t n_set;
+	unsigned char *needs_all; /* [a * n + b]: group a needs b, directly or through others */
 };
 
 /* --stop-on-fail */
