@@ -324,6 +324,10 @@ Test(lang, cli_usage_errors)
 	const char *both[] = { "--lang=c", "--compile=gcc {src}", "--source=tests/lang/c/ab.c", tests, NULL };
 	cli(&r, both);
 	cr_assert_eq(r.rc, 2);
+	const char *nodir[] = { "--lang-dir=/nonexistent-dp-langs", "--list-langs", NULL };
+	cli(&r, nodir);
+	cr_assert_eq(r.rc, 2);
+	cr_assert(strstr(r.err, "--lang-dir: "), "%s", r.err);
 	const char *badid[] = { "--lang=../c", "--source=tests/lang/c/ab.c", tests, NULL };
 	cli(&r, badid);
 	cr_assert_eq(r.rc, 2);

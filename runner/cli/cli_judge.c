@@ -514,8 +514,8 @@ int cli_judge_main(int argc, char **argv)
 	cli_run_config_init(&j.rc);
 	j.rc.policy_name = NULL; /* --lang's policy unless --policy is given */
 	i = cli_parse_args(&cmd, argc, argv, err, sizeof(err));
-	if (i >= 0)
-		cli_judge_lang_dirs(&j.lang, j.a.lang_dir);
+	if (i >= 0 && cli_judge_lang_dirs(&j.lang, j.a.lang_dir, err, sizeof(err)) < 0)
+		i = -1;
 	if (i == CLI_HELP) {
 		cli_print_help(&cmd, stdout);
 		rc = 0;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "base/fmt.h"
+#include "base/safe_path.h"
 #include "cli/cli_judge_lang.h"
 
 /* The install's directory (Makefile: $(PREFIX)/share/dualpipe/languages). */
@@ -20,7 +21,7 @@
 /* A build that is not installed: BIN/../languages, the source tree's. */
 static char source_tree[PATH_MAX];
 
-void cli_judge_lang_dirs(struct cli_judge_lang *l, const char *lang_dir)
+int cli_judge_lang_dirs(struct cli_judge_lang *l, const char *lang_dir, char *err, size_t errlen)
 {
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
@@ -37,6 +38,16 @@ void cli_judge_lang_dirs(struct cli_judge_lang *l, const char *lang_dir)
 	free(l->env_copy);
 	l->env_copy = env && *env ? strdup(env) : NULL;
 	judge_lang_dirs_init(&l->dirs, lang_dir, l->env_copy, DP_LANG_DIR, source_tree);
+	if (lang_dir) {
+		char why[600];
+		int fd;
+		if (!*lang_dir || dp_safe_open(lang_dir, DP_SAFE_DIR, NULL, &fd, why, sizeof(why)) < 0) {
+			dp_fmt(err, errlen, "--lang-dir: %s", *lang_dir ? why : "needs a directory: --lang-dir=DIR");
+			return -1;
+		}
+		close(fd);
+	}
+	return 0;
 }
 
 int cli_judge_list_langs(struct cli_judge_lang *l)

@@ -18,8 +18,10 @@ struct cli_judge_lang {
 	struct judge_lang_dirs dirs;
 };
 
-/* The search order of docs/judge-languages.md for --lang-dir (may be NULL). */
-void cli_judge_lang_dirs(struct cli_judge_lang *l, const char *lang_dir);
+/* The search order of docs/judge-languages.md for --lang-dir (may be NULL):
+ * 0, or -1 with a message when --lang-dir is not a directory (missing
+ * entries of $DUALPIPE_LANG_DIR are skipped, as PATH's are). */
+int cli_judge_lang_dirs(struct cli_judge_lang *l, const char *lang_dir, char *err, size_t errlen);
 
 /* Prints every language; 0, or 2 after a one-line error on stderr. */
 int cli_judge_list_langs(struct cli_judge_lang *l);
