@@ -330,3 +330,77 @@ Test(groups, dense_needs)
 	cr_assert_float_eq(tu_num(r.json, "points"), 30, 1e-9, "%s", r.err);
 	cr_assert_str_eq(tu_field(r.json, "passed"), "30", "nothing skipped: no chain group needs solo");
 }
+
+/* ---- the skip rule without the sandbox (judge_groups.c's functions) ---- */
+
+#include "judge/judge_groups.h"
+
+/* What a test earned: v 0 AC, 1 WA, 2 half the points (WA with score 0.5). */
+static void set_result(struct judge_test_result *t, const char *name, int v)
+{
+	memset(t, 0, sizeof(*t));
+	t->name = name;
+	t->verdict = v == 0 ? JV_AC : JV_WA;
+	t->score = v == 0 ? 1 : v == 2 ? 0.5 : 0;
+	t->exit_code = -1;
+}
+
+/* For random verdicts and random orders of completion (each test starting
+ * while some earlier ones are still running, as with --jobs=N), the tests
+ * a worker skips early and the final pass give the report the sequential
+ * rule gives: --stop-on-fail's result does not depend on --jobs. */
+Test(groups, skip_rule_independent_of_completion_order)
+{
+	static char names[12][8];
+	struct judge_test tests[12];
+	for (int i = 0; i < 12; i++) {
+		snprintf(names[i], sizeof(names[i]), "%d", i + 1);
+		tests[i] = (struct judge_test){ names[i], NULL, NULL };
+	}
+	char dir[128];
+	snprintf(dir, sizeof(dir), "%s/t", tmp);
+	struct judge_testset set = { dir, tests, 12 };
+	put("groups.txt", "a 10 1-3\nb 20 4-6 a\nc 30 7-9\nd 40 10-12 b,c\n");
+	struct judge_groups g;
+	char err[512];
+	cr_assert_eq(judge_groups_load(&set, &g, err, sizeof(err)), 1, "%s", err);
+	srand(12345);
+	for (int round = 0; round < 300; round++) {
+		int v[12];
+		for (int i = 0; i < 12; i++)
+			v[i] = rand() % 6 == 0 ? 1 + rand() % 2 : 0;
+		for (int stop = JUDGE_STOP_NEVER; stop <= JUDGE_STOP_ALL; stop++) {
+			struct judge_test_result seq[12], par[12];
+			unsigned char done[12] = { 0 };
+			struct judge_report rs = { .tests = seq, .n_tests = 12 }, rp = { .tests = par, .n_tests = 12 };
+			for (int i = 0; i < 12; i++) {
+				set_result(&seq[i], names[i], v[i]);
+				memset(&par[i], 0, sizeof(par[i]));
+			}
+			for (int i = 0; i < 12; i++) {
+				/* up to 3 earlier tests still running when test i starts */
+				unsigned char known[12];
+				memcpy(known, done, sizeof(known));
+				for (int k = 0; k < 3 && i > 0; k++)
+					known[rand() % i] = 0;
+				if (judge_groups_skip(&g, stop, &rp, known, (size_t)i)) {
+					memset(&par[i], 0, sizeof(par[i]));
+					par[i].name = names[i];
+					par[i].verdict = JV_SKIP;
+				} else {
+					set_result(&par[i], names[i], v[i]);
+				}
+				done[i] = 1;
+			}
+			judge_groups_finish(&g, stop, &rs);
+			judge_groups_finish(&g, stop, &rp);
+			for (int i = 0; i < 12; i++)
+				cr_assert_eq(par[i].verdict, seq[i].verdict, "round %d stop %d test %d", round, stop, i + 1);
+			for (size_t k = 0; k < g.n; k++)
+				cr_assert_float_eq(rp.group_scores[k], rs.group_scores[k], 1e-12);
+			free(rs.group_scores);
+			free(rp.group_scores);
+		}
+	}
+	judge_groups_free(&g);
+}
