@@ -351,7 +351,7 @@ static void set_result(struct judge_test_result *t, const char *name, int v)
  * rule gives: --stop-on-fail's result does not depend on --jobs. */
 Test(groups, skip_rule_independent_of_completion_order)
 {
-	static char names[12][8];
+	static char names[12][16];
 	struct judge_test tests[12];
 	for (int i = 0; i < 12; i++) {
 		snprintf(names[i], sizeof(names[i]), "%d", i + 1);
