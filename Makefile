@@ -123,6 +123,7 @@ demo: deps all
 
 bench: deps all
 	sh bench/run.sh
+	sh bench/judge_bench.sh
 	$(MAKE) python-bench
 
 fuzz: all
@@ -211,6 +212,17 @@ pkg-test: all $(HELPERS) $(ATTACKS)
 	BUILD=$(BUILD) sh tests/pkg/test_install.sh
 	BUILD=$(BUILD) $(PYTHON) tests/pkg/test_schema.py
 	BUILD=$(BUILD) sh tests/pkg/test_deb.sh
+
+# ---- judge languages (docs/judge-languages.md): the language files are data,
+# installed under share/dualpipe/languages, the directory the CLI looks in
+# after --lang-dir and $$DUALPIPE_LANG_DIR (a build not installed uses ../languages).
+LANG_DIR := $(PREFIX)/share/dualpipe/languages
+$(BUILD)/obj/cli/cli_judge_lang.o: override CFLAGS += -DDP_LANG_DIR='"$(LANG_DIR)"'
+install: install-languages
+.PHONY: install-languages
+install-languages:
+	install -d $(DESTDIR)$(LANG_DIR)
+	install -m 644 languages/*.lang $(DESTDIR)$(LANG_DIR)/
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
