@@ -216,13 +216,19 @@ pkg-test: all $(HELPERS) $(ATTACKS)
 # ---- judge languages (docs/judge-languages.md): the language files are data,
 # installed under share/dualpipe/languages, the directory the CLI looks in
 # after --lang-dir and $$DUALPIPE_LANG_DIR (a build not installed uses ../languages).
-LANG_DIR := $(PREFIX)/share/dualpipe/languages
+LANG_DIR := $(DATADIR)/dualpipe/languages
 $(BUILD)/obj/cli/cli_judge_lang.o: override CFLAGS += -DDP_LANG_DIR='"$(LANG_DIR)"'
 install: install-languages
 .PHONY: install-languages
 install-languages:
 	install -d $(DESTDIR)$(LANG_DIR)
 	install -m 644 languages/*.lang $(DESTDIR)$(LANG_DIR)/
+# before uninstall's rmdir of share/dualpipe
+uninstall: uninstall-languages
+.PHONY: uninstall-languages
+uninstall-languages:
+	rm -f $(addprefix $(DESTDIR)$(LANG_DIR)/,$(notdir $(wildcard languages/*.lang)))
+	rmdir $(DESTDIR)$(LANG_DIR) 2>/dev/null || true
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
