@@ -237,8 +237,12 @@ static int prepare_identity(struct dp_proc *p, const struct dp_options *opt)
 static int prepare_filter(struct dp_proc *p, const struct dp_options *opt)
 {
 	struct dp_child_plan *pl = &p->plan;
-	if (opt->policy && !dp_policy_is_none(opt->policy)) {
-		p->policy = opt->policy;
+	/* no policy given is the shipped `default`; no filter only when asked for by name ("none") */
+	const struct dp_policy *pol = opt->policy ? opt->policy : dp_policy_library_default();
+	if (!pol)
+		return -ENOMEM;
+	if (!dp_policy_is_none(pol)) {
+		p->policy = pol;
 		/* the child execs the slot's copy of the path: its address goes into the filter */
 		if (opt->argv && !(pl->exec_path = dp_seccomp_exec_slot(p->copy.exec_path))) {
 			dp_proc_fail(p, "seccomp: program path too long");

@@ -117,6 +117,7 @@ struct dp_proc {
 	struct dp_ns_plan *ns;
 	struct dp_box *box;          /* box id lock when running as root; NULL otherwise */
 	struct dp_limits lim;
+	size_t result_size;          /* sizeof the caller's struct dp_result (core/abi.c) */
 	struct dp_stream_state io[3];
 
 	struct dp_run_clock clock;

@@ -4,10 +4,11 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "dualpipe.h"
+#include "core/abi.h"
 #include "base/json.h"
 
-int dp_result_write_json(const struct dp_result *res, int fd)
+/* The result in this library's layout, written out. */
+static int write_json(const struct dp_result *res, int fd)
 {
 	int dfd = fcntl(fd, F_DUPFD_CLOEXEC, 3); /* never on 0-2, never into a concurrent fork */
 	if (dfd < 0)
@@ -54,4 +55,12 @@ int dp_result_write_json(const struct dp_result *res, int fd)
 	if (fclose(f) != 0 || bad)
 		return -EIO;
 	return 0;
+}
+
+int dp_result_write_json(const struct dp_result *caller, int fd)
+{
+	struct dp_result res;
+	int r = dp_abi_result_in(caller, &res);
+
+	return r < 0 ? r : write_json(&res, fd);
 }

@@ -19,6 +19,7 @@
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "core/abi.h"
 #include "core/proc.h"
 #include "base/util.h"
 #include "base/strv.h"
@@ -200,11 +201,13 @@ static int launch(struct dp_proc *p)
 	return 0;
 }
 
-int dp_spawn(const struct dp_options *opt, struct dp_proc **out)
+/* dp_spawn on options in this library's own layout. */
+static int spawn(const struct dp_options *opt, size_t result_size, struct dp_proc **out)
 {
 	struct dp_proc *p = calloc(1, sizeof *p);
 	if (!p)
 		return -ENOMEM;
+	p->result_size = result_size;
 	p->clock.spawn = dp_now_ns();
 	p->pid = -1;
 	p->pidfd = p->chan_fd = p->status_fd = p->listener_fd = -1;
@@ -244,6 +247,19 @@ int dp_spawn(const struct dp_options *opt, struct dp_proc **out)
 	}
 	*out = p;
 	return 0;
+}
+
+int dp_spawn(const struct dp_options *caller, struct dp_proc **out)
+{
+	struct dp_options opt;
+	struct dp_mount *mounts;
+	int r = dp_abi_options_in(caller, &opt, &mounts);
+	if (r < 0)
+		return r;
+	/* the plan holds what it needs of the mounts by now (their strings are the caller's) */
+	r = spawn(&opt, caller->result_size, out);
+	free(mounts);
+	return r;
 }
 
 pid_t dp_pid(const struct dp_proc *p)
