@@ -10,7 +10,9 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include "child/child.h"
 
@@ -106,6 +108,9 @@ int dp_child_take_program(const struct dp_child_plan *pl, struct dp_child_plan *
 		return -E2BIG;
 	if ((r = read_all(DP_CHILD_GO_FD, pl->prog_buf, h.len)) != 0)
 		return r < 0 ? r : -EPROTO;
+	/* the caller's priority, as a cold start inherits it (raw: takes the nice value itself) */
+	if (syscall(SYS_setpriority, PRIO_PROCESS, 0, h.nice) < 0)
+		return -errno;
 	close(DP_CHILD_GO_FD);
 	memcpy(run, pl, sizeof *run);
 	return split_strings(pl, &h, run);

@@ -46,6 +46,7 @@ struct dp_box_prog_msg {
 	uint32_t argc;
 	uint32_t envc;
 	uint32_t len;
+	int32_t nice; /* the program's nice (the box was built at the refill thread's lower priority) */
 };
 
 struct dp_child_msg {

@@ -19,11 +19,15 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 #include "core/pool.h"
 #include "core/proc.h"
 
 #define POOL_RETRY_MS 100 /* after a box that could not be built: wait, then build again */
+#define POOL_REFILL_NICE 10 /* building boxes yields the CPU to runs; each box's init restores the
+			     * caller's nice before the program (needs CAP_SYS_NICE: as root only) */
 
 struct dp_pool {
 	pthread_mutex_t mu;
@@ -36,6 +40,8 @@ struct dp_pool {
 	struct dp_limits lim;    /* the shape's limits resolved */
 	unsigned size, nready;
 	struct dp_proc **ready;
+	unsigned starting;       /* boxes taken and not yet exec'd: the refill waits for them (2 cores) */
+	struct dp_proc *dead;    /* finished runs of dp_pool_run, released by the refill thread */
 	uint64_t hits, misses;
 };
 
@@ -98,11 +104,36 @@ static void wait_ms(struct dp_pool *pool, int ms)
 	pthread_cond_timedwait(&pool->cv, &pool->mu, &ts);
 }
 
+/* Called and returns with the lock held; destroys outside it. */
+static void release_dead(struct dp_pool *pool)
+{
+	struct dp_proc *list = pool->dead;
+	pool->dead = NULL;
+	pthread_mutex_unlock(&pool->mu);
+	while (list) {
+		struct dp_proc *next = list->pool_next;
+		dp_destroy(list);
+		list = next;
+	}
+	pthread_mutex_lock(&pool->mu);
+}
+
 static void *refill_main(void *arg)
 {
 	struct dp_pool *pool = arg;
+	if (geteuid() == 0)
+		setpriority(PRIO_PROCESS, (id_t)gettid(), POOL_REFILL_NICE); /* a failure only costs speed */
 	pthread_mutex_lock(&pool->mu);
 	while (!pool->stop) {
+		/* a start in progress goes first: building now would take the CPU it needs */
+		if (pool->starting && pool->first != 1) {
+			pthread_cond_wait(&pool->cv, &pool->mu);
+			continue;
+		}
+		if (pool->dead) {
+			release_dead(pool);
+			continue;
+		}
 		if (pool->nready >= pool->size) {
 			pthread_cond_wait(&pool->cv, &pool->mu);
 			continue;
@@ -232,7 +263,7 @@ static struct dp_proc *take_box(struct dp_pool *pool)
 	if (pool->nready) {
 		box = pool->ready[0]; /* the oldest first: its set-up is surely over */
 		memmove(pool->ready, pool->ready + 1, --pool->nready * sizeof *pool->ready);
-		pthread_cond_broadcast(&pool->cv);
+		pool->starting++;
 	}
 	pthread_mutex_unlock(&pool->mu);
 	return box;
@@ -260,6 +291,8 @@ int dp_pool_spawn(struct dp_pool *pool, const struct dp_options *opt, struct dp_
 		bool kept = pool->nready < pool->size && !pool->stop;
 		if (kept)
 			pool->ready[pool->nready++] = box;
+		pool->starting--;
+		pthread_cond_broadcast(&pool->cv);
 		pthread_mutex_unlock(&pool->mu);
 		if (!kept)
 			dp_destroy(box);
@@ -267,6 +300,10 @@ int dp_pool_spawn(struct dp_pool *pool, const struct dp_options *opt, struct dp_
 	}
 	if (box) {
 		int r = dp_box_start(box, opt, abs);
+		pthread_mutex_lock(&pool->mu);
+		pool->starting--;
+		pthread_cond_broadcast(&pool->cv);
+		pthread_mutex_unlock(&pool->mu);
 		if (r == 0) {
 			count(pool, true);
 			*out = box;
@@ -287,7 +324,13 @@ int dp_pool_run(struct dp_pool *pool, const struct dp_options *opt, struct dp_re
 	if (r < 0)
 		return r;
 	dp_close(p, res);
-	dp_destroy(p);
+	/* the result is final (the tree is reaped): the rest (fds, cgroup
+	 * directory, box id) is released by the refill thread, off the caller's time */
+	pthread_mutex_lock(&pool->mu);
+	p->pool_next = pool->dead;
+	pool->dead = p;
+	pthread_cond_broadcast(&pool->cv);
+	pthread_mutex_unlock(&pool->mu);
 	return 0;
 }
 
@@ -314,6 +357,9 @@ void dp_pool_destroy(struct dp_pool *pool)
 	pthread_cond_broadcast(&pool->cv);
 	pthread_mutex_unlock(&pool->mu);
 	pthread_join(pool->thread, NULL);
+	pthread_mutex_lock(&pool->mu);
+	release_dead(pool);
+	pthread_mutex_unlock(&pool->mu);
 	for (unsigned i = 0; i < pool->nready; i++)
 		dp_destroy(pool->ready[i]); /* kills init: its PID namespace and mounts go with it */
 	free_pool(pool);

@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include "core/pool.h"
 #include "core/proc.h"
@@ -99,6 +100,10 @@ static int hand_over(struct dp_proc *box, const struct dp_options *opt, const ch
 	char *blob = pack_strings(abs, box->copy.argv, box->copy.envp, &h);
 	if (!blob)
 		return -EAGAIN; /* too large for the box's buffers (or no memory): cold */
+	/* a cold start's program inherits this thread's nice, a negative one raised to 0 */
+	errno = 0;
+	int nice = getpriority(PRIO_PROCESS, (id_t)gettid());
+	h.nice = errno || nice < 0 ? 0 : nice;
 	int fds[3] = { box->io[0].child_fd, box->io[1].child_fd, box->io[2].child_fd };
 	r = dp_send_fds(box->chan_fd, "p", 1, fds, 3);
 	if (r == 0)

@@ -116,6 +116,9 @@ struct dp_proc {
 	struct dp_copies copy;
 	struct dp_child_plan plan;
 	int box_go_fd;              /* a ready box (pool.c): the go pipe, kept for the program message; else -1 */
+	struct dp_proc *pool_next;  /* pool.c: a finished run waiting to be released */
+	int box_ns_fds[4];          /* a ready box: its mount, network, IPC and UTS namespaces, held so that
+				     * init's exit does not tear them down on the run's time (dp_destroy does) */
 };
 
 /* names.c: "execve", "setuid", ...: the call that failed at child step `step`. */

@@ -245,6 +245,15 @@ static void await_ready(struct dp_proc *p)
 	if (n == sizeof m && m.kind == DP_MSG_READY) {
 		while (recv(p->chan_fd, &m, sizeof m, 0) < 0 && errno == EINTR)
 			;
+		/* init unshared its namespaces by now; tearing them down when init
+		 * exits (unmounting waits for an RCU grace period, the network
+		 * namespace's clean-up takes a CPU) is not the run's to pay */
+		static const char *const ns[] = { "mnt", "net", "ipc", "uts" };
+		for (size_t i = 0; i < DP_ARRAY_SIZE(ns); i++) {
+			char path[64];
+			snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)p->pid, ns[i]);
+			p->box_ns_fds[i] = open(path, O_RDONLY | O_CLOEXEC); /* -1: torn down with init, as cold */
+		}
 		return;
 	}
 	dp_await_exec(p); /* an error report (or the box's death): read as a cold start reads it */
@@ -270,6 +279,8 @@ struct dp_proc *dp_proc_alloc(const struct dp_options *opt)
 	p->clock.spawn = dp_now_ns();
 	p->pid = -1;
 	p->pidfd = p->chan_fd = p->status_fd = p->listener_fd = p->box_go_fd = -1;
+	for (size_t i = 0; i < DP_ARRAY_SIZE(p->box_ns_fds); i++)
+		p->box_ns_fds[i] = -1;
 	for (int i = 0; i < 3; i++)
 		p->io[i].fd = p->io[i].relay_fd = p->io[i].child_fd = -1;
 	dp_limits_resolve(&opt->limits, &p->lim);
@@ -354,6 +365,8 @@ void dp_destroy(struct dp_proc *p)
 	close_fd(&p->status_fd);
 	close_fd(&p->listener_fd);
 	close_fd(&p->box_go_fd);
+	for (size_t i = 0; i < DP_ARRAY_SIZE(p->box_ns_fds); i++)
+		close_fd(&p->box_ns_fds[i]); /* the last references: the box's mounts and devices go now */
 	dp_cgroup_destroy(p->cg);
 	dp_ns_plan_destroy(p->ns);
 	dp_workdir_close(p->copy.workdir_state); /* the box is gone: give the directory back */
