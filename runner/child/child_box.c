@@ -1,8 +1,11 @@
-/* child_box.c: init of a ready box (core/pool.c) receiving its program.
+/* child_box.c: the program process of a ready box (core/pool.c) receiving
+ * its program.
  *
  * The box was built before anyone asked for a run: namespaces, filesystem
- * view, cgroup joined, filter received.  What depends on the program comes
- * now, into buffers the parent allocated before clone: the three stdio fds
+ * view, cgroup joined, filter received, and the program's process forked by
+ * init and set up up to the filter (child.c program_main: session, process
+ * state, rlimits, bounding set, uid, capabilities, no_new_privs).  What
+ * depends on the program comes now, into buffers the parent allocated before clone: the three stdio fds
  * (SCM_RIGHTS on the channel) and the exec path, argv and envp (on the go
  * pipe).  Async-signal-safe like all of child/: no malloc, raw calls only. */
 #define _GNU_SOURCE
@@ -10,9 +13,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 #include "child/child.h"
 
@@ -108,9 +109,6 @@ int dp_child_take_program(const struct dp_child_plan *pl, struct dp_child_plan *
 		return -E2BIG;
 	if ((r = read_all(DP_CHILD_GO_FD, pl->prog_buf, h.len)) != 0)
 		return r < 0 ? r : -EPROTO;
-	/* the caller's priority, as a cold start inherits it (raw: takes the nice value itself) */
-	if (syscall(SYS_setpriority, PRIO_PROCESS, 0, h.nice) < 0)
-		return -errno;
 	close(DP_CHILD_GO_FD);
 	memcpy(run, pl, sizeof *run);
 	return split_strings(pl, &h, run);

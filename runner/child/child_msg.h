@@ -36,17 +36,16 @@ enum dp_child_step {
 enum dp_msg_kind {
 	DP_MSG_ERROR = 1,   /* step, err (errno), extra */
 	DP_MSG_LISTENER,    /* the seccomp listener fd travels as SCM_RIGHTS */
-	DP_MSG_READY,       /* a ready box's init finished its set-up and waits for a program */
+	DP_MSG_READY,       /* a ready box's program process is set up and waits for its program */
 };
 
-/* Parent -> a ready box's init on the go pipe, after the program's three stdio
+/* Parent -> a ready box's program process on the go pipe, after the program's three stdio
  * fds went over the channel: len bytes follow, NUL-terminated strings: the
  * exec path, argc argv strings, envc envp strings. */
 struct dp_box_prog_msg {
 	uint32_t argc;
 	uint32_t envc;
 	uint32_t len;
-	int32_t nice; /* the program's nice (the box was built at the refill thread's lower priority) */
 };
 
 struct dp_child_msg {

@@ -85,26 +85,38 @@ static bool box_alive(const struct dp_proc *box)
 	return poll(&pfd, 1, 0) == 0;
 }
 
+/* A cold start's program inherits this thread's nice (a negative one raised
+ * to 0); the box's program process was forked at the refill thread's, so it
+ * is given this one (lowering a nice needs CAP_SYS_NICE: without it, a caller
+ * below the box's nice starts cold). */
+static int give_nice(const struct dp_proc *box)
+{
+	errno = 0;
+	int want = getpriority(PRIO_PROCESS, (id_t)gettid());
+	if (errno || want < 0)
+		want = 0;
+	errno = 0;
+	int now = getpriority(PRIO_PROCESS, (id_t)box->box_prog_pid);
+	if (errno)
+		return -EAGAIN;
+	if (now != want && setpriority(PRIO_PROCESS, (id_t)box->box_prog_pid, want) < 0)
+		return -EAGAIN;
+	return 0;
+}
+
 /* Copies, streams and the message; -EAGAIN when the box can take no program. */
 static int hand_over(struct dp_proc *box, const struct dp_options *opt, const char *abs)
 {
 	static const char *const default_env[] = { "PATH=" DP_DEFAULT_PATH, NULL };
 	const char *const *envp = opt->envp ? opt->envp : default_env;
 	struct dp_box_prog_msg h;
-	/* a cold start's program inherits this thread's nice, a negative one raised to 0 */
-	errno = 0;
-	int nice = getpriority(PRIO_PROCESS, (id_t)gettid());
-	h.nice = errno || nice < 0 ? 0 : nice;
-	/* without CAP_SYS_NICE the box's init cannot go below the nice it was built at */
-	errno = 0;
-	int built = getpriority(PRIO_PROCESS, (id_t)box->pid);
-	if (geteuid() != 0 && !errno && h.nice < built)
-		return -EAGAIN;
+	int r = give_nice(box);
+	if (r < 0)
+		return r;
 	if (!(box->copy.argv = dp_strv_copy(opt->argv)) || !(box->copy.envp = dp_strv_copy(envp)) ||
 	    !(box->copy.exec_path = strdup(abs)))
 		return -ENOMEM;
-	int r = dp_prepare_streams(box, opt);
-	if (r < 0)
+	if ((r = dp_prepare_streams(box, opt)) < 0)
 		return r;
 	char *blob = pack_strings(abs, box->copy.argv, box->copy.envp, &h);
 	if (!blob)

@@ -117,6 +117,7 @@ struct dp_proc {
 	struct dp_child_plan plan;
 	int box_go_fd;              /* a ready box (pool.c): the go pipe, kept for the program message; else -1 */
 	struct dp_proc *pool_next;  /* pool.c: a finished run waiting to be released */
+	pid_t box_prog_pid;         /* a ready box: its program's process (waiting for the program), host pid */
 	int box_ns_fds[4];          /* a ready box: its mount, network, IPC and UTS namespaces, held so that
 				     * init's exit does not tear them down on the run's time (dp_destroy does) */
 };

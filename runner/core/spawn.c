@@ -227,6 +227,22 @@ static int launch(struct dp_proc *p)
 	return 0;
 }
 
+/* init's only child once the box is ready: the program's process (host pid). */
+static pid_t box_program_pid(pid_t init)
+{
+	char path[64], buf[64];
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)init, (int)init);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	return (pid_t)atoi(buf);
+}
+
 /* The box's first word: ready, or the step of its set-up that failed. */
 static void await_ready(struct dp_proc *p)
 {
@@ -245,6 +261,10 @@ static void await_ready(struct dp_proc *p)
 	if (n == sizeof m && m.kind == DP_MSG_READY) {
 		while (recv(p->chan_fd, &m, sizeof m, 0) < 0 && errno == EINTR)
 			;
+		if ((p->box_prog_pid = box_program_pid(p->pid)) <= 0) {
+			dp_proc_fail(p, "the ready box's program process is not there");
+			return;
+		}
 		/* init unshared its namespaces by now; tearing them down when init
 		 * exits (unmounting waits for an RCU grace period, the network
 		 * namespace's clean-up takes a CPU) is not the run's to pay */
