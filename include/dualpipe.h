@@ -122,6 +122,12 @@ struct dp_options {
 	uid_t box_first;             /* as root: box uids/gids are box_first + id (0: DP_DEFAULT_UID) */
 	int box_count;               /* ... for id in [0, box_count) (0: DP_DEFAULT_BOXES) */
 	int no_cgroup;               /* do not use a cgroup even when one is available */
+	/* The directory the program starts in, as the program sees paths (inside
+	 * the box when isolated), entered with the program's own credentials;
+	 * relative: to where it would start otherwise (workdir, else /tmp in the
+	 * box, else the caller's cwd).  NULL: there.  Not found or not
+	 * enterable: DP_XX; "" or PATH_MAX bytes or more: dp_spawn -EINVAL. */
+	const char *cwd;
 };
 
 struct dp_result {
@@ -220,8 +226,8 @@ int dp_parse_size(const char *s, uint64_t *out);
  * shape built ahead (namespaces, filesystem view, cgroup, filter: everything
  * that does not depend on the program), refilled by a thread of its own; a
  * run takes one, and the box dies with the run, so no state of one run is
- * seen by another.  The shape is every field of dp_options but argv, envp
- * and stdio; a shape with a workdir or without full isolation is refused
+ * seen by another.  The shape is every field of dp_options but argv, envp,
+ * stdio and cwd; a shape with a workdir or without full isolation is refused
  * (-EINVAL, -ENOTSUP).  Every function may be called from many threads at once. */
 struct dp_pool;
 /* Keeps `size` sandboxes of the shape of *shape ready, refilled in the background. 0 or -errno. */

@@ -125,6 +125,30 @@ struct start {
 	double timeout;          /* then SIGKILL; 0: 20 s */
 };
 
+struct run_prep {
+	const struct start *s;
+	const char *out, *err;
+};
+
+/* The runner's side of the fork: its fds and cwd as `struct start` says. */
+static void runner_prep(void *arg)
+{
+	const struct run_prep *rp = arg;
+	const struct start *s = rp->s;
+	int i = open("/dev/null", O_RDONLY);
+	int o = open(s->stdout_path ? s->stdout_path : rp->out, O_WRONLY | O_CREAT | (s->stdout_path ? 0 : O_TRUNC), 0644);
+	int e = open(rp->err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (i < 0 || o < 0 || e < 0 || dup2(i, 0) < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
+		_exit(126);
+	lseek(1, 0, SEEK_END);
+	close_range(3, ~0u, 0);
+	if (chdir(top) < 0) /* relative names the runner makes land here */
+		_exit(125);
+	for (int k = 0; k < 3; k++)
+		if (s->closed & (1u << k))
+			close(k);
+}
+
 static void run_with(struct pr *r, const struct start *s, const char *bin, const char *const *args)
 {
 	char out[128], err[128];
@@ -136,40 +160,11 @@ static void run_with(struct pr *r, const struct start *s, const char *bin, const
 	for (int i = 0; args[i] && n < 63; i++)
 		argv[n++] = args[i];
 	argv[n] = NULL;
-	double t0 = tu_now();
-	pid_t pid = fork();
-	cr_assert_geq(pid, 0);
-	if (pid == 0) {
-		int i = open("/dev/null", O_RDONLY);
-		int o = open(s->stdout_path ? s->stdout_path : out, O_WRONLY | O_CREAT | (s->stdout_path ? 0 : O_TRUNC), 0644);
-		int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		if (i < 0 || o < 0 || e < 0 || dup2(i, 0) < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
-			_exit(126);
-		lseek(1, 0, SEEK_END);
-		close_range(3, ~0u, 0);
-		if (chdir(top) < 0) /* relative names the runner makes land here */
-			_exit(125);
-		for (int k = 0; k < 3; k++)
-			if (s->closed & (1u << k))
-				close(k);
-		execv(bin, (char *const *)argv);
-		_exit(127);
-	}
-	double limit = s->timeout > 0 ? s->timeout : 20;
-	int st = 0;
-	for (;;) {
-		pid_t w = waitpid(pid, &st, WNOHANG);
-		if (w == pid)
-			break;
-		if (tu_now() - t0 > limit) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &st, 0);
-			break;
-		}
-		usleep(5000);
-	}
-	r->elapsed = tu_now() - t0;
-	r->rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	struct run_prep rp = { s, out, err };
+	struct tu_child c;
+	cr_assert_eq(tu_spawn_wait(&c, bin, argv, runner_prep, &rp, s->timeout > 0 ? s->timeout : 20), 0);
+	r->elapsed = c.elapsed;
+	r->rc = c.rc; /* 128 + SIGKILL when the timeout killed it */
 	tu_slurp(out, r->out, sizeof r->out);
 	tu_slurp(err, r->err, sizeof r->err);
 	unlink(out);

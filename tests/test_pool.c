@@ -368,3 +368,28 @@ Test(pool, destroy_leaves_no_process_cgroup_mount_or_fd)
 	cr_assert_eq(after.cgroups, before.cgroups, "cgroups: %d before, %d after", before.cgroups, after.cgroups);
 	cr_assert_eq(after.mounts, before.mounts, "mounts: %d before, %d after", before.mounts, after.mounts);
 }
+
+Test(pool, the_start_directory_is_the_run_s)
+{
+	struct dp_options o;
+	shape(&o, NULL);
+	struct dp_pool *pool;
+	cr_assert_eq(dp_pool_create(&o, 1, &pool), 0);
+	const char *pwd[] = { "/bin/pwd", NULL };
+	char out[256];
+	struct dp_result res, cold;
+	o.cwd = "/dev";
+	pool_capture(pool, &o, pwd, out, sizeof out, &res);
+	cr_assert_eq(res.status, DP_OK, "%s", res.message);
+	cr_assert_str_eq(out, "/dev\n");
+	o.cwd = "/no/such/dir"; /* XX, with the cold start's message */
+	wait_ready(pool, 1);
+	uint64_t h = hits(pool);
+	o.argv = pwd;
+	cr_assert_eq(dp_pool_run(pool, &o, &res), 0);
+	cr_assert_eq(hits(pool), h + 1);
+	cr_assert_eq(dp_run(&o, &cold), 0);
+	cr_assert_eq(res.status, DP_XX);
+	cr_assert_str_eq(res.message, cold.message);
+	dp_pool_destroy(pool);
+}

@@ -30,6 +30,25 @@ struct st_run {
 	char json[8192], out[65536], err[8192];
 };
 
+struct caller_prep {
+	void (*prep)(void);
+	int out_fd;
+	const char *out, *err;
+};
+
+/* The caller's side of the fork: stdout to out_fd or the file out, then prep(). */
+static void caller_prep(void *arg)
+{
+	const struct caller_prep *cp = arg;
+	int o = cp->out_fd >= 0 ? cp->out_fd : open(cp->out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	int e = open(cp->err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	int in = open("/dev/null", O_RDONLY);
+	if (o < 0 || e < 0 || in < 0 || dup2(in, 0) < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
+		_exit(120);
+	if (cp->prep)
+		cp->prep();
+}
+
 /* Runs `dualpipe run --result=... ARGS` in a child that first calls prep();
  * stdout goes to out_fd when >= 0 (left open in the test), else to a file. */
 static void cli_from(struct st_run *r, void (*prep)(void), int out_fd, double deadline_s, const char *const *args)
@@ -47,36 +66,12 @@ static void cli_from(struct st_run *r, void (*prep)(void), int out_fd, double de
 	for (int i = 0; args[i] && n < 38; i++)
 		argv[n++] = args[i];
 	argv[n] = NULL;
-	double t0 = tu_now();
-	pid_t pid = fork();
-	cr_assert_geq(pid, 0);
-	if (pid == 0) {
-		int o = out_fd >= 0 ? out_fd : open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int in = open("/dev/null", O_RDONLY);
-		if (o < 0 || e < 0 || in < 0 || dup2(in, 0) < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
-			_exit(120);
-		if (prep)
-			prep();
-		execv(bin, (char *const *)argv);
-		_exit(121);
-	}
-	r->pid = pid;
-	int st = 0;
-	for (;;) {
-		pid_t w = waitpid(pid, &st, WNOHANG);
-		if (w == pid)
-			break;
-		if (tu_now() - t0 > deadline_s) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &st, 0);
-			st = -1;
-			break;
-		}
-		usleep(5000);
-	}
-	r->elapsed = tu_now() - t0;
-	r->rc = st == -1 ? -1 : WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	struct caller_prep cp = { prep, out_fd, out, err };
+	struct tu_child c;
+	cr_assert_eq(tu_spawn_wait(&c, bin, argv, caller_prep, &cp, deadline_s), 0);
+	r->pid = c.pid;
+	r->elapsed = c.elapsed;
+	r->rc = c.timed_out ? -1 : c.rc;
 	tu_slurp(res, r->json, sizeof r->json);
 	tu_slurp(out, r->out, sizeof r->out);
 	tu_slurp(err, r->err, sizeof r->err);

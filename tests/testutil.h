@@ -1,5 +1,6 @@
-/* Helpers shared by the Criterion suites: where the build is, running the CLI,
- * reading fields of its JSON result, counting fds and processes. */
+/* Helpers shared by the Criterion suites: where the build is, starting a
+ * process and waiting for it with a deadline, running the CLI, reading
+ * fields of its JSON result, counting fds and processes. */
 #ifndef DP_TESTUTIL_H
 #define DP_TESTUTIL_H
 
@@ -7,12 +8,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -73,6 +76,83 @@ static inline void tu_slurp(const char *path, char *buf, size_t len)
 	buf[n > 0 ? n : 0] = 0;
 }
 
+/* A process a test starts and waits for, never longer than a deadline. */
+struct tu_child {
+	pid_t pid;
+	int status;      /* its wait status */
+	int rc;          /* its exit code, or 128 + the signal that ended it */
+	int timed_out;   /* the deadline passed: it was killed (SIGKILL) */
+	double elapsed;  /* seconds from the fork to its end */
+};
+
+/* Forks; the child runs prep(arg) (arranges its fds, cwd, signals...; returns
+ * or _exits), then execv(bin, argv), 127 when that fails.  Waits for it on a
+ * pidfd for at most deadline_s seconds, then kills and reaps it.  0, or -1
+ * when it could not be started or waited for. */
+static inline int tu_spawn_wait(struct tu_child *c, const char *bin, const char *const *argv,
+				void (*prep)(void *), void *arg, double deadline_s)
+{
+	memset(c, 0, sizeof *c);
+	double t0 = tu_now();
+	c->pid = fork();
+	if (c->pid < 0)
+		return -1;
+	if (c->pid == 0) {
+		if (prep)
+			prep(arg);
+		execv(bin, (char *const *)argv);
+		_exit(127);
+	}
+	int pfd = (int)syscall(SYS_pidfd_open, c->pid, 0);
+	for (;;) {
+		pid_t w = waitpid(c->pid, &c->status, WNOHANG);
+		if (w == c->pid)
+			break;
+		if (w < 0 && errno != EINTR) { /* not ours to wait for (SIGCHLD ignored?) */
+			if (pfd >= 0)
+				close(pfd);
+			return -1;
+		}
+		double left = deadline_s - (tu_now() - t0);
+		if (left <= 0) {
+			kill(c->pid, SIGKILL);
+			while (waitpid(c->pid, &c->status, 0) < 0 && errno == EINTR)
+				;
+			c->timed_out = 1;
+			break;
+		}
+		/* a pidfd is readable once the process ended; without one, 5 ms naps */
+		struct pollfd pf = { pfd, POLLIN, 0 };
+		int ms = left > 1 ? 1000 : (int)(left * 1000) + 1;
+		if (pfd < 0 || poll(&pf, 1, ms) < 0)
+			usleep(5000);
+	}
+	if (pfd >= 0)
+		close(pfd);
+	c->elapsed = tu_now() - t0;
+	c->rc = WIFEXITED(c->status) ? WEXITSTATUS(c->status) : 128 + WTERMSIG(c->status);
+	return 0;
+}
+
+struct tu_cli_files {
+	const char *out, *err;
+};
+
+/* tu_cli's side of the fork: stdin /dev/null, stdout and stderr to files;
+ * other fds stay as they are. */
+static inline void tu_cli_prep(void *arg)
+{
+	const struct tu_cli_files *f = arg;
+	int i = open("/dev/null", O_RDONLY);
+	int o = open(f->out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	int e = open(f->err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (i < 0 || o < 0 || e < 0 || dup2(i, 0) < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
+		_exit(126);
+}
+
+/* A `dualpipe` the suite waits for longer than this is taken as hung. */
+#define TU_CLI_DEADLINE 300.0
+
 /* Runs: build/dualpipe SUBCMD --result=TMP ARGS...  (args NULL-terminated). */
 static inline int tu_cli(struct tu_run *r, const char *subcmd, const char *const *args)
 {
@@ -86,7 +166,7 @@ static inline int tu_cli(struct tu_run *r, const char *subcmd, const char *const
 	snprintf(bin, sizeof bin, "%s/dualpipe", tu_build());
 	const char *argv[64];
 	int n = 0;
-	static char resopt[128];
+	char resopt[128];
 	snprintf(resopt, sizeof resopt, "--result=%s", res);
 	argv[n++] = bin;
 	argv[n++] = subcmd;
@@ -95,30 +175,21 @@ static inline int tu_cli(struct tu_run *r, const char *subcmd, const char *const
 	for (int i = 0; args[i] && n < 62; i++)
 		argv[n++] = args[i];
 	argv[n] = NULL;
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	posix_spawn_file_actions_addopen(&fa, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	pid_t pid;
-	double t0 = tu_now();
-	int e = posix_spawn(&pid, bin, &fa, NULL, (char *const *)argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (e)
-		return -1;
-	int st;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	r->elapsed = tu_now() - t0;
-	r->rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	tu_slurp(res, r->json, sizeof r->json);
-	tu_slurp(out, r->out, sizeof r->out);
-	tu_slurp(err, r->err, sizeof r->err);
+	struct tu_cli_files files = { out, err };
+	struct tu_child c;
+	int e = tu_spawn_wait(&c, bin, argv, tu_cli_prep, &files, TU_CLI_DEADLINE);
+	if (e == 0) {
+		r->elapsed = c.elapsed;
+		r->rc = c.rc;
+		tu_slurp(res, r->json, sizeof r->json);
+		tu_slurp(out, r->out, sizeof r->out);
+		tu_slurp(err, r->err, sizeof r->err);
+	}
 	unlink(res);
 	unlink(out);
 	unlink(err);
 	rmdir(dir);
-	return 0;
+	return e;
 }
 
 /* Value of "key" in a flat JSON object as text: strings without quotes, or

@@ -259,6 +259,11 @@ static _Noreturn void program_main(const struct dp_child_plan *pl, pid_t parent,
 		die_step(DP_STEP_CAPS, errno, -1);
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
 		die_step(DP_STEP_CAPS, errno, -2);
+	/* the caller's start directory, entered with no privilege left: the
+	 * program's own permissions (and, isolated, only its own view) decide,
+	 * so no link or mode in the path can take it where it could not go */
+	if (pl->cwd && chdir(pl->cwd) < 0)
+		die_step(DP_STEP_START_DIR, errno, 0);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die_step(DP_STEP_NO_NEW_PRIVS, errno, 0);
 	struct dp_child_plan boxed;
@@ -269,6 +274,8 @@ static _Noreturn void program_main(const struct dp_child_plan *pl, pid_t parent,
 		if (t < 0)
 			die_step(DP_STEP_TAKE_PROGRAM, -t, 0);
 		pl = &boxed;
+		if (pl->cwd && chdir(pl->cwd) < 0) /* as above: with no privilege left */
+			die_step(DP_STEP_START_DIR, errno, 0);
 	}
 	if (go->filter_len) {
 		/* the filter is the last thing before execve(): from here on every

@@ -27,6 +27,7 @@ struct dp_child_plan {
 	int (*fn)(void *);
 	void *fn_arg;
 	const char *workdir;         /* core mode chdir (isolated mode: ns setup does it) */
+	const char *cwd;             /* dp_options.cwd: entered last, as the program, relative to the above */
 	struct rlimit rlim[RLIM_NLIMITS];
 	bool rlim_set[RLIM_NLIMITS];
 	bool switch_uid;

@@ -57,8 +57,9 @@ static int split_strings(const struct dp_child_plan *pl, const struct dp_box_pro
 			 struct dp_child_plan *run)
 {
 	char *s = pl->prog_buf, *end = pl->prog_buf + h->len;
-	size_t want = 1 + (size_t)h->argc + h->envc, k = 0;
+	size_t skip = h->has_cwd ? 2 : 1, want = skip + (size_t)h->argc + h->envc, k = 0;
 	char **ptrs = pl->prog_ptrs;
+	run->cwd = NULL;
 	for (size_t i = 0; i < want; i++) {
 		char *nul = memchr(s, 0, (size_t)(end - s));
 		if (!nul)
@@ -67,9 +68,11 @@ static int split_strings(const struct dp_child_plan *pl, const struct dp_box_pro
 			if ((size_t)(nul - s) >= PATH_MAX)
 				return -ENAMETOOLONG;
 			memcpy(pl->exec_buf, s, (size_t)(nul - s) + 1);
+		} else if (i < skip) {
+			run->cwd = s;
 		} else {
 			ptrs[k++] = s;
-			if (i == h->argc)
+			if (i == skip - 1 + h->argc)
 				ptrs[k++] = NULL; /* end of argv */
 		}
 		s = nul + 1;

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,6 +133,22 @@ static int parse_dir(void *cfg, const struct cli_option *o, const char *v, char 
 	return 0;
 }
 
+/* --chdir: a path as the program sees it, so only its form is checked here;
+ * whether it exists in the box is known only there (XX when it does not) */
+static int parse_chdir(void *cfg, const struct cli_option *o, const char *v, char *err, size_t len)
+{
+	if (!*v) {
+		dp_fmt(err, len, "%s: an empty path is not a directory", o->name);
+		return -1;
+	}
+	if (strlen(v) >= PATH_MAX) {
+		dp_fmt(err, len, "%s: the path is longer than %d bytes", o->name, PATH_MAX - 1);
+		return -1;
+	}
+	((struct cli_run_config *)cfg)->opt.cwd = v;
+	return 0;
+}
+
 static int parse_env(void *cfg, const struct cli_option *o, const char *v, char *err, size_t len)
 {
 	struct cli_run_config *c = cfg;
@@ -217,11 +234,15 @@ static const struct cli_option sandbox_options[] = {
 	{ .name = "--net", .kind = CLI_FLAG, .help = "keep the host network; default: no network",
 	  .offset = AT(opt.net) },
 	{ .name = "--env", .kind = CLI_CUSTOM, .value = "NAME[=VALUE]",
-	  .help = "set a variable, or pass the caller's NAME (repeatable); otherwise only PATH",
+	  .help = "set a variable, or pass the caller's NAME (repeatable); otherwise only PATH "
+		  "(go, pip, npm want a HOME: --env=HOME=/tmp)",
 	  .bad = "NAME=VALUE", .parse = parse_env },
 	{ .name = "--dir", .kind = CLI_CUSTOM, .value = "DIR",
 	  .help = "working directory of the program, writable by it; default: a private /tmp",
 	  .bad = "a directory", .parse = parse_dir },
+	{ .name = "--chdir", .kind = CLI_CUSTOM, .value = "DIR",
+	  .help = "start the program in DIR, a path in the box (relative: to --dir, else /tmp); default: --dir, else /tmp",
+	  .bad = "a directory", .parse = parse_chdir },
 	{ .name = "--isolation", .kind = CLI_CUSTOM, .value = "auto|full|none",
 	  .help = "namespaces, private filesystem view; default auto (full when root or userns work)",
 	  .bad = "auto, full or none", .parse = parse_isolation },

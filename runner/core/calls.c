@@ -173,7 +173,6 @@ int dp_pump(struct dp_proc *p, const void *in, size_t inlen, struct dp_buffer *o
 	uint64_t deadline = deadline_after(timeout_ms);
 	size_t done = 0;
 	int r = 0;
-	p->draining = true;
 	for (;;) {
 		if (si->mode == DP_PIPE && si->fd >= 0) {
 			while (done < inlen) {
@@ -214,7 +213,6 @@ int dp_pump(struct dp_proc *p, const void *in, size_t inlen, struct dp_buffer *o
 		}
 	}
 out:
-	p->draining = false;
 	return r;
 }
 
@@ -268,7 +266,6 @@ static bool post_exit_over(struct dp_proc *p, struct post_exit *pe)
 int dp_close(struct dp_proc *p, struct dp_result *res)
 {
 	dp_close_stdin(p);
-	p->draining = true;
 	struct post_exit pe = { 0, 0, 0 };
 	for (;;) {
 		bool outs = output_done(&p->io[1]) && output_done(&p->io[2]);
@@ -286,7 +283,6 @@ int dp_close(struct dp_proc *p, struct dp_result *res)
 			dp_proc_fail(p, "poll: %s", strerror(-r));
 		}
 	}
-	p->draining = false;
 	if (p->status_fd >= 0) {
 		/* init is gone: its report is in the pipe already, or never comes (EOF) */
 		dp_read_status(p);

@@ -170,6 +170,7 @@ static int copy_shape(struct dp_pool *pool, const struct dp_options *shape)
 	pool->shape.fn = NULL;
 	pool->shape.fn_arg = NULL;
 	pool->shape.mounts = NULL;
+	pool->shape.cwd = NULL; /* the run's, sent with its program */
 	dp_limits_resolve(&shape->limits, &pool->lim);
 	if (!shape->n_mounts)
 		return 0;

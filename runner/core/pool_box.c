@@ -42,11 +42,12 @@ int dp_box_program(const struct dp_proc *box, const struct dp_options *opt, char
 	return 0;
 }
 
-/* exec path, argv, envp as NUL-terminated strings one after the other. */
-static char *pack_strings(const char *exec, char **argv, char **envp, struct dp_box_prog_msg *h)
+/* exec path, cwd (when there is one), argv, envp as NUL-terminated strings one after the other. */
+static char *pack_strings(const char *exec, const char *cwd, char **argv, char **envp, struct dp_box_prog_msg *h)
 {
-	size_t len = strlen(exec) + 1;
+	size_t len = strlen(exec) + 1 + (cwd ? strlen(cwd) + 1 : 0);
 	h->argc = h->envc = 0;
+	h->has_cwd = cwd != NULL;
 	for (char **a = argv; *a; a++, h->argc++)
 		len += strlen(*a) + 1;
 	for (char **e = envp; *e; e++, h->envc++)
@@ -57,6 +58,8 @@ static char *pack_strings(const char *exec, char **argv, char **envp, struct dp_
 	if (!buf)
 		return NULL;
 	q = stpcpy(q, exec) + 1;
+	if (cwd)
+		q = stpcpy(q, cwd) + 1;
 	for (char **a = argv; *a; a++)
 		q = stpcpy(q, *a) + 1;
 	for (char **e = envp; *e; e++)
@@ -116,9 +119,13 @@ static int hand_over(struct dp_proc *box, const struct dp_options *opt, const ch
 	if (!(box->copy.argv = dp_strv_copy(opt->argv)) || !(box->copy.envp = dp_strv_copy(envp)) ||
 	    !(box->copy.exec_path = strdup(abs)))
 		return -ENOMEM;
+	if (opt->cwd && (!opt->cwd[0] || strlen(opt->cwd) >= PATH_MAX))
+		return -EINVAL; /* as dp_spawn */
+	if (opt->cwd && !(box->copy.cwd = strdup(opt->cwd)))
+		return -ENOMEM;
 	if ((r = dp_prepare_streams(box, opt)) < 0)
 		return r;
-	char *blob = pack_strings(abs, box->copy.argv, box->copy.envp, &h);
+	char *blob = pack_strings(abs, box->copy.cwd, box->copy.argv, box->copy.envp, &h);
 	if (!blob)
 		return -EAGAIN; /* too large for the box's buffers (or no memory): cold */
 	int fds[3] = { box->io[0].child_fd, box->io[1].child_fd, box->io[2].child_fd };

@@ -108,6 +108,11 @@ static int prepare_program(struct dp_proc *p, const struct dp_options *opt)
 	if (opt->workdir && !(p->copy.workdir = strdup(opt->workdir)))
 		return -ENOMEM;
 	pl->workdir = p->copy.workdir;
+	if (opt->cwd && (!opt->cwd[0] || strlen(opt->cwd) >= PATH_MAX))
+		return -EINVAL;
+	if (opt->cwd && !(p->copy.cwd = strdup(opt->cwd)))
+		return -ENOMEM;
+	pl->cwd = p->copy.cwd;
 	pl->chan_fd = pl->status_fd = pl->go_fd = -1;
 	return dp_prepare_streams(p, opt);
 }

@@ -77,6 +77,7 @@ struct dp_copies {
 	char **argv;
 	char **envp;
 	char *workdir;
+	char *cwd;                  /* dp_options.cwd */
 	struct dp_workdir *workdir_state; /* sandbox/ns_workdir.c: locked, recorded, repaired in dp_destroy */
 };
 
@@ -106,7 +107,6 @@ struct dp_proc {
 	struct dp_box *box;          /* box id lock when running as root; NULL otherwise */
 	struct dp_limits lim;
 	struct dp_stream_state io[3];
-	bool draining;              /* dp_close/dp_pump: read outputs without back-pressure */
 
 	struct dp_run_clock clock;
 	struct dp_cpu_sampler cpu;

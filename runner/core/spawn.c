@@ -84,7 +84,8 @@ void dp_await_exec(struct dp_proc *p)
 				close(fd);
 		}
 		if (n == sizeof m && m.kind == DP_MSG_ERROR) {
-			const char *what = m.step == DP_STEP_EXEC ? p->copy.exec_path : NULL;
+			const char *what = m.step == DP_STEP_EXEC ? p->copy.exec_path :
+					   m.step == DP_STEP_START_DIR ? p->copy.cwd : NULL;
 			if (p->ns && (m.step == DP_STEP_MOUNT || m.step == DP_STEP_PIVOT || m.step == DP_STEP_CHDIR ||
 				      m.step == DP_STEP_NET || m.step == DP_STEP_HOSTNAME))
 				what = dp_ns_plan_describe(p->ns, m.extra);
@@ -403,6 +404,7 @@ void dp_destroy(struct dp_proc *p)
 		free(p->plan.exec_buf); /* with a policy it is the filter's exec slot */
 	free(p->copy.exec_path);
 	free(p->copy.workdir);
+	free(p->copy.cwd);
 	dp_strv_free(p->copy.argv);
 	dp_strv_free(p->copy.envp);
 	free(p);

@@ -3,6 +3,11 @@
  * the ends allow it), stdin fed from a relay source, all capped by the output
  * limit.
  *
+ * DP_PIPE output is read at every turn of the loop, whichever stream the
+ * caller waits on, into a buffer the output cap bounds: one byte past the
+ * cap is OLE (also when it is read after the program exited), so neither
+ * the caller's order of calls nor a flood can stall the run.
+ *
  * The relay never blocks the supervisor, whatever the target: a pipe or FIFO
  * nobody reads, a socket, a stopped terminal.  The caller's file description
  * is shared with others (its shell, its other children), so it is never made
@@ -118,6 +123,14 @@ static void over_output(struct dp_proc *p, enum dp_stream s)
 	char m[160];
 	snprintf(m, sizeof m, "output limit of %llu bytes exceeded on %s",
 		 (unsigned long long)p->lim.output, s == DP_STDOUT ? "stdout" : "stderr");
+	if (p->exit.exited && p->out.verdict == DP_OK && !p->out.failed_setup) {
+		/* the bytes past the cap were still in the pipe when the program
+		 * exited (dp_stop_with no longer records then): OLE all the same */
+		p->out.verdict = DP_OLE;
+		p->out.limit = DP_LIMIT_OUTPUT;
+		snprintf(p->out.message, sizeof p->out.message, "%s", m);
+		return;
+	}
 	dp_stop_with(p, DP_OLE, DP_LIMIT_OUTPUT, m);
 }
 

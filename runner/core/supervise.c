@@ -144,15 +144,17 @@ int dp_read_status(struct dp_proc *p)
 	return n == (ssize_t)sizeof m;
 }
 
-/* Output streams are read when relayed, when the caller drains, or while the
- * caller's buffer is short, so a caller that stops reading applies back-pressure. */
-static bool wants_output(const struct dp_proc *p, const struct dp_stream_state *st)
+/* A DP_PIPE output is read at every turn, whichever stream the caller waits
+ * on, into a buffer the output cap bounds (streams.c: one byte past it is
+ * OLE): back-pressure on a stream the caller is not reading would stall a
+ * child that writes the other one next, and hide a flood past the cap. */
+static bool wants_output(const struct dp_stream_state *st)
 {
 	if (st->fd < 0 || st->eof)
 		return false;
 	if (st->mode == DP_RELAY)
 		return !st->relay_blocked; /* a full target: the program waits, we wait for POLLOUT */
-	return p->exit.exited || st->len < (64u << 10) || p->draining;
+	return true;
 }
 
 int dp_supervise_once(struct dp_proc *p, int timeout_ms, int want_fd, short want_events)
@@ -167,9 +169,9 @@ int dp_supervise_once(struct dp_proc *p, int timeout_ms, int want_fd, short want
 		ADD(p->status_fd, POLLIN, K_STATUS);
 	if (p->listener_fd >= 0)
 		ADD(p->listener_fd, POLLIN, K_LISTEN);
-	if (wants_output(p, &p->io[1]))
+	if (wants_output(&p->io[1]))
 		ADD(p->io[1].fd, POLLIN, K_OUT1);
-	if (wants_output(p, &p->io[2]))
+	if (wants_output(&p->io[2]))
 		ADD(p->io[2].fd, POLLIN, K_OUT2);
 	/* stdin relay: wait for the source to have data when nothing is
 	 * buffered and it may stall, else for room in the program's pipe */
