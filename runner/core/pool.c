@@ -26,6 +26,10 @@
 #include "core/proc.h"
 
 #define POOL_RETRY_MS 100 /* after a box that could not be built: wait, then build again */
+/* Building a box next to a run slows the run (mounts and a network namespace
+ * are kernel work on shared locks): the refill waits for runs in progress,
+ * but only this long after the last start, so a long run does not starve it. */
+#define POOL_QUIET_NS (20ull * 1000000)
 #define POOL_REFILL_NICE 19 /* building boxes yields the CPU to runs; each box's init restores the
 			     * caller's nice before the program (needs CAP_SYS_NICE: as root only) */
 
@@ -40,7 +44,8 @@ struct dp_pool {
 	struct dp_limits lim;    /* the shape's limits resolved */
 	unsigned size, nready;
 	struct dp_proc **ready;
-	unsigned starting;       /* boxes taken and not yet exec'd: the refill waits for them (2 cores) */
+	unsigned active;         /* taken boxes being started (dp_pool_spawn) or run (dp_pool_run) */
+	uint64_t quiet_until;    /* the refill waits for active runs until then (CLOCK_MONOTONIC ns) */
 	struct dp_proc *dead;    /* finished runs of dp_pool_run, released by the refill thread */
 	uint64_t hits, misses;
 };
@@ -94,13 +99,17 @@ static struct dp_proc *build_box(struct dp_pool *pool, int *err)
 	return p;
 }
 
-static void wait_ms(struct dp_pool *pool, int ms)
+static uint64_t mono_ns(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ts.tv_nsec += (long)ms * 1000000L;
-	ts.tv_sec += ts.tv_nsec / 1000000000L;
-	ts.tv_nsec %= 1000000000L;
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Waits on the pool's condition until `until` (CLOCK_MONOTONIC ns) at the latest. */
+static void wait_until(struct dp_pool *pool, uint64_t until)
+{
+	struct timespec ts = { (time_t)(until / 1000000000ull), (long)(until % 1000000000ull) };
 	pthread_cond_timedwait(&pool->cv, &pool->mu, &ts);
 }
 
@@ -125,9 +134,9 @@ static void *refill_main(void *arg)
 		setpriority(PRIO_PROCESS, (id_t)gettid(), POOL_REFILL_NICE); /* a failure only costs speed */
 	pthread_mutex_lock(&pool->mu);
 	while (!pool->stop) {
-		/* a start in progress goes first: building now would take the CPU it needs */
-		if (pool->starting && pool->first != 1) {
-			pthread_cond_wait(&pool->cv, &pool->mu);
+		/* runs in progress go first, for a while (POOL_QUIET_NS) */
+		if (pool->active && pool->first != 1 && mono_ns() < pool->quiet_until) {
+			wait_until(pool, pool->quiet_until);
 			continue;
 		}
 		if (pool->dead) {
@@ -155,7 +164,7 @@ static void *refill_main(void *arg)
 		} else if (p) {
 			pool->ready[pool->nready++] = p;
 		} else if (!pool->stop) {
-			wait_ms(pool, POOL_RETRY_MS);
+			wait_until(pool, mono_ns() + (uint64_t)POOL_RETRY_MS * 1000000);
 		}
 	}
 	pthread_mutex_unlock(&pool->mu);
@@ -264,7 +273,8 @@ static struct dp_proc *take_box(struct dp_pool *pool)
 	if (pool->nready) {
 		box = pool->ready[0]; /* the oldest first: its set-up is surely over */
 		memmove(pool->ready, pool->ready + 1, --pool->nready * sizeof *pool->ready);
-		pool->starting++;
+		pool->active++;
+		pool->quiet_until = mono_ns() + POOL_QUIET_NS;
 	}
 	pthread_mutex_unlock(&pool->mu);
 	return box;
@@ -280,10 +290,18 @@ static void count(struct dp_pool *pool, bool hit)
 	pthread_mutex_unlock(&pool->mu);
 }
 
-int dp_pool_spawn(struct dp_pool *pool, const struct dp_options *opt, struct dp_proc **out)
+static void release_active(struct dp_pool *pool)
 {
-	if (!pool || !opt || !out)
-		return -EINVAL;
+	pthread_mutex_lock(&pool->mu);
+	pool->active--;
+	pthread_cond_broadcast(&pool->cv);
+	pthread_mutex_unlock(&pool->mu);
+}
+
+/* dp_pool_spawn; with *held (dp_pool_run), a box taken stays counted active
+ * after its start, *held then says so (the caller releases it). */
+static int pool_spawn(struct dp_pool *pool, const struct dp_options *opt, struct dp_proc **out, bool *held)
+{
 	char abs[PATH_MAX];
 	struct dp_proc *box = has_shape(pool, opt) ? take_box(pool) : NULL;
 	if (box && dp_box_program(box, opt, abs) < 0) {
@@ -292,7 +310,7 @@ int dp_pool_spawn(struct dp_pool *pool, const struct dp_options *opt, struct dp_
 		bool kept = pool->nready < pool->size && !pool->stop;
 		if (kept)
 			pool->ready[pool->nready++] = box;
-		pool->starting--;
+		pool->active--;
 		pthread_cond_broadcast(&pool->cv);
 		pthread_mutex_unlock(&pool->mu);
 		if (!kept)
@@ -301,13 +319,13 @@ int dp_pool_spawn(struct dp_pool *pool, const struct dp_options *opt, struct dp_
 	}
 	if (box) {
 		int r = dp_box_start(box, opt, abs);
-		pthread_mutex_lock(&pool->mu);
-		pool->starting--;
-		pthread_cond_broadcast(&pool->cv);
-		pthread_mutex_unlock(&pool->mu);
+		if (r < 0 || !held)
+			release_active(pool);
 		if (r == 0) {
 			count(pool, true);
 			*out = box;
+			if (held)
+				*held = true;
 			return 0;
 		}
 		dp_destroy(box);
@@ -318,13 +336,25 @@ int dp_pool_spawn(struct dp_pool *pool, const struct dp_options *opt, struct dp_
 	return dp_spawn(opt, out);
 }
 
+int dp_pool_spawn(struct dp_pool *pool, const struct dp_options *opt, struct dp_proc **out)
+{
+	if (!pool || !opt || !out)
+		return -EINVAL;
+	return pool_spawn(pool, opt, out, NULL);
+}
+
 int dp_pool_run(struct dp_pool *pool, const struct dp_options *opt, struct dp_result *res)
 {
+	if (!pool || !opt || !res)
+		return -EINVAL;
 	struct dp_proc *p;
-	int r = dp_pool_spawn(pool, opt, &p);
+	bool held = false;
+	int r = pool_spawn(pool, opt, &p, &held);
 	if (r < 0)
 		return r;
 	dp_close(p, res);
+	if (held)
+		release_active(pool); /* the refill may build again */
 	/* the result is final (the tree is reaped): the rest (fds, cgroup
 	 * directory, box id) is released by the refill thread, off the caller's time */
 	pthread_mutex_lock(&pool->mu);
