@@ -134,8 +134,9 @@ static void *refill_main(void *arg)
 		setpriority(PRIO_PROCESS, (id_t)gettid(), POOL_REFILL_NICE); /* a failure only costs speed */
 	pthread_mutex_lock(&pool->mu);
 	while (!pool->stop) {
-		/* runs in progress go first, for a while (POOL_QUIET_NS) */
-		if (pool->active && pool->first != 1 && mono_ns() < pool->quiet_until) {
+		/* runs in progress go first, for a while (POOL_QUIET_NS), while a
+		 * box is ready for the next one (else that one would start cold) */
+		if (pool->active && pool->nready && pool->first != 1 && mono_ns() < pool->quiet_until) {
 			wait_until(pool, pool->quiet_until);
 			continue;
 		}
