@@ -30,8 +30,8 @@
  * are kernel work on shared locks): the refill waits for runs in progress,
  * but only this long after the last start, so a long run does not starve it. */
 #define POOL_QUIET_NS (20ull * 1000000)
-#define POOL_REFILL_NICE 19 /* building boxes yields the CPU to runs; each box's init restores the
-			     * caller's nice before the program (needs CAP_SYS_NICE: as root only) */
+#define POOL_REFILL_NICE 19 /* building boxes yields the CPU to runs; the caller's nice is given to
+			     * the box's program process at the start (pool_box.c; as root only) */
 
 struct dp_pool {
 	pthread_mutex_t mu;
