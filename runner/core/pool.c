@@ -11,7 +11,7 @@
  * One refill thread per pool builds boxes (so the filter's exec slot and the
  * parent-death signal of every box belong to that thread, which lives as
  * long as the pool), callers only take them: dp_pool_spawn costs the
- * program's own part of a start, which is what bench/bench.c measures. */
+ * program's own part of a start, which is what bench/pool.c measures. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
