@@ -67,8 +67,6 @@ $(BUILD)/obj/policies_prebuilt.o: $(BUILD)/policies_prebuilt.c
 
 $(BUILD)/libdualpipe.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
-$(BUILD)/libdualpipe.so: $(LIB_OBJ)
-	$(CC) $(LDFLAGS) -shared -o $@ $^ $(LDLIBS)
 $(BUILD)/dualpipe: $(CLI_OBJ) $(BUILD)/libdualpipe.a
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libdualpipe.a $(CLI_LIBS)
 
@@ -100,6 +98,7 @@ check: deps
 	$(MAKE) test BUILD=build
 	$(MAKE) python-test BUILD=build
 	$(MAKE) layers BUILD=build
+	$(MAKE) pkg-test BUILD=build
 	$(MAKE) all BUILD=build-clang CC=clang
 	$(MAKE) test BUILD=build-asan SANITIZE=1 CFLAGS="-O1 -g"
 	$(MAKE) valgrind BUILD=build
@@ -124,16 +123,112 @@ demo: deps all
 
 bench: deps all
 	sh bench/run.sh
+	sh bench/judge_bench.sh
 	$(MAKE) python-bench
 
 fuzz: all
 	sh fuzz/run.sh $(FUZZ_SECONDS)
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include
-	install -m 755 $(BUILD)/dualpipe $(DESTDIR)$(PREFIX)/bin/
-	install -m 644 $(BUILD)/libdualpipe.a $(BUILD)/libdualpipe.so $(DESTDIR)$(PREFIX)/lib/
-	install -m 644 include/dualpipe.h $(DESTDIR)$(PREFIX)/include/
+# ---- packaging: the shared library, install/uninstall, the .deb (docs/INSTALL.md) ----
+# libdualpipe.so.0.MINOR.PATCH from DP_VERSION, SONAME libdualpipe.so.0; only
+# the functions dualpipe.h declares are exported (tools/gen_symbols.sh makes
+# the version script from the header, so a new public function is exported
+# by declaring it there).
+VERSION  := $(shell sed -n 's/^\#define DP_VERSION *"\([0-9.]*\)".*/\1/p' include/dualpipe.h)
+SOMAJOR  := $(firstword $(subst ., ,$(VERSION)))
+SONAME   := libdualpipe.so.$(SOMAJOR)
+BINDIR   ?= $(PREFIX)/bin
+LIBDIR   ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+DATADIR  ?= $(PREFIX)/share
+MANDIR   ?= $(DATADIR)/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+POLICYDIR ?= $(DATADIR)/dualpipe/policies
+SYSTEMDDIR ?= $(PREFIX)/lib/systemd/system
+MAN1     := man/dualpipe.1 man/dualpipe-run.1 man/dualpipe-judge.1
+MAN3     := man/libdualpipe.3
+MAN5     := man/dualpipe-policy.5
+UNITS    := $(wildcard dist/systemd/*)
+
+$(BUILD)/libdualpipe.map: include/dualpipe.h tools/gen_symbols.sh | $(BUILD)/obj
+	sh tools/gen_symbols.sh --version-script $(SOMAJOR) include/dualpipe.h > $@.tmp && mv $@.tmp $@
+$(BUILD)/libdualpipe.so.$(VERSION): $(LIB_OBJ) $(BUILD)/libdualpipe.map
+	$(CC) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,--version-script,$(BUILD)/libdualpipe.map \
+	  -o $@ $(LIB_OBJ) $(LDLIBS)
+$(BUILD)/$(SONAME): $(BUILD)/libdualpipe.so.$(VERSION)
+	ln -sf libdualpipe.so.$(VERSION) $@
+$(BUILD)/libdualpipe.so: $(BUILD)/$(SONAME)
+	ln -sf $(SONAME) $@
+# paths as installed (PREFIX, LIBDIR, ...), so made again by each install
+$(BUILD)/dualpipe.pc: dist/dualpipe.pc.in FORCE | $(BUILD)/obj
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
+	  -e 's|@VERSION@|$(VERSION)|g' dist/dualpipe.pc.in > $@
+FORCE:
+
+.PHONY: uninstall deb pkg-test FORCE
+# every dualpipe-* program of the build dir (dualpipe-serve, dualpipe-worker, ...) goes with dualpipe
+install: all $(BUILD)/dualpipe.pc
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) \
+	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(POLICYDIR)
+	install -m 755 $(BUILD)/dualpipe $(DESTDIR)$(BINDIR)/
+	for f in $(BUILD)/dualpipe-*; do case "$${f##*/}" in *.*) continue;; esac; \
+	  [ -f "$$f" ] && [ -x "$$f" ] && install -m 755 "$$f" $(DESTDIR)$(BINDIR)/ || true; done
+	install -m 644 $(BUILD)/libdualpipe.a $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(BUILD)/libdualpipe.so.$(VERSION) $(DESTDIR)$(LIBDIR)/
+	ln -sf libdualpipe.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libdualpipe.so
+	install -m 644 include/dualpipe.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 644 $(BUILD)/dualpipe.pc $(DESTDIR)$(PKGCONFIGDIR)/
+	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(MAN3) $(DESTDIR)$(MANDIR)/man3/
+	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 $(POLICIES) $(DESTDIR)$(POLICYDIR)/
+	$(if $(UNITS),install -d $(DESTDIR)$(SYSTEMDDIR) && install -m 644 $(UNITS) $(DESTDIR)$(SYSTEMDDIR)/)
+
+# removes exactly what install put there (and the directories only dualpipe uses)
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/dualpipe $(DESTDIR)$(BINDIR)/dualpipe-*
+	rm -f $(DESTDIR)$(LIBDIR)/libdualpipe.a $(DESTDIR)$(LIBDIR)/libdualpipe.so \
+	  $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libdualpipe.so.$(VERSION)
+	rm -f $(DESTDIR)$(INCLUDEDIR)/dualpipe.h $(DESTDIR)$(PKGCONFIGDIR)/dualpipe.pc
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1))) \
+	  $(addprefix $(DESTDIR)$(MANDIR)/man3/,$(notdir $(MAN3))) $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5)))
+	rm -f $(addprefix $(DESTDIR)$(POLICYDIR)/,$(notdir $(POLICIES)))
+	rmdir $(DESTDIR)$(POLICYDIR) $(DESTDIR)$(DATADIR)/dualpipe 2>/dev/null || true
+	$(if $(UNITS),rm -f $(addprefix $(DESTDIR)$(SYSTEMDDIR)/,$(notdir $(UNITS))))
+
+# A binary .deb built by dpkg-buildpackage from a copy of the tree in
+# $(BUILD)/deb (dpkg-buildpackage writes its results next to the source).
+deb:
+	rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/dualpipe-$(VERSION)
+	tar --exclude='./build' --exclude='./build-*' --exclude='./.git' -cf - . | tar -C $(BUILD)/deb/dualpipe-$(VERSION) -xf -
+	cd $(BUILD)/deb/dualpipe-$(VERSION) && DEB_BUILD_OPTIONS="parallel=2 $(DEB_BUILD_OPTIONS)" dpkg-buildpackage -us -uc -b
+	ls $(BUILD)/deb/*.deb
+
+# The package tests: the ABI with an older header, install/uninstall with
+# pkg-config builds, the result and report schemas, the .deb's contents.
+pkg-test: all $(HELPERS) $(ATTACKS)
+	BUILD=$(BUILD) sh tests/pkg/test_abi.sh
+	BUILD=$(BUILD) sh tests/pkg/test_install.sh
+	BUILD=$(BUILD) $(PYTHON) tests/pkg/test_schema.py
+	BUILD=$(BUILD) sh tests/pkg/test_deb.sh
+
+# ---- judge languages (docs/judge-languages.md): the language files are data,
+# installed under share/dualpipe/languages, the directory the CLI looks in
+# after --lang-dir and $$DUALPIPE_LANG_DIR (a build not installed uses ../languages).
+LANG_DIR := $(DATADIR)/dualpipe/languages
+$(BUILD)/obj/cli/cli_judge_lang.o: override CFLAGS += -DDP_LANG_DIR='"$(LANG_DIR)"'
+install: install-languages
+.PHONY: install-languages
+install-languages:
+	install -d $(DESTDIR)$(LANG_DIR)
+	install -m 644 languages/*.lang $(DESTDIR)$(LANG_DIR)/
+# before uninstall's rmdir of share/dualpipe
+uninstall: uninstall-languages
+.PHONY: uninstall-languages
+uninstall-languages:
+	rm -f $(addprefix $(DESTDIR)$(LANG_DIR)/,$(notdir $(wildcard languages/*.lang)))
+	rmdir $(DESTDIR)$(LANG_DIR) 2>/dev/null || true
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 

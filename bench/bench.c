@@ -171,6 +171,41 @@ static double spawn_median(char *const argv[], int runs)
 	return m;
 }
 
+/* 5. memory sampling (runner/core/memwatch.c): the CPU a `dualpipe run`
+ * spends over 1 s of wall on a program that holds 1 MiB and sleeps (its own
+ * CPU is a fraction of a millisecond: the rest is the runner's set-up and
+ * its poll loop, which samples memory every 25 ms once the run is 100 ms
+ * old), with the figure from the cgroup and from /proc; and how far past
+ * --mem a fast allocator gets before it is killed. */
+static void bench_memory(const char *dp, const char *build, int n)
+{
+	char touch[512], rpath[] = "/dev/shm/dp-bench-mem.XXXXXX", ropt[64];
+	snprintf(touch, sizeof touch, "%s/progs/mem_touch", build);
+	close(mkstemp(rpath));
+	snprintf(ropt, sizeof ropt, "--result=%s", rpath);
+	printf("== memory sampling (%d runs each)\n", n);
+	const char *modes[2] = { "--time=10", "--no-cgroup" }, *names[2] = { "cgroup", "/proc, no cgroup" };
+	double *v = calloc((size_t)n, sizeof *v), *o = calloc((size_t)n, sizeof *o);
+	for (int m = 0; m < 2; m++) {
+		for (int i = 0; i < n; i++) {
+			struct rusage ru;
+			timed_exec(argv_of(dp, "run", ropt, modes[m], "--wall=1", "--", touch, "1", "30", NULL), -1, &ru);
+			v[i] = ((double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+				(double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6) * 1e3;
+			timed_exec(argv_of(dp, "run", ropt, modes[m], "--mem=64M", "--time=5", "--", touch, "1024", NULL), -1, NULL);
+			o[i] = (result_number(rpath, "memory") - 64.0 * 1048576) / 1048576;
+		}
+		char what[128];
+		snprintf(what, sizeof what, "CPU of a 1 s run of a sleeping program, memory from the %s", names[m]);
+		row(what, median(v, n), 0, "ms", "");
+		snprintf(what, sizeof what, "MLE (1 GiB touched, --mem=64M, %s): peak past the limit at the kill", names[m]);
+		row(what, median(o, n), 0, "MiB", "");
+	}
+	free(v);
+	free(o);
+	unlink(rpath);
+}
+
 int main(int argc, char **argv)
 {
 	const char *build = argc > 1 ? argv[1] : "build";
@@ -395,6 +430,7 @@ int main(int argc, char **argv)
 	row("CPU limit 0.5 s (busy loop): max", cmax, 0, "ms", "15 ms max");
 	free(ow);
 	free(oc);
+	bench_memory(dp, build, getenv("BENCH_MEM") ? atoi(getenv("BENCH_MEM")) : 10);
 	fclose(md);
 	fclose(csv);
 	printf("written to %s\n", out);

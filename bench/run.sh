@@ -12,7 +12,7 @@ if [ "$(id -u)" = 0 ]; then
 			echo "bench: could not install $p; it is skipped"
 	done
 fi
-make -s "$B/progs/sleeper" "$B/progs/spin"
+make -s "$B/progs/sleeper" "$B/progs/spin" "$B/progs/mem_touch"
 cc -O2 -o "$B/bench/writer" bench/writer.c
 cc -O2 -static-pie -o "$B/bench/floor" bench/floor.c
 cc -O2 -std=gnu11 -Wall -Wextra -Werror -Iinclude -o "$B/bench/bench" bench/bench.c "$B/libdualpipe.a" -lseccomp -lcap -lpthread -lm

@@ -8,6 +8,31 @@
  * a negative errno on failure; the library never prints and never exits.
  * Handles are independent: many children may run at once, from many threads,
  * as long as one handle is used by one thread at a time.
+ *
+ * ABI (libdualpipe.so.0).  What is stable, for every 0.x release:
+ *  - the functions below with their signatures, and every enum value;
+ *  - the prefix of each public struct: fields are only ever APPENDED at the
+ *    end of struct dp_options, dp_limits, dp_mount and dp_result, never
+ *    removed, reordered or resized; a new field's zero (or dp_options_init)
+ *    value keeps the old behaviour;
+ *  - struct dp_stream_spec and struct dp_buffer, which never change.
+ * Not stable: the sizes of the growing structs, and anything not declared here.
+ *
+ * How: the struct-size scheme of long-lived C APIs (Win32's cbSize, Linux's
+ * clone3/openat2 "extensible structs"), chosen over setters behind a handle so
+ * that callers keep writing opt.limits.cpu = 2 and a new option is one field.
+ * dp_options_init() is a macro: it passes the sizes of dp_options, dp_limits,
+ * dp_mount and dp_result as this header has them, and the library stores them
+ * in the options' first fields.  Whatever reads or writes a caller's struct
+ * honours those sizes: fields the caller's header did not have take their
+ * defaults, a result is written only as far as the caller's struct goes, a
+ * dp_limits smaller than the library's (it is embedded in the middle of
+ * dp_options) shifts the fields after it, and a dp_mount array is read with
+ * the caller's stride.  A caller built against a NEWER header than the library
+ * works as long as it leaves the fields the library does not know at zero
+ * (otherwise dp_spawn returns -E2BIG).  A struct dp_options not made by
+ * dp_options_init is refused with -EINVAL; a struct dp_result a caller fills
+ * itself (for dp_result_write_json) starts with dp_result_init.
  */
 #ifndef DUALPIPE_H
 #define DUALPIPE_H
@@ -20,7 +45,7 @@
 extern "C" {
 #endif
 
-/* Verdict of a run, in the order of RUN.md. */
+/* Verdict of a run, in the order of docs/RUN.md. */
 enum dp_status {
 	DP_OK = 0,  /* exited 0 within every limit */
 	DP_RE,      /* other exit code, or a signal not caused by a limit */
@@ -83,6 +108,7 @@ struct dp_limits {
 	uint64_t stack;    /* stack size, bytes */
 	int procs;         /* processes + threads alive at once */
 	int nofile;        /* open file descriptors per process */
+	uint64_t address_space; /* RLIMIT_AS of every process, bytes (0: none; not the memory limit) */
 };
 
 #define DP_DEFAULT_CPU     10.0
@@ -96,12 +122,18 @@ struct dp_limits {
 #define DP_DEFAULT_UID     60000 /* first uid of the box range used when run as root */
 #define DP_DEFAULT_GID     60000
 #define DP_DEFAULT_BOXES   1000  /* concurrent runs as root: box ids 0..999 */
-#define DP_VERSION         "0.3.0" /* the version of this library and CLI */
+#define DP_VERSION         "0.4.0" /* the version of this library and CLI */
 #define DP_DEFAULT_PATH    "/usr/local/bin:/usr/bin:/bin" /* PATH when the caller gives none */
 
 struct dp_policy; /* a parsed seccomp policy (dp_policy_load) */
 
 struct dp_options {
+	/* ABI: the caller's struct sizes, set by dp_options_init; never change them. */
+	size_t size;                 /* sizeof(struct dp_options) */
+	size_t limits_size;          /* sizeof(struct dp_limits) */
+	size_t mount_size;           /* sizeof(struct dp_mount), the stride of .mounts */
+	size_t result_size;          /* sizeof(struct dp_result) that dp_close/dp_run fill */
+
 	/* What to run: a program (argv[0] looked up in PATH when it has no
 	 * slash), or a callback run in the sandboxed child instead of exec. */
 	const char *const *argv;
@@ -111,7 +143,7 @@ struct dp_options {
 
 	struct dp_limits limits;
 	struct dp_stream_spec stdio[3];
-	const struct dp_policy *policy; /* NULL: no seccomp filter */
+	const struct dp_policy *policy; /* NULL: the shipped `default`; no filter is dp_policy_load("none") */
 	enum dp_isolation isolation;
 	int net;                     /* keep the host network namespace */
 	const char *workdir;         /* the program's working directory (writable) */
@@ -131,6 +163,7 @@ struct dp_options {
 };
 
 struct dp_result {
+	size_t size;             /* ABI: sizeof the caller's struct dp_result (the library sets it) */
 	enum dp_status status;
 	enum dp_limit limit;     /* with TLE/MLE/OLE */
 	int exited;              /* 1 when the program exited (exit_code valid) */
@@ -145,6 +178,7 @@ struct dp_result {
 	int isolated;            /* 1 when namespaces and the private root were used */
 	char syscall[64];        /* with SV: the forbidden syscall's name */
 	char message[512];       /* one human sentence */
+	int memory_method;       /* how memory was measured and limited: enum dp_memory_method */
 };
 
 struct dp_proc; /* a running (or finished) sandboxed child */
@@ -155,10 +189,21 @@ struct dp_buffer {
 	size_t len, cap;
 };
 
-/* Fills *opt with defaults: every stream DP_PIPE, auto isolation, no policy. */
-void dp_options_init(struct dp_options *opt);
-/* Resolves zero limits to their defaults into *out. */
-void dp_limits_resolve(const struct dp_limits *in, struct dp_limits *out);
+/* Fills *opt with defaults: every stream DP_PIPE, auto isolation, the
+ * `default` policy (policy NULL), limits 0 (DP_DEFAULT_*), and the ABI sizes. */
+#define dp_options_init(opt) \
+	dp_options_init_abi((opt), sizeof(struct dp_options), sizeof(struct dp_limits), \
+			    sizeof(struct dp_mount), sizeof(struct dp_result))
+/* Resolves zero limits to their defaults into *out (in == out is allowed). */
+#define dp_limits_resolve(in, out) dp_limits_resolve_abi((in), (out), sizeof(struct dp_limits))
+/* Zeroes *res and sets res->size, for a result the caller fills itself. */
+#define dp_result_init(res) dp_result_init_abi((res), sizeof(struct dp_result))
+/* What the macros above call, with the caller's struct sizes; 0, or -EINVAL
+ * when a size is impossible (then opt->size is 0 so dp_spawn refuses it). */
+int dp_options_init_abi(struct dp_options *opt, size_t opt_size, size_t limits_size,
+			size_t mount_size, size_t result_size);
+void dp_limits_resolve_abi(const struct dp_limits *in, struct dp_limits *out, size_t limits_size);
+void dp_result_init_abi(struct dp_result *res, size_t size);
 
 /* Starts the child; 0 and *out on success (a child whose set-up or exec failed
  * still gives a handle whose result is DP_XX), -errno when nothing started. */
@@ -214,13 +259,25 @@ int dp_cleanup_stale(void);
 const char *dp_status_name(enum dp_status s);
 /* "cpu", "wall", "memory", "output", "fsize", or "" */
 const char *dp_limit_name(enum dp_limit l);
-/* Writes the result as one JSON object (RUN.md) to fd; 0 or -errno. */
+/* Writes the result as one JSON object (docs/RUN.md) to fd; 0 or -errno
+ * (-EINVAL for a result neither the library nor dp_result_init made). */
 int dp_result_write_json(const struct dp_result *res, int fd);
 
 /* Parses "1.5" seconds (>0, finite) into *out; 0 or -EINVAL. */
 int dp_parse_seconds(const char *s, double *out);
 /* Parses "64M", "1G", "4096" (K/M/G/T powers of 1024) into *out; 0 or -EINVAL/-ERANGE. */
 int dp_parse_size(const char *s, uint64_t *out);
+
+/* Memory: what `memory` counts and how it was measured (docs/memory.md).
+ * Both methods count the program's own memory: anonymous memory, tmpfs and
+ * shared memory, and (with a cgroup) the kernel memory charged to it; never
+ * the page cache of the files it reads. */
+enum dp_memory_method {
+	DP_MEMORY_CGROUP = 0,   /* the run's memory cgroup, file cache left out, sampled for the limit */
+	DP_MEMORY_SAMPLED = 1,  /* no cgroup: every process of the run sampled from /proc */
+};
+/* "cgroup", "sampled" */
+const char *dp_memory_method_name(int method);
 
 /* Ready sandboxes (docs/pool.md).  A pool keeps `size` one-use boxes of one
  * shape built ahead (namespaces, filesystem view, cgroup, filter: everything
@@ -242,7 +299,8 @@ struct dp_pool_stats {
 	uint64_t hits, misses; /* runs that took a ready box, runs that started cold */
 };
 void dp_pool_stats(const struct dp_pool *pool, struct dp_pool_stats *st);
-/* Accepts NULL; kills and reaps every ready box (runs already started are the caller's). */
+/* Accepts NULL; kills and reaps every ready box, and a run started from the pool
+ * that is still going (its init's parent is the pool's thread): destroy after them. */
 void dp_pool_destroy(struct dp_pool *pool);
 
 #ifdef __cplusplus

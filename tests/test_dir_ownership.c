@@ -398,3 +398,176 @@ Test(dir_ownership, box_locks_and_watches_no_host_inode_of_etc)
 	cr_expect_eq(finish_bg(pid, fd, buf, sizeof buf), 0, "%s", buf);
 	cr_expect(strstr(buf, "test's file: 0"), "the box watched the host's /etc: %s", buf);
 }
+
+/* ---- the whole tree is the program's to write (issue 12) ---- */
+
+/* dir/README.md and dir/a/b/old.txt, existing files of OWNER:GROUP. */
+static void make_tree(char *dir, size_t len, const char *tag)
+{
+	char cmd[600];
+	make_dir(dir, len, tag);
+	snprintf(cmd, sizeof cmd, "cd '%s' && mkdir -p a/b && echo readme > README.md && echo old > a/b/old.txt && "
+		 "chown -R %u:%u a README.md", dir, OWNER, GROUP);
+	cr_assert_eq(system(cmd), 0);
+}
+
+static void expect_file(const char *dir, const char *name, const char *want)
+{
+	char path[300], got[256];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	tu_slurp(path, got, sizeof got);
+	cr_expect_str_eq(got, want, "%s", path);
+}
+
+/* Existing files at every depth appended to, new directories made. */
+static void write_whole_tree(const char *extra_opt)
+{
+	char dir[64], opt[100];
+	make_tree(dir, sizeof dir, "tree");
+	snprintf(opt, sizeof opt, "--dir=%s", dir);
+	struct tu_run r;
+	const char *args[] = { opt, extra_opt ? extra_opt : "--time=5", "--", "/bin/sh", "-c",
+			       "echo x >> README.md && echo y >> a/b/old.txt && mkdir a/b/new && echo z > a/b/new/f", NULL };
+	cr_assert_eq(run_cli(&r, args), 0, "rc %d: %s %s", r.rc, r.err, r.json);
+	expect_file(dir, "README.md", "readme\nx\n");
+	expect_file(dir, "a/b/old.txt", "old\ny\n");
+	expect_file(dir, "a/b/new/f", "z\n");
+	cr_expect_eq(check_tree(dir), 6);
+	check_dir_itself(dir);
+	rm_tree(dir);
+}
+
+Test(dir_ownership, whole_tree_of_a_user_is_writable)
+{
+	need_root();
+	write_whole_tree(NULL);
+}
+
+Test(dir_ownership, whole_tree_of_root_is_writable)
+{
+	need_root();
+	OWNER = 0;
+	GROUP = 0;
+	write_whole_tree(NULL);
+}
+
+Test(dir_ownership, whole_tree_is_writable_in_core_mode)
+{
+	need_root();
+	write_whole_tree("--isolation=none");
+}
+
+Test(dir_ownership, whole_tree_is_writable_without_idmapped_mounts)
+{
+	need_root();
+	char mnt[64], dir[100], opt[120], cmd[600];
+	snprintf(mnt, sizeof mnt, "/tmp/dptest-ramfs.XXXXXX");
+	cr_assert(mkdtemp(mnt));
+	if (mount("none", mnt, "ramfs", 0, NULL) < 0) {
+		rmdir(mnt);
+		cr_skip_test("no ramfs: %s", strerror(errno));
+	}
+	snprintf(dir, sizeof dir, "%s/w", mnt);
+	snprintf(cmd, sizeof cmd, "mkdir -p %s/sub && echo old > %s/sub/f && chown -R %u:%u %s", dir, dir, OWNER, GROUP, dir);
+	cr_assert_eq(system(cmd), 0);
+	snprintf(opt, sizeof opt, "--dir=%s", dir);
+	struct tu_run r;
+	const char *args[] = { opt, "--", "/bin/sh", "-c", "echo new >> sub/f && mkdir sub/d", NULL };
+	cr_expect_eq(run_cli(&r, args), 0, "rc %d: %s", r.rc, r.err);
+	expect_file(dir, "sub/f", "old\nnew\n");
+	cr_expect_eq(check_tree(dir), 3);
+	cr_assert_eq(umount(mnt), 0);
+	rmdir(mnt);
+}
+
+/* A hard link planted in the tree names a file from elsewhere: never lent. */
+Test(dir_ownership, hard_link_in_a_root_tree_is_not_lent)
+{
+	need_root();
+	OWNER = 0;
+	GROUP = 0;
+	char dir[64], opt[100], secret[64], lpath[120];
+	make_dir(dir, sizeof dir, "hlink");
+	snprintf(secret, sizeof secret, "/tmp/dptest-secret.XXXXXX");
+	int fd = mkstemp(secret);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, "secret\n", 7), 7);
+	close(fd);
+	cr_assert_eq(chmod(secret, 0600), 0);
+	snprintf(lpath, sizeof lpath, "%s/hl", dir);
+	cr_assert_eq(link(secret, lpath), 0);
+	snprintf(opt, sizeof opt, "--dir=%s", dir);
+	struct tu_run r;
+	const char *args[] = { opt, "--", "/bin/sh", "-c", "cat hl || echo denied", NULL };
+	cr_assert_eq(run_cli(&r, args), 0, "rc %d: %s", r.rc, r.err);
+	cr_expect_str_eq(r.out, "denied\n");
+	struct stat st;
+	cr_assert_eq(stat(secret, &st), 0);
+	cr_expect_eq(st.st_uid, 0);
+	cr_expect_eq(st.st_mode & 07777, 0600);
+	unlink(secret);
+	rm_tree(dir);
+}
+
+Test(dir_ownership, bind_is_writable_and_given_back)
+{
+	need_root();
+	char dir[64], opt[100];
+	make_tree(dir, sizeof dir, "bind");
+	snprintf(opt, sizeof opt, "--bind=%s", dir);
+	char cmd[400];
+	snprintf(cmd, sizeof cmd, "cd %s && echo x >> README.md && echo y >> a/b/old.txt && mkdir a/b/new && echo z > a/b/new/f", dir);
+	struct tu_run r;
+	const char *args[] = { opt, "--", "/bin/sh", "-c", cmd, NULL };
+	cr_assert_eq(run_cli(&r, args), 0, "rc %d: %s", r.rc, r.err);
+	expect_file(dir, "README.md", "readme\nx\n");
+	expect_file(dir, "a/b/new/f", "z\n");
+	cr_expect_eq(check_tree(dir), 6);
+	check_dir_itself(dir);
+	rm_tree(dir);
+}
+
+/* git refuses a checkout whose owner is not the user ("dubious ownership"),
+ * and a commit writes objects and the index everywhere below .git. */
+static void git_in_checkout(void)
+{
+	if (access("/usr/bin/git", X_OK) != 0)
+		cr_skip_test("git is not installed");
+	char dir[64], opt[100], cmd[700];
+	make_dir(dir, sizeof dir, "git");
+	snprintf(cmd, sizeof cmd, "cd '%s' && git init -q . && echo a > README.md && git -c safe.directory='*' add . && "
+		 "git -c safe.directory='*' -c user.name=t -c user.email=t@t commit -qm init && chown -R %u:%u .",
+		 dir, OWNER, GROUP);
+	cr_assert_eq(system(cmd), 0);
+	snprintf(opt, sizeof opt, "--dir=%s", dir);
+	struct tu_run r;
+	const char *args[] = { opt, "--env=HOME=/tmp", "--", "/bin/sh", "-c",
+			       "echo b >> README.md && git status --short && "
+			       "git -c user.name=b -c user.email=b@b commit -qam box && git log --oneline | wc -l", NULL };
+	cr_assert_eq(run_cli(&r, args), 0, "rc %d: %s", r.rc, r.err);
+	cr_expect_str_eq(r.out, " M README.md\n2\n");
+	snprintf(cmd, sizeof cmd, "git -c safe.directory='*' -C '%s' log --format=%%s | tr '\\n' ' '", dir);
+	FILE *f = popen(cmd, "r");
+	char log[128] = "";
+	cr_assert(f);
+	size_t n = fread(log, 1, sizeof log - 1, f);
+	log[n] = 0;
+	pclose(f);
+	cr_expect_str_eq(log, "box init ");
+	check_tree(dir);
+	rm_tree(dir);
+}
+
+Test(dir_ownership, git_checkout_of_a_user)
+{
+	need_root();
+	git_in_checkout();
+}
+
+Test(dir_ownership, git_checkout_of_root)
+{
+	need_root();
+	OWNER = 0;
+	GROUP = 0;
+	git_in_checkout();
+}

@@ -312,7 +312,7 @@ Test(lib, parse_units)
 Test(lib, result_json_escapes_and_is_valid)
 {
 	struct dp_result r;
-	memset(&r, 0, sizeof r);
+	dp_result_init(&r);
 	r.status = DP_SV;
 	r.signal = 9;
 	r.cpu_time = 0.25;

@@ -141,7 +141,7 @@ static void need_root(void)
 
 static void opts(struct dp_options *o, const char *const *argv)
 {
-	memset(o, 0, sizeof *o);
+	dp_options_init(o);
 	o->isolation = DP_ISOLATE_FULL;
 	o->argv = argv;
 }

@@ -2,7 +2,8 @@
 # Installs the Debian build dependencies that are missing, when run as root; otherwise says what is missing.
 pkgs="gcc make pkg-config libseccomp-dev libcap-dev libcriterion-dev python3 python3-dev python3-setuptools python3-pytest python3-pip clang libclang-rt-14-dev valgrind"
 # more packages are added below, one line per feature: pkgs="$pkgs ..."
-pkgs="$pkgs bubblewrap"  # bench/pool.c: sustained runs/s of a ready-box pool against bwrap
+pkgs="$pkgs python3-jsonschema debhelper dpkg-dev fakeroot groff-base"  # pkg: result/report schema test, make deb, man page lint
+pkgs="$pkgs g++ default-jdk-headless golang-go rustc nodejs ruby php-cli pypy3 fpc mono-mcs kotlin ghc bubblewrap"  # judge languages (languages/*.lang, tests/test_judge_lang.c) and the judge bench's bwrap row
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

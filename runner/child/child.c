@@ -117,16 +117,12 @@ static int arrange_fds(const struct dp_child_plan *pl)
  * (sandbox/rlimits.c); where it is above the runner's own hard limit and the
  * runner may not raise that (no CAP_SYS_RESOURCE: rootless, or a root
  * without it), the runner's hard limit is used instead, which is stricter.
- * RLIMIT_AS is the memory limit only when no cgroup bounds memory. */
-static void apply_rlimits(const struct dp_child_plan *pl, const struct dp_go_msg *go)
+ * RLIMIT_AS is set only when the caller asked for it (--as-limit). */
+static void apply_rlimits(const struct dp_child_plan *pl)
 {
 	for (int r = 0; r < RLIM_NLIMITS; r++) {
 		struct rlimit want = pl->rlim[r], have;
 		bool exact = pl->rlim_set[r];
-		if (r == RLIMIT_AS && !go->as_limit) {
-			want.rlim_cur = want.rlim_max = RLIM_INFINITY;
-			exact = false;
-		}
 		if (setrlimit(r, &want) == 0)
 			continue;
 		int err = errno;
@@ -246,7 +242,7 @@ static _Noreturn void program_main(const struct dp_child_plan *pl, pid_t parent,
 	 * host's msgmni/shmmni/semmni; without CAP_SYS_ADMIN it stays the host's */
 	if (!pl->ns && pl->switch_uid && syscall(SYS_unshare, CLONE_NEWIPC) < 0 && errno != EPERM)
 		die_step(DP_STEP_UNSHARE, errno, 0);
-	apply_rlimits(pl, go);
+	apply_rlimits(pl);
 	drop_bounding_set();
 	if (pl->switch_uid)
 		switch_uid(pl);

@@ -62,7 +62,7 @@ struct dp_child_plan {
  * each to move itself, before it forks or execs. */
 struct dp_go_msg {
 	int32_t ok;
-	int32_t as_limit;   /* apply RLIMIT_AS (no cgroup bounds memory) */
+	int32_t reserved;   /* (was as_limit: RLIMIT_AS is in the rlimit plan now) */
 	uint32_t filter_len; /* 0: no filter */
 	uint32_t notify;
 	uint32_t join_fds;

@@ -208,8 +208,11 @@ static const struct cli_option limit_options[] = {
 	  .help = "wall clock from exec to exit, TLE (\"wall\"); default 2*time+1",
 	  .offset = AT(opt.limits.wall), .bad = "a number of seconds" },
 	{ .name = "--mem", .kind = CLI_SIZE, .value = "SIZE",
-	  .help = "peak memory, MLE; default 512M", .offset = AT(opt.limits.memory),
-	  .bad = SIZE_BAD },
+	  .help = "peak of the program's own memory (not file cache), MLE; default 512M",
+	  .offset = AT(opt.limits.memory), .bad = SIZE_BAD },
+	{ .name = "--as-limit", .kind = CLI_SIZE, .value = "SIZE",
+	  .help = "RLIMIT_AS of every process (allocations past it fail); default none",
+	  .offset = AT(opt.limits.address_space), .bad = SIZE_BAD },
 	{ .name = "--procs", .kind = CLI_COUNT, .value = "N",
 	  .help = "processes+threads alive at once; fork/clone fail with EAGAIN; default 64",
 	  .offset = AT(opt.limits.procs), .bad = "a positive count", .max = 1000000 },
@@ -264,7 +267,7 @@ static const struct cli_option sandbox_options[] = {
 	{ .name = "--box-uids", .kind = CLI_CUSTOM, .value = "FIRST:COUNT",
 	  .help = "as root: box uids/gids FIRST+id, one id per concurrent run; default 60000:1000",
 	  .bad = "FIRST:COUNT (e.g. 60000:1000)", .parse = parse_box_uids },
-	{ .name = "--no-cgroup", .kind = CLI_FLAG, .help = "no cgroup: rlimits and /proc sampling only; default: a cgroup when possible",
+	{ .name = "--no-cgroup", .kind = CLI_FLAG, .help = "no cgroup: memory and CPU sampled from /proc; default: a cgroup when possible",
 	  .offset = AT(opt.no_cgroup) },
 };
 

@@ -16,10 +16,14 @@
 #include "base/safe_path.h"
 #include "base/util.h"
 #include "cli/cli.h"
+#include "cli/cli_judge_lang.h"
 #include "judge/judge.h"
+#include "judge/judge_groups.h"
 
 static const char judge_synopsis[] =
 	"usage: dualpipe judge --tests=DIR [OPTIONS] [--] PROGRAM [ARG...]\n"
+	"       dualpipe judge --tests=DIR --lang=ID --source=FILE [OPTIONS]\n"
+	"       dualpipe judge --list-langs [--lang-dir=DIR]\n"
 	"\n"
 	"Runs PROGRAM on every test of DIR (NAME.in, with the expected output in\n"
 	"NAME.out or NAME.ans; natural order of NAME, so 2 before 10), each in its own\n"
@@ -64,21 +68,36 @@ static const char judge_epilogue[] =
 	"exit_code, signal and message; the table shows a failing test's stderr line\n"
 	"when its message is only \"exited with code N\".\n"
 	"\n"
+	"Languages (--lang=ID --source=FILE): ID.lang files give the compile and run\n"
+	"commands, the extra time, memory and processes the runtime needs, its env\n"
+	"and policy (docs/judge-languages.md).  Searched in --lang-dir=DIR, then each\n"
+	"directory of $DUALPIPE_LANG_DIR (colon-separated), then the install's\n"
+	"share/dualpipe/languages, then the build's ../languages; the first ID.lang\n"
+	"found wins.  --list-langs shows each one and whether its toolchain is installed.\n"
+	"\n"
+	"Subtasks: DIR/groups.txt, one group a line: NAME POINTS TESTS [NEEDS] (TESTS:\n"
+	"names, FIRST-LAST ranges, globs, comma-separated; NEEDS: earlier groups).  A\n"
+	"group scores POINTS x the least credit of its tests (AC 1, a checker's points\n"
+	"up to 1, else 0), and 0 unless every group it needs passed in full\n"
+	"(docs/judge-groups.md).  --stop-on-fail=group: a group's later tests are not\n"
+	"graded (SKIP) once one scored 0, nor those of groups needing a group that lost\n"
+	"points; all: nothing after the first failing test; never (default).\n"
+	"\n"
 	"--keep=DIR (created when missing; refused when a link or not empty):\n"
 	"DIR/NAME/output (the solution's output, or a testlib interactor's file),\n"
 	"stderr, checker.txt, interactor.txt (what they printed) and verdict.txt.\n"
 	"\n"
-	"Verdicts per test: AC WA PE TLE MLE OLE RE SV XX.  Overall: AC when every\n"
+	"Verdicts per test: AC WA PE TLE MLE OLE RE SV XX (SKIP: not graded).  Overall: AC when every\n"
 	"test is AC, else the first failing test's verdict (CE with --compile).\n"
 	"Exit status: 0 AC, 1 any other verdict, 2 bad usage (nothing graded), 3 XX.\n";
 
 /* The judge's own options, as given. */
 struct judge_args {
 	const char *tests, *compare, *checker, *interactor, *iargs, *helper_policy, *jobs, *result;
-	const char *compile, *source, *keep;
+	const char *compile, *source, *keep, *lang, *lang_dir, *stop;
 	double checker_time, interactor_time, compile_time;
 	uint64_t checker_mem, interactor_mem, compile_mem;
-	int quiet, help;
+	int quiet, help, list_langs;
 };
 
 #define SEC_BAD "a number of seconds"       /* as for --time */
@@ -130,6 +149,14 @@ static const struct cli_option judge_options[] = {
 	{ .name = "--keep", .kind = CLI_TEXT, .value = "DIR",
 	  .help = "keep every test's output, stderr and helper texts in DIR/NAME/ (see --keep)",
 	  .offset = JA(keep) },
+	{ .name = "--lang", .kind = CLI_TEXT, .value = "ID",
+	  .help = "compile and run --source as language ID (see Languages)", .offset = JA(lang) },
+	{ .name = "--lang-dir", .kind = CLI_TEXT, .value = "DIR",
+	  .help = "look for ID.lang files in DIR first", .offset = JA(lang_dir) },
+	{ .name = "--list-langs", .kind = CLI_FLAG,
+	  .help = "list the languages and whether their toolchains are installed", .offset = JA(list_langs) },
+	{ .name = "--stop-on-fail", .kind = CLI_TEXT, .value = "MODE",
+	  .help = "group | all | never (default): skip tests after a failure (see Subtasks)", .offset = JA(stop) },
 	{ .name = "--quiet", .kind = CLI_FLAG, .help = "no table on stdout (the JSON report is unchanged)",
 	  .offset = JA(quiet) },
 	/* listed only: cli_parse_args answers --help before any table */
@@ -149,6 +176,8 @@ struct judge_cli {
 	struct judge_testset set;
 	struct judge_report rep;
 	struct dp_policy *helper_policy;
+	struct cli_judge_lang lang;                    /* --lang */
+	struct judge_groups groups;                    /* DIR/groups.txt */
 	char *checker, *interactor, *program, *source; /* absolute paths */
 	const char **argv;                             /* PROGRAM [ARG...], NULL-terminated */
 	size_t nargs;
@@ -256,19 +285,31 @@ static int check_options(struct judge_cli *j, int have_program, char *err, size_
 		dp_fmt(err, errlen, "--tests=DIR is required (see dualpipe judge --help)");
 		return -1;
 	}
-	if (!have_program && !a->compile) {
+	if (a->lang) {
+		if (have_program || a->compile || !a->source) {
+			dp_fmt(err, errlen, "%s", have_program ? "--lang gives the run command: no PROGRAM after it" :
+			       a->compile ? "--lang gives the compile command: no --compile with it" :
+			       "--lang needs --source=FILE");
+			return -1;
+		}
+	} else if (!j->rc.policy_name) {
+		j->rc.policy_name = "default";
+	}
+	if (judge_stop_parse(a->stop, &cfg->stop_on_fail, err, errlen) < 0)
+		return -1;
+	if (!have_program && !a->compile && !a->lang) {
 		dp_fmt(err, errlen, "no PROGRAM to judge (dualpipe judge --tests=DIR [OPTIONS] [--] PROGRAM [ARG...])");
 		return -1;
 	}
-	if (!a->compile != !a->source) {
+	if (!a->lang && !a->compile != !a->source) {
 		dp_fmt(err, errlen, "%s", a->compile ? "--compile needs --source=FILE" : "--source needs --compile=CMD");
 		return -1;
 	}
 	cfg->compile = a->compile;
 	cfg->source = a->source;
-	cfg->checker_limits = (struct judge_helper_limits){ a->checker_time, a->checker_mem };
-	cfg->interactor_limits = (struct judge_helper_limits){ a->interactor_time, a->interactor_mem };
-	cfg->compile_limits = (struct judge_helper_limits){ a->compile_time, a->compile_mem };
+	cfg->checker_limits = (struct judge_helper_limits){ a->checker_time, a->checker_mem, 0 };
+	cfg->interactor_limits = (struct judge_helper_limits){ a->interactor_time, a->interactor_mem, 0 };
+	cfg->compile_limits = (struct judge_helper_limits){ a->compile_time, a->compile_mem, 0 };
 	if (a->keep && !*a->keep) {
 		dp_fmt(err, errlen, "--keep needs a directory: --keep=DIR");
 		return -1;
@@ -379,6 +420,14 @@ static int load(struct judge_cli *j, char *err, size_t errlen)
 	}
 	if (judge_tests_load(j->a.tests, &j->set, err, errlen) < 0)
 		return -1;
+	int groups = judge_groups_load(&j->set, &j->groups, err, errlen);
+	if (groups < 0)
+		return -1;
+	if (!groups && j->cfg.stop_on_fail == JUDGE_STOP_GROUP) {
+		dp_fmt(err, errlen, "--stop-on-fail=group needs a groups file: no %s/" JUDGE_GROUPS_FILE, j->set.dir);
+		return -1;
+	}
+	j->cfg.groups = groups ? &j->groups : NULL;
 	/* the scratch directory's base is checked now: a bad one is a usage error */
 	const char *tmp = getenv("TMPDIR");
 	int fd;
@@ -405,7 +454,7 @@ static int grade_and_report(struct judge_cli *j)
 	char err[1024];
 
 	cfg->run = j->rc.opt;
-	cfg->run.argv = j->nargs ? j->argv : NULL;
+	cfg->run.argv = j->lang.argv ? (const char *const *)j->lang.argv : j->nargs ? j->argv : NULL;
 	cfg->helper_policy = j->helper_policy;
 	j->tty = isatty(STDERR_FILENO);
 	cfg->progress = progress;
@@ -434,6 +483,8 @@ static void judge_cli_free(struct judge_cli *j)
 	fflush(stdout);
 	judge_report_free(&j->rep);
 	judge_tests_free(&j->set);
+	judge_groups_free(&j->groups);
+	cli_judge_lang_free(&j->lang);
 	dp_policy_free(j->helper_policy);
 	free(j->checker);
 	free(j->interactor);
@@ -461,11 +512,17 @@ int cli_judge_main(int argc, char **argv)
 	int i, rc;
 
 	cli_run_config_init(&j.rc);
+	j.rc.policy_name = NULL; /* --lang's policy unless --policy is given */
 	i = cli_parse_args(&cmd, argc, argv, err, sizeof(err));
+	if (i >= 0 && cli_judge_lang_dirs(&j.lang, j.a.lang_dir, err, sizeof(err)) < 0)
+		i = -1;
 	if (i == CLI_HELP) {
 		cli_print_help(&cmd, stdout);
 		rc = 0;
+	} else if (i >= 0 && j.a.list_langs) {
+		rc = cli_judge_list_langs(&j.lang);
 	} else if (i < 0 || check_options(&j, i < argc, err, sizeof(err)) < 0 ||
+		   (j.a.lang && cli_judge_lang_apply(&j.lang, j.a.lang, &j.rc, &j.cfg, err, sizeof(err)) < 0) ||
 		   resolve_programs(&j, argc - i, argv + i, err, sizeof(err)) < 0 || load(&j, err, sizeof(err)) < 0) {
 		rc = usage(err);
 	} else {

@@ -138,7 +138,7 @@ int cli_run_main(int argc, char **argv)
 	struct dp_result res;
 	int r = run_interruptible(&c.opt, &res);
 	if (r < 0) {
-		memset(&res, 0, sizeof res);
+		dp_result_init(&res);
 		res.status = DP_XX;
 		snprintf(res.message, sizeof res.message, "could not start the run: %s", strerror(-r));
 	}

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/abi.h"
 #include "core/proc.h"
 #include "base/util.h"
 
@@ -292,8 +293,11 @@ int dp_close(struct dp_proc *p, struct dp_result *res)
 	}
 	/* nothing of the run is left: init's death emptied the PID namespace, and in
 	 * core mode reap() swept the process group and the cgroup when the program exited */
-	if (res)
-		dp_finish(p, res);
+	if (res) {
+		struct dp_result full;
+		dp_finish(p, &full);
+		dp_abi_result_out(&full, res, p->result_size);
+	}
 	return 0;
 }
 

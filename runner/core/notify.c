@@ -157,6 +157,9 @@ static void exit_group_held(struct dp_proc *p, uint64_t id)
 	bool drained = i < DRAIN_MAX && n < HELD_MAX;
 	if (drained && lost_one(p))
 		return;
+	dp_memwatch_sample(p); /* memwatch.c: the last look at memory a short run leaves */
+	if (p->out.verdict != DP_OK)
+		return; /* over the memory limit at its exit: MLE, the tree is being killed */
 	for (i = 0; i < n; i++)
 		answer(p, held[i], true);
 }

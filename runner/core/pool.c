@@ -22,6 +22,7 @@
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
+#include "core/abi.h"
 #include "core/pool.h"
 #include "core/proc.h"
 
@@ -222,18 +223,25 @@ static int start_thread(struct dp_pool *pool)
 	return -r;
 }
 
-int dp_pool_create(const struct dp_options *shape, unsigned size, struct dp_pool **out)
+int dp_pool_create(const struct dp_options *caller, unsigned size, struct dp_pool **out)
 {
-	if (!shape || !out || size == 0 || size > 4096)
+	if (!caller || !out || size == 0 || size > 4096)
 		return -EINVAL;
 	*out = NULL;
-	if (shape->workdir || shape->fn)
-		return -EINVAL; /* a workdir is locked by one run at a time: it cannot wait in many boxes */
-	if (shape->isolation == DP_ISOLATE_NONE)
-		return -ENOTSUP;
-	struct dp_pool *pool = calloc(1, sizeof *pool);
-	if (!pool)
-		return -ENOMEM;
+	struct dp_options in;
+	struct dp_mount *tmp;
+	int r = dp_abi_options_in(caller, &in, &tmp); /* the caller's layout, in ours */
+	if (r < 0)
+		return r;
+	const struct dp_options *shape = &in;
+	r = -EINVAL; /* a workdir is locked by one run at a time: it cannot wait in many boxes */
+	if (!shape->workdir && !shape->fn)
+		r = shape->isolation == DP_ISOLATE_NONE ? -ENOTSUP : 0;
+	struct dp_pool *pool = r == 0 ? calloc(1, sizeof *pool) : NULL;
+	if (!pool) {
+		free(tmp);
+		return r < 0 ? r : -ENOMEM;
+	}
 	pthread_mutex_init(&pool->mu, NULL);
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
@@ -242,7 +250,8 @@ int dp_pool_create(const struct dp_options *shape, unsigned size, struct dp_pool
 	pthread_condattr_destroy(&ca);
 	pool->size = size;
 	pool->first = 1;
-	int r = copy_shape(pool, shape);
+	r = copy_shape(pool, shape);
+	free(tmp); /* the shape has copies of its own */
 	if (r == 0 && !(pool->ready = calloc(size, sizeof *pool->ready)))
 		r = -ENOMEM;
 	if (r == 0)
@@ -299,9 +308,9 @@ static void release_active(struct dp_pool *pool)
 	pthread_mutex_unlock(&pool->mu);
 }
 
-/* dp_pool_spawn; with *held (dp_pool_run), a box taken stays counted active
- * after its start, *held then says so (the caller releases it). */
-static int pool_spawn(struct dp_pool *pool, const struct dp_options *opt, struct dp_proc **out, bool *held)
+/* pool_spawn with opt, the caller's options in this library's layout. */
+static int pool_spawn_in(struct dp_pool *pool, const struct dp_options *caller, const struct dp_options *opt,
+			 struct dp_proc **out, bool *held)
 {
 	char abs[PATH_MAX];
 	struct dp_proc *box = has_shape(pool, opt) ? take_box(pool) : NULL;
@@ -319,6 +328,7 @@ static int pool_spawn(struct dp_pool *pool, const struct dp_options *opt, struct
 		box = NULL;
 	}
 	if (box) {
+		box->result_size = caller->result_size;
 		int r = dp_box_start(box, opt, abs);
 		if (r < 0 || !held)
 			release_active(pool);
@@ -334,7 +344,21 @@ static int pool_spawn(struct dp_pool *pool, const struct dp_options *opt, struct
 			return r;
 	}
 	count(pool, false);
-	return dp_spawn(opt, out);
+	return dp_spawn(caller, out);
+}
+
+/* dp_pool_spawn; with *held (dp_pool_run), a box taken stays counted active
+ * after its start, *held then says so (the caller releases it). */
+static int pool_spawn(struct dp_pool *pool, const struct dp_options *caller, struct dp_proc **out, bool *held)
+{
+	struct dp_options in;
+	struct dp_mount *tmp;
+	int r = dp_abi_options_in(caller, &in, &tmp); /* the caller's layout, in ours */
+	if (r < 0)
+		return r;
+	r = pool_spawn_in(pool, caller, &in, out, held);
+	free(tmp);
+	return r;
 }
 
 int dp_pool_spawn(struct dp_pool *pool, const struct dp_options *opt, struct dp_proc **out)

@@ -170,9 +170,12 @@ static int prepare_workdir(struct dp_proc *p, const struct dp_options *opt, bool
 	uid_t owner;
 	gid_t group;
 
-	if (!pl->workdir)
-		return 0;
-	int r = dp_workdir_open(pl->workdir, &p->copy.workdir_state, err, sizeof err);
+	uid_t first = opt->box_first ? opt->box_first : DP_DEFAULT_UID;
+	unsigned count = p->box ? (unsigned)(opt->box_count > 0 ? opt->box_count : DP_DEFAULT_BOXES) : 0;
+	int r = as_root ? dp_lend_binds(p, opt, first, count) : 0; /* lend.c: writable --bind directories */
+	if (r < 0 || p->out.failed_setup || !pl->workdir)
+		return r;
+	r = dp_workdir_open("workdir", pl->workdir, &p->copy.workdir_state, err, sizeof err);
 	if (r < 0) {
 		if (r == -ENOMEM)
 			return r;
@@ -185,15 +188,15 @@ static int prepare_workdir(struct dp_proc *p, const struct dp_options *opt, bool
 		dp_proc_fail(p, "workdir %s: replaced while the run was being prepared", pl->workdir);
 		return 0;
 	}
-	uid_t first = opt->box_first ? opt->box_first : DP_DEFAULT_UID;
-	unsigned count = p->box ? (unsigned)(opt->box_count > 0 ? opt->box_count : DP_DEFAULT_BOXES) : 0;
 	dp_workdir_run_as(wd, as_root ? pl->uid : geteuid(), as_root ? pl->gid : getegid(), first, count);
 	if (!as_root)
 		return 0;
 	/* a directory of root's (or of group 0) is lent instead: through the
 	 * mapping a file the box makes set-uid would be set-uid root on the host
-	 * until the repair after the run; lent, it is the box uid's meanwhile */
-	if (p->ns && owner != 0 && group != 0) {
+	 * until the repair after the run; lent, it is the box uid's meanwhile.
+	 * So is one on a filesystem without idmapped mounts: lent as a whole tree,
+	 * where the child's own fallback could lend only the top directory */
+	if (p->ns && owner != 0 && group != 0 && dp_workdir_fs_idmaps(wd)) {
 		dp_ns_plan_idmap_workdir(p->ns, pl->uid, pl->gid);
 	} else if ((r = dp_workdir_lend(wd)) < 0) {
 		dp_proc_fail(p, "workdir %s: lending it to uid %u: %s", pl->workdir, (unsigned)pl->uid,
@@ -239,8 +242,12 @@ static int prepare_identity(struct dp_proc *p, const struct dp_options *opt)
 static int prepare_filter(struct dp_proc *p, const struct dp_options *opt)
 {
 	struct dp_child_plan *pl = &p->plan;
-	if (opt->policy && !dp_policy_is_none(opt->policy)) {
-		p->policy = opt->policy;
+	/* no policy given is the shipped `default`; no filter only when asked for by name ("none") */
+	const struct dp_policy *pol = opt->policy ? opt->policy : dp_policy_library_default();
+	if (!pol)
+		return -ENOMEM;
+	if (!dp_policy_is_none(pol)) {
+		p->policy = pol;
 		/* the child execs the slot's copy of the path: its address goes into the filter */
 		if (opt->argv && !(pl->exec_path = dp_seccomp_exec_slot(p->copy.exec_path))) {
 			dp_proc_fail(p, "seccomp: program path too long");

@@ -48,6 +48,12 @@ struct dp_cpu_sampler {
 	int prog_clock_state;       /* 0 not looked up yet, 1 usable, -1 unavailable */
 };
 
+/* Memory sampling (memwatch.c). */
+struct dp_mem_sampler {
+	uint64_t peak;              /* largest own memory sampled, bytes */
+	uint64_t next_check;        /* dp_now_ns of the next sample (0: at once) */
+};
+
 /* How the processes ended (supervise.c reaps, outcome.c kills). */
 struct dp_exit_state {
 	bool exited;                /* init/program reaped */
@@ -79,6 +85,8 @@ struct dp_copies {
 	char *workdir;
 	char *cwd;                  /* dp_options.cwd */
 	struct dp_workdir *workdir_state; /* sandbox/ns_workdir.c: locked, recorded, repaired in dp_destroy */
+	struct dp_workdir **binds;        /* lend.c: writable --bind directories of a root run, likewise */
+	size_t n_binds;
 };
 
 /* The seccomp listener's bookkeeping (notify.c).  Notification ids count
@@ -106,10 +114,12 @@ struct dp_proc {
 	struct dp_ns_plan *ns;
 	struct dp_box *box;          /* box id lock when running as root; NULL otherwise */
 	struct dp_limits lim;
+	size_t result_size;          /* sizeof the caller's struct dp_result (core/abi.c) */
 	struct dp_stream_state io[3];
 
 	struct dp_run_clock clock;
 	struct dp_cpu_sampler cpu;
+	struct dp_mem_sampler mem;
 	struct dp_exit_state exit;
 	struct dp_outcome out;
 	struct dp_notif_state notif;
@@ -171,6 +181,22 @@ int dp_supervise_once(struct dp_proc *p, int timeout_ms, int want_fd, short want
 /* Takes init's report from the status pipe, if one is there; closes the pipe
  * at EOF or on an error.  Returns 1 when a report was taken. */
 int dp_read_status(struct dp_proc *p);
+
+/* memwatch.c: the run's own memory sampled and held to the limit (MLE). */
+/* Samples when due and ends the run as MLE over the limit. */
+void dp_memwatch_check(struct dp_proc *p, uint64_t now);
+/* Samples now (a process of the run is held in exit_group: its memory is intact). */
+void dp_memwatch_sample(struct dp_proc *p);
+/* When the next sample is due (dp_now_ns clock). */
+uint64_t dp_memwatch_due(const struct dp_proc *p);
+/* The run's peak own memory: the largest sample, or the cgroup's figure when larger. */
+uint64_t dp_memwatch_peak(struct dp_proc *p);
+
+/* lend.c: as root, every writable --bind directory locked, recorded and lent
+ * to the box uid (0 with p->out.failed_setup when refused); given back by
+ * dp_lend_binds_close in dp_destroy. */
+int dp_lend_binds(struct dp_proc *p, const struct dp_options *opt, uid_t first, unsigned count);
+void dp_lend_binds_close(struct dp_proc *p);
 
 /* verdict.c: decides the verdict once exited and fills res. */
 void dp_finish(struct dp_proc *p, struct dp_result *res);

@@ -4,10 +4,11 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "dualpipe.h"
+#include "core/abi.h"
 #include "base/json.h"
 
-int dp_result_write_json(const struct dp_result *res, int fd)
+/* The result in this library's layout, written out. */
+static int write_json(const struct dp_result *res, int fd)
 {
 	int dfd = fcntl(fd, F_DUPFD_CLOEXEC, 3); /* never on 0-2, never into a concurrent fork */
 	if (dfd < 0)
@@ -45,6 +46,8 @@ int dp_result_write_json(const struct dp_result *res, int fd)
 		(unsigned long long)res->output[1], (unsigned long long)res->output[2]);
 	fprintf(f, ", \"cgroup\": %s, \"isolated\": %s", res->cgroup ? "true" : "false",
 		res->isolated ? "true" : "false");
+	fputs(", \"memory_method\": ", f);
+	dp_json_string(f, dp_memory_method_name(res->memory_method));
 	fputs(", \"message\": ", f);
 	dp_json_string(f, res->message);
 	fputs("}\n", f);
@@ -52,4 +55,12 @@ int dp_result_write_json(const struct dp_result *res, int fd)
 	if (fclose(f) != 0 || bad)
 		return -EIO;
 	return 0;
+}
+
+int dp_result_write_json(const struct dp_result *caller, int fd)
+{
+	struct dp_result res;
+	int r = dp_abi_result_in(caller, &res);
+
+	return r < 0 ? r : write_json(&res, fd);
 }

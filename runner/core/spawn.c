@@ -19,6 +19,7 @@
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "core/abi.h"
 #include "core/proc.h"
 #include "base/util.h"
 #include "base/strv.h"
@@ -100,13 +101,15 @@ void dp_await_exec(struct dp_proc *p)
  * itself (v1)) and the seccomp filter. */
 static void send_go(struct dp_proc *p, int go_fd)
 {
-	struct dp_go_msg go = { .ok = 1, .as_limit = 1 };
+	struct dp_go_msg go = { .ok = 1 };
 	const struct sock_fprog *prog = NULL;
 	char err[512] = "";
 	if (p->want_cgroup) {
 		/* isolated: the PID namespace dies with init, so no freezer is needed to kill */
 		/* --procs is what the program may have: an isolated run's init is one more */
-		struct dp_cgroup_config cc = { .memory = p->lim.memory, .pids = p->lim.procs + (p->ns ? 1 : 0),
+		/* the hard limit leaves room for page cache: the limit itself is on the
+		 * run's own memory, held by memwatch.c (sandbox/cg_mem.c says why) */
+		struct dp_cgroup_config cc = { .memory = p->lim.memory + DP_CG_FILE_ALLOWANCE, .pids = p->lim.procs + (p->ns ? 1 : 0),
 					       .no_freezer = p->ns != NULL };
 		if (dp_cgroup_create(&cc, &p->cg) < 0) {
 			p->cg = NULL; /* fallback: rlimits, reported as "cgroup": false */
@@ -136,7 +139,6 @@ static void send_go(struct dp_proc *p, int go_fd)
 					}
 				}
 			}
-			go.as_limit = 0;
 		}
 	}
 	if (go.ok && p->policy) {
@@ -310,11 +312,13 @@ struct dp_proc *dp_proc_alloc(const struct dp_options *opt)
 	return p;
 }
 
-int dp_spawn(const struct dp_options *opt, struct dp_proc **out)
+/* dp_spawn on options in this library's own layout. */
+static int spawn(const struct dp_options *opt, size_t result_size, struct dp_proc **out)
 {
 	struct dp_proc *p = dp_proc_alloc(opt);
 	if (!p)
 		return -ENOMEM;
+	p->result_size = result_size;
 	int r = dp_prepare(p, opt);
 	if (r == 0 && !p->out.failed_setup)
 		r = launch(p);
@@ -350,6 +354,19 @@ void dp_spawn_started(struct dp_proc *p)
 			}
 		}
 	}
+}
+
+int dp_spawn(const struct dp_options *caller, struct dp_proc **out)
+{
+	struct dp_options opt;
+	struct dp_mount *mounts;
+	int r = dp_abi_options_in(caller, &opt, &mounts);
+	if (r < 0)
+		return r;
+	/* the plan holds what it needs of the mounts by now (their strings are the caller's) */
+	r = spawn(&opt, caller->result_size, out);
+	free(mounts);
+	return r;
 }
 
 pid_t dp_pid(const struct dp_proc *p)
@@ -391,6 +408,7 @@ void dp_destroy(struct dp_proc *p)
 	dp_cgroup_destroy(p->cg);
 	dp_ns_plan_destroy(p->ns);
 	dp_workdir_close(p->copy.workdir_state); /* the box is gone: give the directory back */
+	dp_lend_binds_close(p); /* lend.c: the writable binds too */
 	if (p->box) {
 		dp_box_release(p->box);
 		free(p->box);

@@ -73,7 +73,8 @@ static void check_limits(struct dp_proc *p, uint64_t now)
 		dp_stop_with(p, DP_TLE, DP_LIMIT_WALL, m);
 		return;
 	}
-	if (now < p->clock.next_cpu_check)
+	dp_memwatch_check(p, now); /* memwatch.c: MLE from the run's own memory */
+	if (p->out.verdict != DP_OK || now < p->clock.next_cpu_check)
 		return;
 	uint64_t used = tree_cpu(p), limit = (uint64_t)(p->lim.cpu * 1e9);
 	if (limit - (used < limit ? used : limit) < 2 * CPU_CHECK_MAX_NS) {
@@ -194,6 +195,8 @@ int dp_supervise_once(struct dp_proc *p, int timeout_ms, int want_fd, short want
 	int64_t wait_ns = timeout_ms < 0 ? -1 : (int64_t)timeout_ms * 1000000;
 	if (!p->exit.exited && p->out.verdict == DP_OK) {
 		uint64_t next = p->clock.next_cpu_check < p->clock.wall_deadline ? p->clock.next_cpu_check : p->clock.wall_deadline;
+		if (dp_memwatch_due(p) < next)
+			next = dp_memwatch_due(p);
 		int64_t lim_ns = next > now ? (int64_t)(next - now) : 0;
 		if (wait_ns < 0 || lim_ns < wait_ns)
 			wait_ns = lim_ns;

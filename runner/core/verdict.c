@@ -25,6 +25,11 @@ void dp_verdict_decide(const struct dp_verdict_facts *f, struct dp_verdict *out)
 	if (f->has_cgroup && f->oom_kills > 0) {
 		out->status = DP_MLE, out->limit = DP_LIMIT_MEMORY;
 		SAY("memory limit of %llu bytes exceeded (out-of-memory kill)", (unsigned long long)f->memory_limit);
+	} else if (f->memory > f->memory_limit) {
+		/* a peak the sampler saw only at the end (a short run), or the cgroup's figure */
+		out->status = DP_MLE, out->limit = DP_LIMIT_MEMORY;
+		SAY("memory limit of %llu bytes exceeded (peak %llu bytes)", (unsigned long long)f->memory_limit,
+		    (unsigned long long)f->memory);
 	} else if (f->signal == SIGXCPU) {
 		out->status = DP_TLE, out->limit = DP_LIMIT_CPU;
 		SAY("CPU time limit exceeded (RLIMIT_CPU)");
@@ -39,12 +44,6 @@ void dp_verdict_decide(const struct dp_verdict_facts *f, struct dp_verdict *out)
 	} else if (f->signal == SIGXFSZ) {
 		out->status = DP_OLE, out->limit = DP_LIMIT_FSIZE;
 		SAY("file size limit of %llu bytes exceeded", (unsigned long long)f->fsize_limit);
-	} else if (!f->has_cgroup && f->memory >= f->memory_limit * 9 / 10 &&
-		   !(f->exited && f->exit_code == 0)) {
-		/* no cgroup: RLIMIT_AS made an allocation fail near the limit */
-		out->status = DP_MLE, out->limit = DP_LIMIT_MEMORY;
-		SAY("memory limit of %llu bytes reached (address-space limit, no cgroup)",
-		    (unsigned long long)f->memory_limit);
 	} else if (f->relay_errno) {
 		out->status = DP_XX;
 		SAY("writing the program's output failed: %s", strerror(f->relay_errno));
@@ -81,11 +80,8 @@ static void measure(struct dp_proc *p, struct dp_result *res)
 	/* killed orphans are never reaped by us: the last sample of the tree may be larger */
 	if (res->cpu_time < (double)p->cpu.last_ns / 1e9)
 		res->cpu_time = (double)p->cpu.last_ns / 1e9;
-	uint64_t peak = 0;
-	if (p->cg && dp_cgroup_memory_peak(p->cg, &peak) == 0)
-		res->memory = peak;
-	else
-		res->memory = (uint64_t)p->exit.ru.ru_maxrss * 1024;
+	/* the program's own memory, without file cache, cgroup or not (memwatch.c) */
+	res->memory = dp_memwatch_peak(p);
 }
 
 /* The program's own status: from init when isolated, else from wait4. */
@@ -107,6 +103,7 @@ void dp_finish(struct dp_proc *p, struct dp_result *res)
 {
 	memset(res, 0, sizeof *res);
 	res->cgroup = p->cg != NULL;
+	res->memory_method = p->cg ? DP_MEMORY_CGROUP : DP_MEMORY_SAMPLED;
 	res->isolated = p->ns != NULL;
 	res->output[1] = p->io[1].total;
 	res->output[2] = p->io[2].total;

@@ -23,6 +23,7 @@ enum judge_verdict {
 	JV_SV,
 	JV_XX,
 	JV_CE,    /* overall only: the compile step failed */
+	JV_SKIP,  /* a test not graded: --stop-on-fail after an earlier failure */
 	JV__COUNT,
 };
 
@@ -129,6 +130,7 @@ struct judge_helper_run {
 struct judge_helper_limits {
 	double cpu;            /* seconds; the wall limit is then 2*cpu+1 */
 	uint64_t memory;       /* bytes */
+	int procs;             /* processes + threads; 0 keeps the default */
 };
 
 struct judge_config;
@@ -176,6 +178,11 @@ struct judge_report {
 	int compile_exit_code;   /* -1 when it did not exit (or did not start) */
 	int compile_signal;
 	char *compile_message;   /* the compiler's output (CE) or NULL */
+	/* with a groups file (judge_groups.h): each group's score, their sum
+	 * and the sum of the groups' points */
+	const struct judge_groups *groups;
+	double *group_scores;
+	double points, max_points;
 };
 
 struct judge_progress {
@@ -204,6 +211,15 @@ struct judge_config {
 	/* Called (serialised) after each test; may be NULL. */
 	void (*progress)(void *arg, const struct judge_progress *p);
 	void *progress_arg;
+	/* --lang (judge_lang.h): the name the source is compiled under (NULL:
+	 * its own), NAME=VALUE entries added to the compiler's environment. */
+	const char *source_name;
+	const char *const *compile_env;
+	const struct dp_mount *compile_mounts; /* shown to the compiler too */
+	size_t n_compile_mounts;
+	/* Subtasks (judge_groups.h): the tests' groups or NULL, and when to stop. */
+	const struct judge_groups *groups;
+	int stop_on_fail;              /* enum judge_stop */
 };
 
 /* Grades every test of set; fills *rep (free with judge_report_free).
@@ -220,7 +236,8 @@ struct judge_build {
 
 /* Compiles cfg->source with cfg->compile in root/build, filling *b: 0 when
  * it built, 1 when rep->verdict is CE or XX (with rep->compile_message),
- * -errno with a message in err when it could not be set up. */
+ * -errno with a message in err when it could not be set up.  Without
+ * cfg->compile the source is only copied there (an interpreted language). */
 int judge_compile(const struct judge_config *cfg, const char *root, struct judge_build *b,
 		  struct judge_report *rep, char *err, size_t errlen);
 /* The compiled solution's argv: argv (NULL-terminated, may be NULL) with

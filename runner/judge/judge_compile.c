@@ -25,14 +25,17 @@
 #define COMPILE_OUTPUT (1ull << 20)
 #define COMPILE_TEXT   (16u << 10) /* bytes of compiler output kept in the report */
 
-/* The compiler's environment: PATH, and TMPDIR and HOME in the build directory. */
+/* The compiler's environment: PATH, TMPDIR and HOME in the build directory,
+ * then a language's own entries (which may replace those: a later entry wins
+ * in getenv's search only when the earlier one is left out, so they are). */
+#define COMPILE_ENV_MAX 32
 struct compile_env {
 	char tmp[4300], home[4300];
-	const char *envp[4];
+	const char *envp[COMPILE_ENV_MAX + 4];
 };
 
 /* Makes ROOT/build with a copy of the source in it; fills b's paths. */
-static int prepare_build(const char *source, const char *root, struct judge_build *b,
+static int prepare_build(const char *source, const char *name, const char *root, struct judge_build *b,
 			 char *err, size_t errlen)
 {
 	char *base;
@@ -49,7 +52,7 @@ static int prepare_build(const char *source, const char *root, struct judge_buil
 	base = strdup(source);
 	if (!base)
 		return -ENOMEM;
-	dp_fmt(b->src, sizeof(b->src), "%s/%s", b->dir, basename(base));
+	dp_fmt(b->src, sizeof(b->src), "%s/%s", b->dir, name ? name : basename(base));
 	dp_fmt(b->prog, sizeof(b->prog), "%s/prog", b->dir);
 	free(base);
 	ret = judge_copy_file(source, b->src);
@@ -89,20 +92,34 @@ static void compile_options(const struct judge_config *cfg, const struct judge_b
 {
 	dp_fmt(env->tmp, sizeof(env->tmp), "TMPDIR=%s", b->dir);
 	dp_fmt(env->home, sizeof(env->home), "HOME=%s", b->dir);
-	env->envp[0] = "PATH=" DP_DEFAULT_PATH;
-	env->envp[1] = env->tmp;
-	env->envp[2] = env->home;
-	env->envp[3] = NULL;
+	const char *base[3] = { "PATH=" DP_DEFAULT_PATH, env->tmp, env->home };
+	size_t n = 0, extra = 0;
+	while (cfg->compile_env && cfg->compile_env[extra] && extra < COMPILE_ENV_MAX)
+		extra++;
+	for (size_t i = 0; i < 3; i++) {
+		size_t name = strchr(base[i], '=') - base[i] + 1, k = 0;
+		while (k < extra && strncmp(cfg->compile_env[k], base[i], name))
+			k++;
+		if (k == extra) /* not replaced by the language */
+			env->envp[n++] = base[i];
+	}
+	for (size_t k = 0; k < extra; k++)
+		env->envp[n++] = cfg->compile_env[k];
+	env->envp[n] = NULL;
 	dp_options_init(opt);
 	opt->argv = (const char *const *)argv;
 	opt->envp = env->envp;
 	opt->policy = cfg->helper_policy;
 	opt->isolation = cfg->run.isolation;
 	opt->workdir = b->dir;
+	opt->mounts = cfg->compile_mounts;
+	opt->n_mounts = cfg->n_compile_mounts;
 	const struct judge_helper_limits *hl = &cfg->compile_limits;
 	opt->limits.cpu = hl->cpu > 0 ? hl->cpu : COMPILE_CPU;
 	opt->limits.wall = hl->cpu > 0 ? 2 * hl->cpu + 1 : COMPILE_WALL;
 	opt->limits.memory = hl->memory ? hl->memory : COMPILE_MEMORY;
+	if (hl->procs > 0)
+		opt->limits.procs = hl->procs;
 	opt->limits.fsize = COMPILE_FSIZE;
 	opt->limits.output = COMPILE_OUTPUT;
 	opt->stdio[DP_STDIN].mode = DP_NULL;
@@ -148,10 +165,15 @@ int judge_compile(const struct judge_config *cfg, const char *root, struct judge
 	size_t len = 0;
 	int fd, ret;
 
-	rep->compiled = 1;
 	rep->compile_exit_code = -1;
-	if ((ret = prepare_build(cfg->source, root, b, err, errlen)) < 0 ||
-	    (ret = compile_argv(cfg->compile, b, &argv, err, errlen)) < 0)
+	if ((ret = prepare_build(cfg->source, cfg->source_name, root, b, err, errlen)) < 0)
+		return ret;
+	if (!cfg->compile) {
+		chmod(b->dir, 0755);
+		return 0; /* nothing to compile: the copy is what runs */
+	}
+	rep->compiled = 1;
+	if ((ret = compile_argv(cfg->compile, b, &argv, err, errlen)) < 0)
 		return ret;
 	fd = memfd_create("dualpipe-compile", MFD_CLOEXEC);
 	if (fd < 0) {

@@ -13,6 +13,7 @@
 
 #include "judge/judge.h"
 #include "base/json.h"
+#include "judge/judge_groups.h"
 
 void judge_report_free(struct judge_report *rep)
 {
@@ -25,6 +26,7 @@ void judge_report_free(struct judge_report *rep)
 	}
 	free(rep->tests);
 	free(rep->compile_message);
+	free(rep->group_scores);
 	memset(rep, 0, sizeof(*rep));
 }
 
@@ -142,6 +144,7 @@ int judge_report_write_json(const struct judge_report *rep, FILE *f)
 		fputs(", \"message\": ", f);
 		dp_json_string(f, rep->compile_message ? rep->compile_message : "compilation failed");
 	}
+	judge_groups_write_json(rep, f);
 	fputs(",\n \"tests\": [", f);
 	for (size_t i = 0; i < rep->n_tests; i++) {
 		const struct judge_test_result *t = &rep->tests[i];
@@ -264,4 +267,5 @@ void judge_report_write_table(const struct judge_report *rep, FILE *f)
 	if (rep->first_failing >= 0)
 		fprintf(f, ", first failing: %s", rep->tests[rep->first_failing].name);
 	fprintf(f, "), score %.6g, max cpu %.3fs, max memory %s\n", rep->score, rep->max_time, mem);
+	judge_groups_write_table(rep, f);
 }

@@ -33,6 +33,7 @@
 #include "base/fmt.h"
 #include "base/safe_path.h"
 #include "judge/judge.h"
+#include "judge/judge_groups.h"
 
 #define ANSWER_MAX     (1ull << 31)
 
@@ -48,6 +49,7 @@ struct judge_ctx {
 	struct dp_pool *pool;         /* ready boxes of ctx->run's shape, or NULL: cold starts */
 	size_t next;                  /* next test index (atomic) */
 	size_t done;
+	unsigned char *finished;      /* finished[i]: test i's result is final (under lock) */
 	pthread_mutex_t lock;
 };
 
@@ -202,6 +204,23 @@ static void grade(struct judge_ctx *ctx, size_t i)
 	judge_remove_tree(dir);
 }
 
+/* --stop-on-fail: whether the tests done so far already decide that test i
+ * is not graded (judge_groups.c has the rule; its final pass words the message). */
+static bool skipped(struct judge_ctx *ctx, size_t i)
+{
+	pthread_mutex_lock(&ctx->lock);
+	bool skip = judge_groups_skip(ctx->cfg->groups, ctx->cfg->stop_on_fail, ctx->rep, ctx->finished, i);
+	pthread_mutex_unlock(&ctx->lock);
+	if (skip) {
+		struct judge_test_result *res = &ctx->rep->tests[i];
+		memset(res, 0, sizeof(*res));
+		res->name = ctx->set->tests[i].name;
+		res->verdict = JV_SKIP;
+		res->exit_code = -1;
+	}
+	return skip;
+}
+
 static void *worker(void *arg)
 {
 	struct judge_ctx *ctx = arg;
@@ -210,8 +229,10 @@ static void *worker(void *arg)
 		size_t i = __atomic_fetch_add(&ctx->next, 1, __ATOMIC_RELAXED);
 		if (i >= ctx->set->n)
 			break;
-		grade(ctx, i);
+		if (!skipped(ctx, i))
+			grade(ctx, i);
 		pthread_mutex_lock(&ctx->lock);
+		ctx->finished[i] = 1;
 		ctx->done++;
 		if (ctx->cfg->progress) {
 			struct judge_progress p = { ctx->done, ctx->set->n, &ctx->rep->tests[i] };
@@ -304,7 +325,8 @@ static int grade_all(struct judge_ctx *ctx, char *err, size_t errlen)
 	pthread_t *threads;
 
 	rep->tests = calloc(n ? n : 1, sizeof(*rep->tests));
-	if (!rep->tests) {
+	ctx->finished = calloc(n ? n : 1, 1);
+	if (!rep->tests || !ctx->finished) {
 		dp_fmt(err, errlen, "judge: out of memory");
 		return -ENOMEM;
 	}
@@ -326,6 +348,7 @@ static int grade_all(struct judge_ctx *ctx, char *err, size_t errlen)
 		pthread_join(threads[i], NULL);
 	free(threads);
 	dp_pool_destroy(ctx->pool);
+	judge_groups_finish(ctx->cfg->groups, ctx->cfg->stop_on_fail, rep);
 	judge_report_summarize(rep);
 	return 0;
 }
@@ -346,7 +369,7 @@ int judge_run(const struct judge_config *cfg, const struct judge_testset *set,
 	rep->first_failing = -1;
 	pthread_mutex_init(&ctx.lock, NULL);
 	ret = make_scratch(&ctx, err, errlen);
-	if (ret == 0 && cfg->compile) {
+	if (ret == 0 && (cfg->compile || cfg->source)) {
 		ret = judge_compile(cfg, ctx.root, &ctx.build, rep, err, errlen);
 		if (ret > 0)
 			goto out; /* CE or XX (verdict already set): no tests run */
@@ -358,6 +381,7 @@ int judge_run(const struct judge_config *cfg, const struct judge_testset *set,
 out:
 	judge_free_argv(ctx.argv);
 	free(ctx.mounts);
+	free(ctx.finished);
 	if (ctx.root[0])
 		judge_remove_tree(ctx.root);
 	pthread_mutex_destroy(&ctx.lock);

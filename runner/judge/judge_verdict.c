@@ -6,6 +6,7 @@
 static const char *const verdict_names[JV__COUNT] = {
 	[JV_AC] = "AC", [JV_WA] = "WA", [JV_PE] = "PE", [JV_TLE] = "TLE", [JV_MLE] = "MLE",
 	[JV_OLE] = "OLE", [JV_RE] = "RE", [JV_SV] = "SV", [JV_XX] = "XX", [JV_CE] = "CE",
+	[JV_SKIP] = "SKIP",
 };
 
 const char *judge_verdict_name(enum judge_verdict v)

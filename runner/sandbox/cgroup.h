@@ -25,6 +25,14 @@ bool dp_cgroup_self_join(const struct dp_cgroup *cg);
 int dp_cgroup_cpu_ns(struct dp_cgroup *cg, uint64_t *ns);
 /* Peak memory usage, bytes. */
 int dp_cgroup_memory_peak(struct dp_cgroup *cg, uint64_t *bytes);
+/* The run's own memory now / at its peak (an estimate that overstates when
+ * the cache shrank): usage without the page cache of files (cg_mem.c,
+ * docs/memory.md), bytes. */
+int dp_cgroup_memory_own(struct dp_cgroup *cg, uint64_t *bytes);
+int dp_cgroup_memory_own_peak(struct dp_cgroup *cg, uint64_t *bytes);
+/* Page cache a run may hold above its memory limit: the cgroup's hard limit is
+ * the memory limit plus this, and the own-memory figure is held to the limit. */
+#define DP_CG_FILE_ALLOWANCE (256ull << 20)
 /* Number of OOM kills (or limit hits that killed) inside the cgroup so far. */
 int dp_cgroup_oom_kills(struct dp_cgroup *cg, uint64_t *count);
 /* Sends sig to every task in the cgroup now, without waiting; count or -errno. */

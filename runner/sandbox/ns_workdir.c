@@ -26,11 +26,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/vfs.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 #include "sandbox/ns_workdir.h"
@@ -84,7 +87,7 @@ static int record_xattrs(struct dp_workdir *wd)
 	return 0;
 }
 
-int dp_workdir_open(const char *path, struct dp_workdir **out, char *err, size_t errlen)
+int dp_workdir_open(const char *what, const char *path, struct dp_workdir **out, char *err, size_t errlen)
 {
 	char why[600];
 	struct dp_workdir *wd = calloc(1, sizeof *wd);
@@ -93,20 +96,20 @@ int dp_workdir_open(const char *path, struct dp_workdir **out, char *err, size_t
 		return -ENOMEM;
 	int r = dp_safe_open(path, DP_SAFE_DIR, NULL, &wd->fd, why, sizeof why);
 	if (r < 0) {
-		dp_fmt(err, errlen, "workdir %s", why);
+		dp_fmt(err, errlen, "%s %s", what, why);
 		free(wd);
 		return r;
 	}
 	wd->run_uid = (uid_t)-1;
 	if (flock(wd->fd, LOCK_EX | LOCK_NB) < 0) {
 		r = errno == EWOULDBLOCK ? -EBUSY : -errno;
-		dp_fmt(err, errlen, "workdir %s: %s", path, r == -EBUSY ?
+		dp_fmt(err, errlen, "%s %s: %s", what, path, r == -EBUSY ?
 		       "in use by another run (one run at a time per directory)" : strerror(-r));
 	} else if (fstat(wd->fd, &wd->st) < 0) {
 		r = -errno;
-		dp_fmt(err, errlen, "workdir %s: %s", path, strerror(-r));
+		dp_fmt(err, errlen, "%s %s: %s", what, path, strerror(-r));
 	} else if ((r = record_xattrs(wd)) < 0) {
-		dp_fmt(err, errlen, "workdir %s: reading its extended attributes: %s", path, strerror(-r));
+		dp_fmt(err, errlen, "%s %s: reading its extended attributes: %s", what, path, strerror(-r));
 	}
 	if (r < 0) {
 		dp_workdir_close(wd);
@@ -132,6 +135,87 @@ void dp_workdir_run_as(struct dp_workdir *wd, uid_t uid, gid_t gid, uid_t box_fi
 	wd->box_count = box_count;
 }
 
+/* The running kernel is at least major.minor. */
+static bool kernel_at_least(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+	if (uname(&u) < 0 || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return false;
+	return ma > major || (ma == major && mi >= minor);
+}
+
+/* Filesystems with idmapped mounts (Linux 5.12+; tmpfs 6.3+): on any other,
+ * --dir is lent as a whole tree instead (the child's own fallback, when an
+ * idmapped mount fails anyway, can lend only the top directory). */
+bool dp_workdir_fs_idmaps(const struct dp_workdir *wd)
+{
+	struct statfs sf;
+	if (fstatfs(wd->fd, &sf) < 0)
+		return false;
+	switch ((unsigned long)sf.f_type) {
+	case 0xEF53:      /* ext2/3/4 */
+	case 0x58465342:  /* xfs */
+	case 0x9123683E:  /* btrfs */
+	case 0xF2F52010:  /* f2fs */
+		return kernel_at_least(5, 12);
+	case 0x01021994:  /* tmpfs */
+		return kernel_at_least(6, 3);
+	default:
+		return false;
+	}
+}
+
+/* One entry lent: a directory or a regular file of the owner's (uid, or
+ * gid) goes to the run's ids, through an O_PATH fd of the entry itself.  A
+ * regular file with more than one link is left alone: a hard link planted
+ * in the tree could name a file from elsewhere (/etc/shadow), which the box
+ * must not get.  Only directories that were lent are entered, and never
+ * another filesystem (submounts are not shown to the box either). */
+static void lend_dir(struct dp_workdir *wd, int dir, int depth);
+
+static void lend_entry(struct dp_workdir *wd, int dir, const char *name, int depth)
+{
+	struct stat st;
+	int fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0 || st.st_dev != wd->st.st_dev)
+		goto out;
+	bool reg = S_ISREG(st.st_mode) && st.st_nlink == 1;
+	bool own_u = st.st_uid == wd->st.st_uid, own_g = st.st_gid == wd->st.st_gid;
+	if (!(reg || S_ISDIR(st.st_mode)) || !(own_u || own_g))
+		goto out;
+	if (fchownat(fd, "", own_u ? wd->run_uid : (uid_t)-1, own_g ? wd->run_gid : (gid_t)-1, AT_EMPTY_PATH) < 0)
+		goto out;
+	if (!S_ISDIR(st.st_mode) || !own_u || depth >= WALK_DEPTH)
+		goto out;
+	int sub = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (sub >= 0) {
+		struct stat again;
+		if (fstat(sub, &again) == 0 && again.st_ino == st.st_ino && again.st_dev == st.st_dev)
+			lend_dir(wd, sub, depth + 1);
+		close(sub);
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+}
+
+static void lend_dir(struct dp_workdir *wd, int dir, int depth)
+{
+	int fd = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			lend_entry(wd, dir, e->d_name, depth);
+	closedir(d);
+}
+
 int dp_workdir_lend(struct dp_workdir *wd)
 {
 	if (wd->run_uid == wd->st.st_uid && wd->run_gid == wd->st.st_gid)
@@ -139,6 +223,7 @@ int dp_workdir_lend(struct dp_workdir *wd)
 	if (fchown(wd->fd, wd->run_uid, wd->run_gid) < 0)
 		return -errno;
 	wd->lent = 1;
+	lend_dir(wd, wd->fd, 1); /* the whole tree: existing files must be writable too */
 	return 0;
 }
 

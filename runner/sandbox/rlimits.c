@@ -28,9 +28,13 @@ void dp_rlimit_plan(const struct dp_limits *l, bool box_uid, struct dp_rlimit_pl
 		set_rlimit(pl, RLIMIT_NPROC, (rlim_t)l->procs, (rlim_t)l->procs, true);
 	else
 		set_rlimit(pl, RLIMIT_NPROC, RLIM_INFINITY, RLIM_INFINITY, false);
-	/* the memory limit when no cgroup bounds memory (the go message says);
-	 * with a cgroup the child sets it unlimited instead of the caller's */
-	set_rlimit(pl, RLIMIT_AS, l->memory, l->memory, true);
+	/* address space is not memory: runtimes reserve far more than they use
+	 * (JVM code cache, Go's arenas, thread stacks), so RLIMIT_AS is only the
+	 * explicit --as-limit; otherwise unlimited, lowered to the runner's own */
+	if (l->address_space)
+		set_rlimit(pl, RLIMIT_AS, l->address_space, l->address_space, true);
+	else
+		set_rlimit(pl, RLIMIT_AS, RLIM_INFINITY, RLIM_INFINITY, false);
 	/* nothing to grant: no core files, no locked memory, no message queues,
 	 * no real-time priority, no nice below 0 */
 	set_rlimit(pl, RLIMIT_CORE, 0, 0, false);
@@ -45,7 +49,7 @@ void dp_rlimit_plan(const struct dp_limits *l, bool box_uid, struct dp_rlimit_pl
 	 * and the caller's own sigqueue failed (lowered to the hard limit, which
 	 * the child could not raise, by the rule above) */
 	set_rlimit(pl, RLIMIT_SIGPENDING, DP_RLIMIT_SIGPENDING, DP_RLIMIT_SIGPENDING, false);
-	/* memory is the cgroup's (or RLIMIT_AS's) business: a caller's
+	/* memory is the cgroup's (or the sampler's) business: a caller's
 	 * RLIMIT_DATA would turn into false RE; RSS and LOCKS are not enforced
 	 * by Linux, unlimited so the program reads no stray value */
 	set_rlimit(pl, RLIMIT_DATA, RLIM_INFINITY, RLIM_INFINITY, false);

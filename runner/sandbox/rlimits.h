@@ -19,9 +19,9 @@ struct dp_rlimit_plan {
 
 /* Fills plan from the resolved limits l; box_uid: the program's processes are
  * counted on their own, under a box uid or in a user namespace of the run's
- * (RLIMIT_NPROC counts per user namespace and uid, so it is meaningful only then).  RLIMIT_AS holds the
- * memory limit: the child applies it only when no cgroup bounds memory, and
- * makes it unlimited otherwise. */
+ * (RLIMIT_NPROC counts per user namespace and uid, so it is meaningful only then).  RLIMIT_AS is
+ * l->address_space when set (--as-limit), else unlimited: the memory limit is
+ * the cgroup's or the sampler's (core/memwatch.c), never an address-space cap. */
 void dp_rlimit_plan(const struct dp_limits *l, bool box_uid, struct dp_rlimit_plan *plan);
 
 #endif

@@ -30,6 +30,9 @@ extern const struct dp_prebuilt_filter dp_prebuilt_filters[];
  * parsed and test-compiled once (dp_policy_check). */
 /* The prebuilt filter of a shipped policy loaded by name, else NULL. */
 const struct dp_prebuilt_filter *dp_policy_prebuilt(const struct dp_policy *pol);
+/* The shipped `default` policy, shared by every run given no policy (NULL
+ * only when out of memory: the run must then fail, never go unfiltered). */
+const struct dp_policy *dp_policy_library_default(void);
 /* Parses policy text and test-compiles it as dp_policy_load does a file; on
  * error -EINVAL (or -errno) and "FILE:LINE: message" in err. */
 int dp_policy_parse(const char *text, size_t len, const char *filename,

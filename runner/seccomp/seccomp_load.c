@@ -3,6 +3,7 @@
  * its rules are needed; a policy from a file or a caller is parsed and
  * test-compiled once (dp_policy_check), before any run depends on it. */
 #include <errno.h>
+#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -76,4 +77,24 @@ int dp_policy_load(const char *name_or_path, struct dp_policy **out, char *err, 
 	int r = dp_policy_parse_file(name_or_path, out, err, errlen);
 
 	return r < 0 ? r : trial_compile(name_or_path, out, err, errlen);
+}
+
+/* The library's default (a NULL dp_options.policy): one shared, never freed
+ * copy of the shipped `default`, so its compiled filter is cached as for a
+ * policy the caller loaded and kept. */
+static struct dp_policy *default_policy;
+static pthread_once_t default_once = PTHREAD_ONCE_INIT;
+
+static void default_load(void)
+{
+	char err[256];
+
+	if (dp_policy_load("default", &default_policy, err, sizeof err) < 0)
+		default_policy = NULL;
+}
+
+const struct dp_policy *dp_policy_library_default(void)
+{
+	pthread_once(&default_once, default_load);
+	return default_policy;
 }

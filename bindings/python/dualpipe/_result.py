@@ -43,6 +43,7 @@ class Result:
     cgroup: bool = False
     isolated: bool = False
     message: str = ""
+    memory_method: str = ""  #: "cgroup" or "sampled" (no cgroup: every process from /proc)
     extra: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __repr__(self) -> str:
@@ -121,6 +122,7 @@ def parse_report(raw: bytes, stdout: bytes, stderr: bytes) -> Result:
         cgroup=bool(d.get("cgroup", False)),
         isolated=bool(d.get("isolated", False)),
         message=str(d.get("message", "")),
+        memory_method=str(d.get("memory_method", "")),
         extra=d,
     )
 

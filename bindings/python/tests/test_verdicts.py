@@ -64,7 +64,10 @@ def bomb():
 def test_memory_bomb_is_MLE():
     r = DualPipe(bomb, mem="64M").close()
     assert r.status is Status.MLE
-    assert r.memory <= 64 << 20
+    # the figure is the program's own memory when the runner killed it: past
+    # the limit by what it allocated since the last sample (docs/memory.md)
+    assert 64 << 20 < r.memory < 128 << 20
+    assert r.memory_method == ("cgroup" if r.cgroup else "sampled")
 
 
 def test_output_cap_is_OLE_and_keeps_exactly_the_cap():

@@ -1,0 +1,4 @@
+class Program {
+    static volatile int n;
+    static void Main() { for (;;) n++; }
+}

@@ -1,0 +1,3 @@
+chunks = []
+while True:
+    chunks.append(bytearray(b"x") * (1 << 20))
