@@ -22,7 +22,8 @@ override LDFLAGS += -fsanitize=address,undefined
 endif
 
 CLI_SRC  := $(wildcard runner/cli/*.c)
-LIB_SRC  := $(filter-out $(CLI_SRC),$(wildcard runner/*/*.c))
+# runner/job/ and runner/worker/ (jansson, hiredis) are not in the library: see "Jobs and the worker" below
+LIB_SRC  := $(filter-out $(CLI_SRC) $(wildcard runner/job/*.c runner/worker/*.c),$(wildcard runner/*/*.c))
 LIB_OBJ  := $(patsubst runner/%.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/policies_embedded.o \
             $(BUILD)/obj/policies_prebuilt.o
 # the filter generator links only what parses and compiles a policy (not the
@@ -99,6 +100,7 @@ CHECK_FUZZ_SECONDS ?= 20
 check: deps
 	$(MAKE) test BUILD=build
 	$(MAKE) python-test BUILD=build
+	$(MAKE) worker-test BUILD=build
 	$(MAKE) layers BUILD=build
 	$(MAKE) all BUILD=build-clang CC=clang
 	$(MAKE) test BUILD=build-asan SANITIZE=1 CFLAGS="-O1 -g"
@@ -125,6 +127,7 @@ demo: deps all
 bench: deps all
 	sh bench/run.sh
 	$(MAKE) python-bench
+	$(MAKE) worker-bench
 
 fuzz: all
 	sh fuzz/run.sh $(FUZZ_SECONDS)
@@ -152,3 +155,26 @@ python-test: python $(BUILD)/dualpipe
 
 python-bench: python $(BUILD)/dualpipe
 	cd bindings/python && DP_BUILD=$(abspath $(BUILD)) $(PYTHON) bench.py
+
+# ---- Jobs and the worker (issue 16; docs/job.md, docs/worker.md) ----
+# runner/job/ (JSON requests -> runs and judge reports, jansson) is linked by
+# the programs that serve jobs, not put in the library: libdualpipe stays
+# free of jansson.  build/dualpipe-worker is dynamically linked (hiredis,
+# jansson); `dualpipe worker` execs it.
+JOB_SRC    := $(wildcard runner/job/*.c)
+JOB_OBJ    := $(patsubst runner/%.c,$(BUILD)/obj/%.o,$(JOB_SRC))
+JOB_LIBS   := -ljansson
+WORKER_SRC := $(wildcard runner/worker/*.c)
+WORKER_OBJ := $(patsubst runner/%.c,$(BUILD)/obj/%.o,$(WORKER_SRC))
+.PHONY: worker worker-test worker-bench
+all: $(BUILD)/dualpipe-worker
+worker: $(BUILD)/dualpipe-worker
+$(BUILD)/dualpipe-worker: $(WORKER_OBJ) $(JOB_OBJ) $(BUILD)/libdualpipe.a
+	$(CC) $(LDFLAGS) -o $@ $(WORKER_OBJ) $(JOB_OBJ) $(BUILD)/libdualpipe.a $(LDLIBS) $(JOB_LIBS) -lhiredis
+$(BUILD)/tests/test_job: tests/test_job.c tests/testutil.h $(JOB_OBJ) $(BUILD)/libdualpipe.a | $(BUILD)/tests
+	$(CC) $(CFLAGS) -MF $@.d $(LDFLAGS) -Itests -o $@ $< $(JOB_OBJ) $(BUILD)/libdualpipe.a $(LDLIBS) $(JOB_LIBS) -lcriterion
+# against a real redis-server on a random loopback port (tests/worker/)
+worker-test: all $(HELPERS)
+	DP_BUILD=$(abspath $(BUILD)) $(PYTHON) -m pytest -q tests/worker
+worker-bench: all
+	DP_BUILD=$(abspath $(BUILD)) $(PYTHON) bench/worker_bench.py
