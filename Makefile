@@ -176,5 +176,9 @@ $(BUILD)/tests/test_job: tests/test_job.c tests/testutil.h $(JOB_OBJ) $(BUILD)/l
 # against a real redis-server on a random loopback port (tests/worker/)
 worker-test: all $(HELPERS)
 	DP_BUILD=$(abspath $(BUILD)) $(PYTHON) -m pytest -q tests/worker
-worker-bench: all
+$(BUILD)/bench/job_direct: bench/job_direct.c $(JOB_OBJ) $(BUILD)/libdualpipe.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -MF $@.d $(LDFLAGS) -o $@ $< $(JOB_OBJ) $(BUILD)/libdualpipe.a $(LDLIBS) $(JOB_LIBS)
+# jobs/s with 1 and 2 workers; the queue's per-job overhead against dp_job_run direct
+worker-bench: all $(BUILD)/bench/job_direct
 	DP_BUILD=$(abspath $(BUILD)) $(PYTHON) bench/worker_bench.py

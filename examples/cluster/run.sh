@@ -39,17 +39,19 @@ for w in a b; do
 done
 
 # The client: submission i is "a + b" graded on two tests (the answers are
-# computed here, so a result that is AC was really checked).
+# computed here, so a result that is AC was really checked).  One redis-cli
+# reads all the XADDs (its line syntax: the JSON in single quotes).
 echo "enqueueing $N judge jobs on 127.0.0.1:$port ..." >&2
+start=$(date +%s)
 i=1
 while [ "$i" -le "$N" ]; do
-	printf '{"id":"sub-%d","type":"judge","request":{"argv":["sh","-c","read a b; echo $((a + b))"],"limits":{"time":2},"tests":[{"input":"%d 1\\n","answer":"%d\\n"},{"input":"%d %d\\n","answer":"%d\\n"}]}}' \
-		"$i" "$i" $((i + 1)) "$i" "$i" $((i + i)) | cli -x XADD contest '*' job >/dev/null
+	printf 'XADD contest * job '"'"'{"id":"sub-%d","type":"judge","request":{"argv":["sh","-c","read a b; echo $((a + b))"],"limits":{"time":2},"tests":[{"input":"%d 1\\n","answer":"%d\\n"},{"input":"%d %d\\n","answer":"%d\\n"}]}}'"'"'\n' \
+		"$i" "$i" $((i + 1)) "$i" "$i" $((i + i))
 	i=$((i + 1))
-done
+done > "$tmp/jobs.txt"
+cli < "$tmp/jobs.txt" > /dev/null
 
 # Wait until every submission has a result (or nothing moved for 120 s).
-start=$(date +%s)
 last=-1
 still=$(date +%s)
 while :; do
