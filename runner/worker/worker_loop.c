@@ -74,9 +74,12 @@ static int read_group(struct worker_slot *s, const char *from, char *last, size_
 	if (!r)
 		return -1;
 	int n = 0;
-	if (r->type == REDIS_REPLY_ERROR)
+	if (r->type == REDIS_REPLY_ERROR) {
 		fprintf(stderr, "dualpipe-worker: %s: XREADGROUP: %s\n", s->conn.name, r->str);
-	else if (r->type == REDIS_REPLY_ARRAY && r->elements == 1 && r->element[0]->elements == 2)
+		/* the stream or group was deleted: connect again (with backoff), which makes the group */
+		worker_close(&s->conn);
+		s->conn.fails = 1;
+	} else if (r->type == REDIS_REPLY_ARRAY && r->elements == 1 && r->element[0]->elements == 2)
 		n = handle_entries(s, r->element[0]->element[1], fresh, last, lastlen);
 	freeReplyObject(r);
 	return n;
