@@ -235,14 +235,17 @@ Test(job, a_missing_program_is_an_xx_result_not_a_bad_request)
 	json_decref(out);
 }
 
-static json_t *verdicts(json_t *rep)
+/* The tests' verdicts as compact JSON ("[\"AC\",\"WA\"]"), malloc'd. */
+static char *verdicts(json_t *rep)
 {
 	json_t *v = json_array();
 	json_t *tests = json_object_get(rep, "tests"), *t;
 	size_t i;
 	json_array_foreach(tests, i, t)
 		json_array_append(v, json_object_get(t, "verdict"));
-	return v;
+	char *s = json_dumps(v, JSON_COMPACT);
+	json_decref(v);
+	return s;
 }
 
 Test(job, judge_inline_tests)
@@ -253,7 +256,7 @@ Test(job, judge_inline_tests)
 		       " {\"name\": \"b\", \"input\": \"x\", \"answer\": \"y\"}]}", &out, err, sizeof err);
 	cr_assert_eq(r, 0, "%s", err);
 	cr_expect_str_eq(str(out, "verdict"), "WA");
-	char *v = json_dumps(verdicts(out), JSON_COMPACT);
+	char *v = verdicts(out);
 	cr_expect_str_eq(v, "[\"AC\",\"WA\"]");
 	free(v);
 	json_decref(out);
@@ -310,7 +313,7 @@ Test(job, judge_tests_dir_with_its_checker)
 	int r = job(1, "{\"language\": \"python3\", \"source\": \"print(int(input()) / 2 + 1e-7)\","
 		       " \"tests_dir\": \"contest/a\", \"checker\": \"chk\"}", &out, err, sizeof err);
 	cr_assert_eq(r, 0, "%s", err);
-	char *v = json_dumps(verdicts(out), JSON_COMPACT);
+	char *v = verdicts(out);
 	cr_expect_str_eq(v, "[\"AC\",\"WA\"]", "%s", json_dumps(out, 0));
 	free(v);
 	json_decref(out);
