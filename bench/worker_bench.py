@@ -26,13 +26,13 @@ SEQ = int(os.environ.get("BENCH_SEQ", "100"))
 REQUEST = {"argv": ["true"]}
 
 
-def drain(port, stream, workers):
+def drain(port, stream, workers, *extra):
     """Seconds for `workers` workers to run JOBS jobs queued before they start."""
     r = Redis(port)
     for i in range(JOBS):
         enqueue(r, stream, {"id": "%s-%d" % (stream, i), "type": "run", "request": REQUEST})
     t0 = time.monotonic()
-    ws = [Worker(port, stream, "%s-w%d" % (stream, k), "--quiet") for k in range(workers)]
+    ws = [Worker(port, stream, "%s-w%d" % (stream, k), "--quiet", *extra) for k in range(workers)]
     wait_for(lambda: r("XLEN", stream + ":results") >= JOBS, 600, "the results")
     secs = time.monotonic() - t0
     for w in ws:
@@ -41,16 +41,16 @@ def drain(port, stream, workers):
     return secs
 
 
-def sequential(port):
+def sequential(port, stream, *extra):
     """Milliseconds from XADD to the result read back, one job at a time
     (the client blocks in XREAD on the result stream: no busy polling)."""
     r = Redis(port)
-    w = Worker(port, "seq", "seq-w", "--quiet")
+    w = Worker(port, stream, stream + "-w", "--quiet", *extra)
     lat, last = [], "0"
     for i in range(SEQ + 5):
         t0 = time.monotonic()
-        enqueue(r, "seq", {"id": "s%d" % i, "type": "run", "request": REQUEST})
-        got = r("XREAD", "BLOCK", "10000", "STREAMS", "seq:results", last)
+        enqueue(r, stream, {"id": "s%d" % i, "type": "run", "request": REQUEST})
+        got = r("XREAD", "BLOCK", "10000", "STREAMS", stream + ":results", last)
         assert got, "no result in 10 s"
         last = got[0][1][-1][0].decode()
         if i >= 5:  # the first ones warm the worker up
@@ -64,9 +64,12 @@ def main():
     with tempfile.TemporaryDirectory(prefix="dp-worker-bench-") as tmp:
         srv = RedisServer(tmp)
         try:
-            one = drain(srv.port, "one", 1)
-            two = drain(srv.port, "two", 2)
-            queued = sequential(srv.port)
+            one = drain(srv.port, "one", 1, "--pool=0")
+            two = drain(srv.port, "two", 2, "--pool=0")
+            one_pool = drain(srv.port, "onep", 1, "--pool=2")
+            two_pool = drain(srv.port, "twop", 2, "--pool=2")
+            queued = sequential(srv.port, "seq", "--pool=0")
+            queued_pool = sequential(srv.port, "seqp", "--pool=2")
         finally:
             srv.stop()
         req = os.path.join(tmp, "req.json")
@@ -80,10 +83,14 @@ def main():
         "",
         "| measure | value |",
         "|---|---|",
-        "| jobs/s, 1 worker (parallelism 1), %d jobs | %.1f |" % (JOBS, JOBS / one),
-        "| jobs/s, 2 workers (parallelism 1 each), %d jobs | %.1f |" % (JOBS, JOBS / two),
+        "| jobs/s, 1 worker (parallelism 1, cold starts), %d jobs | %.1f |" % (JOBS, JOBS / one),
+        "| jobs/s, 2 workers (parallelism 1 each, cold starts), %d jobs | %.1f |" % (JOBS, JOBS / two),
         "| 2 workers / 1 worker | %.2f |" % (one / two),
-        "| one job through the queue, median of %d (ms) | %.2f |" % (SEQ, queued),
+        "| jobs/s, 1 worker with --pool=2 | %.1f |" % (JOBS / one_pool),
+        "| jobs/s, 2 workers with --pool=2 each | %.1f |" % (JOBS / two_pool),
+        "| 2 workers / 1 worker, with the pool | %.2f |" % (one_pool / two_pool),
+        "| one job through the queue with --pool=2, median of %d (ms) | %.2f |" % (SEQ, queued_pool),
+        "| one job through the queue, cold start, median of %d (ms) | %.2f |" % (SEQ, queued),
         "| the same job by dp_job_run direct, median of %d (ms) | %.2f |" % (SEQ, direct),
         "| queue overhead per job (ms) | %.2f |" % (queued - direct),
         "| queue / direct | %.2f |" % (queued / direct),

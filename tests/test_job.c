@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include "testutil.h"
 #include "job/job.h"
+#include "job/job_pool.h"
 
 static char tmpbase[] = "/tmp/dp-test-job-XXXXXX";
 static char root[] = "/tmp/dp-test-jobroot-XXXXXX";
@@ -317,4 +318,35 @@ Test(job, judge_tests_dir_with_its_checker)
 	cr_expect_str_eq(v, "[\"AC\",\"WA\"]", "%s", json_dumps(out, 0));
 	free(v);
 	json_decref(out);
+}
+
+Test(job, a_pool_serves_default_jobs_and_others_start_cold)
+{
+	struct dp_pool *pool = NULL;
+	struct dp_pool_stats st;
+	char err[512] = "";
+	cr_assert_eq(dp_job_pool_create(1, &pool, err, sizeof err), 0, "%s", err);
+	json_error_t je;
+	json_t *plain = json_loads("{\"argv\": [\"sh\", \"-c\", \"cat; pwd\"], \"stdin\": \"x\"}", 0, &je);
+	json_t *files = json_loads("{\"argv\": [\"cat\", \"f\"], \"files\": {\"f\": \"y\"}}", 0, &je);
+	json_t *out = NULL;
+	for (int i = 0; i < 3; i++) {
+		cr_assert_eq(dp_job_run(pool, plain, &out, err, sizeof err), 0, "%s", err);
+		cr_expect_str_eq(str(out, "status"), "OK");
+		cr_expect_str_eq(str(out, "stdout"), "x/tmp\n"); /* no files: the box's private /tmp */
+		json_decref(out);
+	}
+	dp_pool_stats(pool, &st);
+	cr_expect_geq(st.hits, 1, "no job of the pool's shape took a ready box (%llu misses)",
+		      (unsigned long long)st.misses);
+	uint64_t misses = st.misses;
+	cr_assert_eq(dp_job_run(pool, files, &out, err, sizeof err), 0, "%s", err);
+	cr_expect_str_eq(str(out, "stdout"), "y");
+	json_decref(out);
+	dp_pool_stats(pool, &st);
+	cr_expect_eq(st.misses, misses + 1, "a job with files (a workdir) is not the pool's shape");
+	json_decref(plain);
+	json_decref(files);
+	dp_pool_destroy(pool);
+	cr_expect_eq(leftovers(), 0);
 }

@@ -18,13 +18,17 @@ struct dp_pool;
 /* ---- job_req.c: the fields a run and a judge request share ---- */
 /* The options of a request, parsed: everything owned here. */
 struct job_spec {
-	struct dp_options opt;   /* limits, envp, policy; argv when given */
-	struct dp_policy *policy;
+	struct dp_options opt;   /* limits, envp, policy (job_shipped_policy's); argv when given */
 	char **argv;             /* NULL-terminated, owned */
 	char **env;              /* NULL-terminated "NAME=VALUE", PATH first unless given */
 	uint64_t budget;         /* bytes of content left (JOB_FILES_MAX) */
 };
 
+/* The shipped policy name, loaded once for the process (never freed; the
+ * same pointer each time, as a pool's shape needs); 0 or -errno with a message. */
+int job_shipped_policy(const char *name, const struct dp_policy **out, char *err, size_t errlen);
+/* The options of a job that gives no limits, no policy and no files: a pool of this shape serves it. */
+int job_default_shape(struct dp_options *opt, char *err, size_t errlen);
 /* err gets "unknown field 'K'" for a key of obj not in allowed (NULL-terminated); what
  * prefixes it ("limits: ..."); -EINVAL or 0. */
 int job_check_keys(const json_t *obj, const char *what, const char *const *allowed, char *err, size_t errlen);
@@ -68,7 +72,8 @@ json_t *job_result_json(const struct dp_result *res, int *errp);
 int job_memfd(const char *name, const char *data, size_t len);
 
 /* ---- job_exec.c: the one place a job's run starts ---- */
-/* dp_run now; dp_pool_run when the ready-box pool lands (pool may be NULL). */
+/* dp_pool_run with a pool (a ready box when opt has its shape, else a cold
+ * start with the same result), dp_run without one. */
 int job_exec(struct dp_pool *pool, const struct dp_options *opt, struct dp_result *res);
 
 /* ---- job_lang.c: the languages a judge job may name ---- */

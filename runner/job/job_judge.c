@@ -29,7 +29,6 @@ struct judge_job {
 	struct judge_config cfg;
 	struct judge_testset set;
 	struct judge_report rep;
-	struct dp_policy *helper_policy;
 	char *tests_path, *checker, *source;
 	char **argv;             /* an interpreted language's words, {src} replaced */
 	struct dp_mount mount;   /* ... and its source directory, read-only */
@@ -267,7 +266,6 @@ static int report(struct judge_job *j, json_t **out, char *err, size_t errlen)
 
 static int grade(struct judge_job *j, const json_t *req, const struct job_lang *lang, char *err, size_t errlen)
 {
-	char perr[512] = "";
 	int r = job_scratch_create(&j->dir, err, errlen);
 	if (!r && j->tests)
 		r = write_tests(j, err, errlen);
@@ -278,11 +276,8 @@ static int grade(struct judge_job *j, const json_t *req, const struct job_lang *
 		return r;
 	if ((r = judge_tests_load(j->tests_path, &j->set, err, errlen)) < 0)
 		return j->tests ? r : -EINVAL; /* a tests_dir that is not a test set is the request's fault */
-	if ((r = dp_policy_load("default", &j->helper_policy, perr, sizeof perr)) < 0) {
-		dp_fmt(err, errlen, "the helper policy: %s", perr);
-		return r == -EINVAL ? -EIO : r;
-	}
-	j->cfg.helper_policy = j->helper_policy;
+	if ((r = job_shipped_policy("default", &j->cfg.helper_policy, err, errlen)) < 0)
+		return r;
 	j->cfg.jobs = 1; /* throughput comes from the worker's parallelism, not from one job */
 	j->cfg.keep_fd = -1;
 	j->cfg.tmpdir = NULL;
@@ -307,7 +302,6 @@ int dp_job_judge(struct dp_pool *pool, const json_t *request, json_t **out, char
 		r = report(&j, out, err, errlen);
 	judge_report_free(&j.rep);
 	judge_tests_free(&j.set);
-	dp_policy_free(j.helper_policy);
 	judge_free_argv(j.argv);
 	free((char *)j.mount.source);
 	free(j.tests_path);

@@ -5,10 +5,12 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/fmt.h"
+#include "base/util.h"
 #include "job/job_impl.h"
 
 int job_check_keys(const json_t *obj, const char *what, const char *const *allowed, char *err, size_t errlen)
@@ -183,19 +185,54 @@ static int parse_limits(const json_t *v, struct dp_limits *l, char *err, size_t 
 	return r;
 }
 
+/* The shipped policies, each loaded once for the process and never freed:
+ * every job (and a ready-box pool's shape, which is matched by pointer)
+ * then names the same object. */
+static pthread_mutex_t policies_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct { const char *name; struct dp_policy *pol; } policies[16];
+
+/* The library's own copy of a shipped policy's name (static storage). */
+static const char *shipped_name(const char *name)
+{
+	const char *n;
+	for (size_t i = 0; (n = dp_policy_shipped_name(i)); i++)
+		if (!strcmp(n, name))
+			return n;
+	return NULL;
+}
+
+int job_shipped_policy(const char *name, const struct dp_policy **out, char *err, size_t errlen)
+{
+	char perr[512] = "";
+	int r = 0;
+	size_t i;
+	pthread_mutex_lock(&policies_mu);
+	for (i = 0; i < DP_ARRAY_SIZE(policies) && policies[i].name && strcmp(policies[i].name, name); i++)
+		;
+	if (i == DP_ARRAY_SIZE(policies))
+		r = -ENOSPC;
+	else if (!policies[i].name && !shipped_name(name))
+		r = -ENOENT;
+	else if (!policies[i].name && (r = dp_policy_load(name, &policies[i].pol, perr, sizeof perr)) == 0)
+		policies[i].name = shipped_name(name);
+	pthread_mutex_unlock(&policies_mu);
+	if (r < 0) {
+		dp_fmt(err, errlen, "policy '%s': %s", name, *perr ? perr : strerror(-r));
+		return r == -EINVAL ? -EIO : r; /* a shipped policy that fails to load is ours, not the request's */
+	}
+	*out = policies[i].pol;
+	return 0;
+}
+
 /* "policy": a shipped policy's name; never a path (the worker is root for strangers). */
-static int parse_policy(const json_t *v, struct dp_policy **out, char *err, size_t errlen)
+static int parse_policy(const json_t *v, const struct dp_policy **out, char *err, size_t errlen)
 {
 	const char *name = v ? json_string_value(v) : "default";
-	char perr[512] = "";
 	if (!name || !dp_policy_shipped_text(name)) {
 		dp_fmt(err, errlen, "policy: not the name of a shipped policy (none, default, strict)");
 		return -EINVAL;
 	}
-	int r = dp_policy_load(name, out, perr, sizeof perr);
-	if (r < 0)
-		dp_fmt(err, errlen, "policy '%s': %s", name, *perr ? perr : strerror(-r));
-	return r == -EINVAL ? -EIO : r; /* a shipped policy that fails to load is ours, not the request's */
+	return job_shipped_policy(name, out, err, errlen);
 }
 
 int job_spec_parse(const json_t *req, int need_argv, struct job_spec *spec, char *err, size_t errlen)
@@ -216,12 +253,11 @@ int job_spec_parse(const json_t *req, int need_argv, struct job_spec *spec, char
 	if (!r)
 		r = parse_limits(json_object_get(req, "limits"), &spec->opt.limits, err, errlen);
 	if (!r)
-		r = parse_policy(json_object_get(req, "policy"), &spec->policy, err, errlen);
+		r = parse_policy(json_object_get(req, "policy"), &spec->opt.policy, err, errlen);
 	if (r == -ENOMEM)
 		dp_fmt(err, errlen, "out of memory");
 	spec->opt.argv = (const char *const *)spec->argv;
 	spec->opt.envp = (const char *const *)spec->env;
-	spec->opt.policy = spec->policy;
 	return r;
 }
 
@@ -236,6 +272,5 @@ void job_spec_free(struct job_spec *spec)
 {
 	free_words(spec->argv);
 	free_words(spec->env);
-	dp_policy_free(spec->policy);
 	memset(spec, 0, sizeof *spec);
 }

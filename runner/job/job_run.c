@@ -1,6 +1,6 @@
 /* dp_job_run: `dualpipe run` as a JSON request (docs/job.md).  The request's
  * files go into a scratch directory that is the program's working
- * directory; stdin is content, relayed from a memfd; stdout and stderr are
+ * directory (without files, the box's private /tmp); stdin is content, relayed from a memfd; stdout and stderr are
  * relayed into memfds capped by limits.output; the outputs the request
  * names are read back from the directory, capped too.  Nothing of the
  * request is a host path. */
@@ -62,10 +62,15 @@ static int prepare(struct run_job *j, const json_t *req, char *err, size_t errle
 	}
 	if (r)
 		return r;
-	if ((r = job_scratch_create(&j->dir, err, errlen)) < 0)
-		return r;
-	if ((r = job_write_files(j->dir.fd, files, &j->spec.budget, err, errlen)) < 0)
-		return r;
+	/* a working directory of our own only when there are files to put in or take out:
+	 * without one the program's is the box's private /tmp, and a ready box can serve it */
+	if (files || j->outputs) {
+		if ((r = job_scratch_create(&j->dir, err, errlen)) < 0)
+			return r;
+		if ((r = job_write_files(j->dir.fd, files, &j->spec.budget, err, errlen)) < 0)
+			return r;
+		j->spec.opt.workdir = j->dir.path;
+	}
 	j->fd[0] = job_memfd("dualpipe-stdin", in, inlen);
 	j->fd[1] = job_memfd("dualpipe-stdout", "", 0);
 	j->fd[2] = job_memfd("dualpipe-stderr", "", 0);
@@ -74,7 +79,6 @@ static int prepare(struct run_job *j, const json_t *req, char *err, size_t errle
 			dp_fmt(err, errlen, "memfd_create: %s", strerror(-j->fd[i]));
 			return j->fd[i];
 		}
-	j->spec.opt.workdir = j->dir.path;
 	/* relayed, never handed over: the program could reopen a handed fd for writing */
 	for (int i = 0; i < 3; i++)
 		j->spec.opt.stdio[i] = (struct dp_stream_spec){ DP_RELAY, j->fd[i] };

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <hiredis/hiredis.h>
 
+struct dp_pool;
+
 /* ---- worker_args.c: the command line ---- */
 struct worker_config {
 	char host[256];
@@ -18,6 +20,8 @@ struct worker_config {
 	int max_attempts;         /* deliveries before a job goes to the dead-letter stream */
 	long done_ttl;            /* seconds a job id is remembered as done (0: forever) */
 	int quiet;                /* no line per job on stderr */
+	int pool_size;            /* ready boxes kept (-1: as many as --parallelism) */
+	struct dp_pool *pool;     /* made by main from pool_size, or NULL */
 	char consumer_buf[300], result_buf[300], dead_buf[300], done_buf[300];
 };
 /* 0 with *c filled; 1 after --help (printed); -1 with a one-line message in err. */

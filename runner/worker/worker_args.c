@@ -33,6 +33,8 @@ static const char usage[] =
 	"  --done-prefix=PREFIX   job ids done are keys PREFIX+ID (default: STREAM:done:)\n"
 	"  --done-ttl=SEC         how long a done id is remembered, 0 forever (default: 604800)\n"
 	"  --tests-root=DIR       where judge jobs' tests_dir are (default: none)\n"
+	"  --pool=N               ready sandboxes kept for run jobs of the default shape,\n"
+	"                         0 to 256 (default: --parallelism; 0: every run starts cold)\n"
 	"  --quiet                no line per job on stderr\n"
 	"Exit status: 0 after SIGTERM/SIGINT (jobs in hand finished), 2 bad usage.\n";
 
@@ -89,6 +91,14 @@ static int option(struct worker_config *c, const char *name, const char *v, char
 		*(name[2] == 'p' ? &c->parallelism : &c->max_attempts) = (int)n;
 		return 0;
 	}
+	if (!strcmp(name, "--pool")) {
+		if (number(v, 0, 256, &n) < 0) {
+			dp_fmt(err, errlen, "--pool: '%s' is not a number from 0 to 256", v);
+			return -1;
+		}
+		c->pool_size = (int)n;
+		return 0;
+	}
 	if (!strcmp(name, "--visibility")) {
 		if (dp_parse_seconds(v, &d) < 0 || d < 0.1 || d > 86400) {
 			dp_fmt(err, errlen, "--visibility: '%s' is not a number of seconds from 0.1 to 86400", v);
@@ -127,6 +137,8 @@ static int finish(struct worker_config *c, char *err, size_t errlen)
 		dp_fmt(err, errlen, "%s is required (see dualpipe worker --help)", !c->port ? "--redis=HOST:PORT" : "--stream=NAME");
 		return -1;
 	}
+	if (c->pool_size < 0)
+		c->pool_size = c->parallelism;
 	if (!c->consumer) {
 		char host[200] = "worker";
 		gethostname(host, sizeof host - 1);
@@ -154,6 +166,7 @@ int worker_args_parse(int argc, char **argv, struct worker_config *c, char *err,
 	c->visibility = 30;
 	c->max_attempts = 3;
 	c->done_ttl = 604800;
+	c->pool_size = -1;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *eq = strchr(a, '=');
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {

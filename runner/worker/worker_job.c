@@ -150,8 +150,8 @@ static int run(struct worker_conn *w, const char *entry, struct job_entry *e, lo
 		return store(w, &o) < 0 ? -1 : 0;
 	}
 	uint64_t t0 = dp_now_ns();
-	int r = !strcmp(e->type, "run") ? dp_job_run(NULL, e->request, &out, err, sizeof err)
-					: dp_job_judge(NULL, e->request, &out, err, sizeof err);
+	int r = !strcmp(e->type, "run") ? dp_job_run(w->cfg->pool, e->request, &out, err, sizeof err)
+					: dp_job_judge(w->cfg->pool, e->request, &out, err, sizeof err);
 	if (r == -EINVAL) {
 		char why[1100];
 		dp_fmt(why, sizeof why, "bad request: %s", err);
