@@ -4,9 +4,11 @@ against a redis-server it starts on a free loopback port.
 
   - throughput: JOBS run jobs queued at once, drained by 1 worker and by 2
     workers (parallelism 1 each): jobs per second, and the ratio;
+  - throughput again with a ready-box pool (--pool=2);
   - per-job overhead of the queue: one job at a time (enqueue, wait for its
     result) against the same request run straight through dp_job_run
-    (build/bench/job_direct), medians of the same run.
+    (build/bench/job_direct), alternated job by job, medians; cold and with
+    a pool on both sides.
 Results also go to BUILD/bench/worker.md."""
 import json
 import os
@@ -41,43 +43,58 @@ def drain(port, stream, workers, *extra):
     return secs
 
 
-def sequential(port, stream, *extra):
-    """Milliseconds from XADD to the result read back, one job at a time
-    (the client blocks in XREAD on the result stream: no busy polling)."""
+def interleaved(port, stream, direct, *extra):
+    """Medians (ms) of one job at a time through the queue (XADD until the
+    result is read back: the client blocks in XREAD, no busy polling) and
+    of the same job by dp_job_run in the `direct` process, alternated so that
+    both see the same load."""
     r = Redis(port)
     w = Worker(port, stream, stream + "-w", "--quiet", *extra)
-    lat, last = [], "0"
+    queued, straight, last = [], [], "0"
     for i in range(SEQ + 5):
         t0 = time.monotonic()
         enqueue(r, stream, {"id": "s%d" % i, "type": "run", "request": REQUEST})
         got = r("XREAD", "BLOCK", "10000", "STREAMS", stream + ":results", last)
         assert got, "no result in 10 s"
         last = got[0][1][-1][0].decode()
-        if i >= 5:  # the first ones warm the worker up
-            lat.append((time.monotonic() - t0) * 1e3)
+        q = (time.monotonic() - t0) * 1e3
+        direct.stdin.write("go\n")
+        direct.stdin.flush()
+        d = float(direct.stdout.readline())
+        if i >= 5:  # the first ones warm both up
+            queued.append(q)
+            straight.append(d)
     w.stop()
     r.close()
-    return statistics.median(lat)
+    return statistics.median(queued), statistics.median(straight)
+
+
+def direct_process(req, pool):
+    return subprocess.Popen([os.path.join(BUILD, "bench", "job_direct"), req, "0", str(pool)],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
 
 def main():
     with tempfile.TemporaryDirectory(prefix="dp-worker-bench-") as tmp:
+        req = os.path.join(tmp, "req.json")
+        with open(req, "w") as f:
+            json.dump(REQUEST, f)
         srv = RedisServer(tmp)
         try:
             one = drain(srv.port, "one", 1, "--pool=0")
             two = drain(srv.port, "two", 2, "--pool=0")
             one_pool = drain(srv.port, "onep", 1, "--pool=2")
             two_pool = drain(srv.port, "twop", 2, "--pool=2")
-            queued = sequential(srv.port, "seq", "--pool=0")
-            queued_pool = sequential(srv.port, "seqp", "--pool=2")
+            d = direct_process(req, 0)
+            queued, direct = interleaved(srv.port, "seq", d, "--pool=0")
+            d.stdin.close()
+            d.wait()
+            d = direct_process(req, 2)
+            queued_pool, direct_pool = interleaved(srv.port, "seqp", d, "--pool=2")
+            d.stdin.close()
+            d.wait()
         finally:
             srv.stop()
-        req = os.path.join(tmp, "req.json")
-        with open(req, "w") as f:
-            json.dump(REQUEST, f)
-        out = subprocess.run([os.path.join(BUILD, "bench", "job_direct"), req, str(SEQ)],
-                             capture_output=True, text=True, check=True).stdout.split()
-        direct = float(out[0])
     lines = [
         "# dualpipe-worker on %d CPUs (%s), request %s" % (os.cpu_count(), time.strftime("%Y-%m-%d"), json.dumps(REQUEST)),
         "",
@@ -89,11 +106,11 @@ def main():
         "| jobs/s, 1 worker with --pool=2 | %.1f |" % (JOBS / one_pool),
         "| jobs/s, 2 workers with --pool=2 each | %.1f |" % (JOBS / two_pool),
         "| 2 workers / 1 worker, with the pool | %.2f |" % (one_pool / two_pool),
-        "| one job through the queue with --pool=2, median of %d (ms) | %.2f |" % (SEQ, queued_pool),
-        "| one job through the queue, cold start, median of %d (ms) | %.2f |" % (SEQ, queued),
-        "| the same job by dp_job_run direct, median of %d (ms) | %.2f |" % (SEQ, direct),
-        "| queue overhead per job (ms) | %.2f |" % (queued - direct),
-        "| queue / direct | %.2f |" % (queued / direct),
+        "| one job, cold start: through the queue / dp_job_run direct, medians of %d interleaved (ms) | %.2f / %.2f |"
+        % (SEQ, queued, direct),
+        "| queue overhead per job, cold start (ms) | %.2f (x%.2f) |" % (queued - direct, queued / direct),
+        "| one job, ready box: through the queue / dp_job_run direct (ms) | %.2f / %.2f |" % (queued_pool, direct_pool),
+        "| queue overhead per job, ready box (ms) | %.2f (x%.2f) |" % (queued_pool - direct_pool, queued_pool / direct_pool),
     ]
     text = "\n".join(lines) + "\n"
     print(text)
