@@ -17,6 +17,8 @@
 #include "job/job.h"
 #include "worker/worker.h"
 
+#define DEAD_JOB_MAX (1u << 20) /* bytes of a dead-lettered job kept in its entry */
+
 struct job_entry {
 	const char *text;         /* the "job" field as it came */
 	size_t len;
@@ -65,6 +67,13 @@ static int parse(const struct worker_config *cfg, struct job_entry *e, const red
 		return dp_fmt(why, len, "result_key or result_stream: one of them, a non-empty string"), -1;
 	e->dest_is_key = rk != NULL;
 	e->dest = rk ? json_string_value(rk) : rs ? json_string_value(rs) : cfg->result_stream;
+	/* a job may not write over the queue's own keys */
+	if (!strcmp(e->dest, cfg->stream) || !strcmp(e->dest, cfg->dead_letter) ||
+	    !strncmp(e->dest, cfg->done_prefix, strlen(cfg->done_prefix)) ||
+	    (e->dest_is_key && !strcmp(e->dest, cfg->result_stream))) {
+		e->dest = NULL;
+		return dp_fmt(why, len, "result_key or result_stream: the worker's own stream or key"), -1;
+	}
 	e->type = json_string_value(json_object_get(e->root, "type"));
 	if (!e->type || (strcmp(e->type, "run") && strcmp(e->type, "judge")))
 		return dp_fmt(why, len, "type: not \"run\" or \"judge\""), -1;
@@ -95,13 +104,14 @@ static char *envelope(const struct worker_conn *w, const struct job_entry *e, co
 	return s;
 }
 
-/* Stores o, again and again while the connection comes back; 1/0 as worker_store, -1 left pending. */
+/* Stores o, again and again while the connection comes back; 1/0/-2 as
+ * worker_store, -1 left pending (stopping). */
 static int store(struct worker_conn *w, const struct worker_outcome *o)
 {
 	int r;
 	while ((r = worker_store(w, o)) == -1 && !*w->stop)
 		;
-	return r < 0 ? -1 : r;
+	return r;
 }
 
 /* Dead-letters the entry with why; with a known id and destination, the
@@ -114,10 +124,15 @@ static int dead_letter(struct worker_conn *w, const char *entry, const struct jo
 	dp_fmt(done, sizeof done, "%s%s", w->cfg->done_prefix, e->id ? e->id : "");
 	struct worker_outcome o = { .entry = entry, .job_id = e->id, .done_key = res ? done : NULL,
 				    .dest = res ? e->dest : NULL, .dest_is_key = e->dest_is_key, .result = res,
-				    .reason = why, .attempts = attempts, .job_text = e->text, .job_len = e->len };
+				    .reason = why, .attempts = attempts, .job_text = e->text,
+				    .job_len = e->len < DEAD_JOB_MAX ? e->len : DEAD_JOB_MAX };
 	fprintf(stderr, "dualpipe-worker: %s: entry %s (job %s) dead-lettered: %s\n", w->name, entry,
 		e->id ? e->id : "?", why);
 	int r = store(w, &o);
+	if (r == -2 && res) { /* the job's destination refused the error: the dead letter alone */
+		o.done_key = o.dest = o.result = NULL;
+		r = store(w, &o);
+	}
 	free(res);
 	return r < 0 ? -1 : 0;
 }
@@ -170,6 +185,11 @@ static int run(struct worker_conn *w, const char *entry, struct job_entry *e, lo
 				    .dest_is_key = e->dest_is_key, .result = res, .attempts = attempts };
 	int s = store(w, &o);
 	free(res);
+	if (s == -2) { /* Redis refused the destination: the job cannot complete anywhere */
+		e->dest = NULL;
+		return dead_letter(w, entry, e, attempts, "Redis refused to store the result where the job says "
+				   "(a key of another type; the worker's log has the reply)");
+	}
 	if (s >= 0 && !w->cfg->quiet)
 		fprintf(stderr, "dualpipe-worker: %s: job %s (entry %s) %s in %.3f s%s\n", w->name, e->id, entry,
 			e->type, (double)(dp_now_ns() - t0) / 1e9, s ? "" : "; already done elsewhere, result not written");

@@ -231,3 +231,41 @@ def test_1000_jobs_over_2_workers_no_duplicate(env):
     by = {v[0]["worker"][0] for v in res.values()}
     assert by == {"A", "B"}, by
     assert a.stop() == 0 and b.stop() == 0
+
+
+def test_a_job_cannot_write_over_the_queue_or_other_data(env):
+    w = env.worker("A")
+    env.r("RPUSH", "somebody:list", "keep me")
+    enqueue(env.r, "jobs", run_job("onto-stream", result_key="jobs"))
+    enqueue(env.r, "jobs", run_job("onto-done", result_key="jobs:done:x"))
+    enqueue(env.r, "jobs", run_job("onto-list", result_key="somebody:list"))
+    enqueue(env.r, "jobs", run_job("onto-list-stream", result_stream="somebody:list"))
+    wait_for(lambda: len(dead(env.r, "jobs:dead")) == 4, 60, "four dead letters")
+    reasons = {d["id"]: d["reason"] for d in dead(env.r, "jobs:dead")}
+    assert "the worker's own stream or key" in reasons["job-onto-stream"]
+    assert "the worker's own stream or key" in reasons["job-onto-done"]
+    assert "Redis refused to store the result" in reasons["job-onto-list"]
+    assert "Redis refused to store the result" in reasons["job-onto-list-stream"]
+    assert env.r("TYPE", "jobs") == "stream" and env.r("LRANGE", "somebody:list", "0", "-1") == [b"keep me"]
+    wait_for(lambda: pending(env.r, "jobs") == 0, 10, "all acknowledged")
+    assert w.alive() and w.stop() == 0
+
+
+def test_judge_job_with_a_tests_dir_under_tests_root(env):
+    root = env.tmp / "problems"
+    (root / "sum").mkdir(parents=True)
+    for name, inp, ans in [("1", "1 2\n", "3\n"), ("2", "10 20\n", "30\n")]:
+        (root / "sum" / (name + ".in")).write_text(inp)
+        (root / "sum" / (name + ".out")).write_text(ans)
+    os.chmod(env.tmp, 0o755)
+    w = env.worker("A", "--tests-root=%s" % root)
+    enqueue(env.r, "jobs", {"id": "sum-py", "type": "judge", "request": {
+        "language": "python3", "source": "a, b = map(int, input().split())\nprint(a + b)\n",
+        "tests_dir": "sum"}})
+    enqueue(env.r, "jobs", {"id": "escape", "type": "judge", "request": {
+        "argv": ["cat"], "tests_dir": "../../etc"}})
+    wait_for(lambda: results(env.r, "jobs:results").get("sum-py") and dead(env.r, "jobs:dead"), 60, "both")
+    rep = results(env.r, "jobs:results")["sum-py"][0]["result"]
+    assert rep["verdict"] == "AC" and rep["passed"] == 2, rep
+    assert "bad request: tests_dir" in dead(env.r, "jobs:dead")[0]["reason"]
+    assert w.stop() == 0
