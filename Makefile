@@ -166,9 +166,14 @@ JOB_OBJ    := $(patsubst runner/%.c,$(BUILD)/obj/%.o,$(JOB_SRC))
 JOB_LIBS   := -ljansson
 WORKER_SRC := $(wildcard runner/worker/*.c)
 WORKER_OBJ := $(patsubst runner/%.c,$(BUILD)/obj/%.o,$(WORKER_SRC))
-.PHONY: worker worker-test worker-bench
+.PHONY: worker worker-test worker-bench install-worker
 all: $(BUILD)/dualpipe-worker
 worker: $(BUILD)/dualpipe-worker
+# beside dualpipe, where `dualpipe worker` looks for it
+install: install-worker
+install-worker: $(BUILD)/dualpipe-worker
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BUILD)/dualpipe-worker $(DESTDIR)$(PREFIX)/bin/
 $(BUILD)/dualpipe-worker: $(WORKER_OBJ) $(JOB_OBJ) $(BUILD)/libdualpipe.a
 	$(CC) $(LDFLAGS) -o $@ $(WORKER_OBJ) $(JOB_OBJ) $(BUILD)/libdualpipe.a $(LDLIBS) $(JOB_LIBS) -lhiredis
 $(BUILD)/tests/test_job: tests/test_job.c tests/testutil.h $(JOB_OBJ) $(BUILD)/libdualpipe.a | $(BUILD)/tests
