@@ -130,13 +130,13 @@ def test_worker_killed_mid_job_the_other_worker_completes_it(env):
 
 def test_a_long_job_is_not_taken_while_its_worker_lives(env):
     """The heartbeat: a job running 3x --visibility stays with its worker."""
-    a = env.worker("A", "--visibility=1")
+    a = env.worker("A", "--visibility=1.5")
     enqueue(env.r, "jobs", {"id": "long", "type": "run",
-                            "request": {"argv": ["sh", "-c", "sleep 3; echo done"], "limits": {"wall": 20}}})
+                            "request": {"argv": ["sh", "-c", "sleep 4.5; echo done"], "limits": {"wall": 20}}})
     wait_for(lambda: pending(env.r, "jobs") == 1, 20, "A to take the job")
-    b = env.worker("B", "--visibility=1")
+    b = env.worker("B", "--visibility=1.5")
     wait_for(lambda: results(env.r, "jobs:results").get("long"), 30, "the result")
-    time.sleep(1.5)  # B had every chance to claim and run it too
+    time.sleep(2)  # B had every chance to claim and run it too
     res = results(env.r, "jobs:results")["long"]
     assert len(res) == 1 and res[0]["worker"] == "A-0" and res[0]["attempts"] == 1
     assert "claimed" not in log(env, b)
