@@ -99,7 +99,7 @@ static void opts(struct dp_options *o, const struct dp_policy *pol, int sink)
 	o->stdio[2] = (struct dp_stream_spec){ DP_RELAY, sink };
 }
 
-static void spawn_to_result(struct dp_pool *pool, const struct dp_options *o, int runs)
+static void spawn_to_result(struct dp_pool *pool, const struct dp_options *o, int runs, const char *what)
 {
 	double *tb = calloc((size_t)runs, sizeof *tb), *tp = calloc((size_t)runs, sizeof *tp),
 	       *tc = calloc((size_t)runs, sizeof *tc);
@@ -122,10 +122,13 @@ static void spawn_to_result(struct dp_pool *pool, const struct dp_options *o, in
 	}
 	dp_pool_stats(pool, &st1);
 	double bare = median(tb, runs) * 1e3;
-	row("pool: bare fork+exec+wait of /bin/true with pipes (baseline, interleaved)", bare, bare, "ms", "");
-	row("pool: dp_pool_run /bin/true from a ready box (full isolation)", median(tp, runs) * 1e3, bare, "ms",
-	    "<= 1.5x");
-	row("pool: dp_run /bin/true cold (same shape)", median(tc, runs) * 1e3, bare, "ms", "");
+	char name[160];
+	snprintf(name, sizeof name, "pool (%s): bare fork+exec+wait of /bin/true with pipes (baseline)", what);
+	row(name, bare, bare, "ms", "");
+	snprintf(name, sizeof name, "pool (%s): dp_pool_run /bin/true from a ready box (full isolation)", what);
+	row(name, median(tp, runs) * 1e3, bare, "ms", "<= 1.5x");
+	snprintf(name, sizeof name, "pool (%s): dp_run /bin/true cold (same shape)", what);
+	row(name, median(tc, runs) * 1e3, bare, "ms", "");
 	if (st1.hits - st0.hits != (uint64_t)runs)
 		printf("pool: only %llu of %d runs took a ready box\n", (unsigned long long)(st1.hits - st0.hits), runs);
 	free(tb);
@@ -192,7 +195,18 @@ int main(int argc, char **argv)
 	}
 	printf("== ready sandboxes: spawn-to-result of /bin/true (%d runs, interleaved)\n", runs);
 	fprintf(md, "\n| ready sandboxes (bench/pool.c) | median | ratio | target |\n|---|---|---|---|\n");
-	spawn_to_result(pool, &o, runs);
+	spawn_to_result(pool, &o, runs, "default policy");
+
+	/* the same without the seccomp filter: what the supervisor's notifications
+	 * (listener, marker, exit_group) cost apart from the box itself */
+	struct dp_options nof;
+	opts(&nof, NULL, sink);
+	struct dp_pool *pool_nof;
+	if (dp_pool_create(&nof, 2, &pool_nof) == 0) {
+		printf("== the same without a seccomp filter\n");
+		spawn_to_result(pool_nof, &nof, runs, "no filter");
+		dp_pool_destroy(pool_nof);
+	}
 
 	printf("== ready sandboxes: sustained runs/s of /bin/true, %.0f s each, one caller\n", secs);
 	wait_ready(pool);

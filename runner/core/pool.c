@@ -26,7 +26,7 @@
 #include "core/proc.h"
 
 #define POOL_RETRY_MS 100 /* after a box that could not be built: wait, then build again */
-#define POOL_REFILL_NICE 10 /* building boxes yields the CPU to runs; each box's init restores the
+#define POOL_REFILL_NICE 19 /* building boxes yields the CPU to runs; each box's init restores the
 			     * caller's nice before the program (needs CAP_SYS_NICE: as root only) */
 
 struct dp_pool {

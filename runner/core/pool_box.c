@@ -91,6 +91,15 @@ static int hand_over(struct dp_proc *box, const struct dp_options *opt, const ch
 	static const char *const default_env[] = { "PATH=" DP_DEFAULT_PATH, NULL };
 	const char *const *envp = opt->envp ? opt->envp : default_env;
 	struct dp_box_prog_msg h;
+	/* a cold start's program inherits this thread's nice, a negative one raised to 0 */
+	errno = 0;
+	int nice = getpriority(PRIO_PROCESS, (id_t)gettid());
+	h.nice = errno || nice < 0 ? 0 : nice;
+	/* without CAP_SYS_NICE the box's init cannot go below the nice it was built at */
+	errno = 0;
+	int built = getpriority(PRIO_PROCESS, (id_t)box->pid);
+	if (geteuid() != 0 && !errno && h.nice < built)
+		return -EAGAIN;
 	if (!(box->copy.argv = dp_strv_copy(opt->argv)) || !(box->copy.envp = dp_strv_copy(envp)) ||
 	    !(box->copy.exec_path = strdup(abs)))
 		return -ENOMEM;
@@ -100,10 +109,6 @@ static int hand_over(struct dp_proc *box, const struct dp_options *opt, const ch
 	char *blob = pack_strings(abs, box->copy.argv, box->copy.envp, &h);
 	if (!blob)
 		return -EAGAIN; /* too large for the box's buffers (or no memory): cold */
-	/* a cold start's program inherits this thread's nice, a negative one raised to 0 */
-	errno = 0;
-	int nice = getpriority(PRIO_PROCESS, (id_t)gettid());
-	h.nice = errno || nice < 0 ? 0 : nice;
 	int fds[3] = { box->io[0].child_fd, box->io[1].child_fd, box->io[2].child_fd };
 	r = dp_send_fds(box->chan_fd, "p", 1, fds, 3);
 	if (r == 0)
