@@ -143,7 +143,11 @@ Test(job, bad_judge_requests)
 		{ "{\"language\": \"c\", \"source\": \"x\", \"argv\": [\"cat\"], \"tests\": [{\"input\": \"1\", \"answer\": \"1\"}]}", "\"argv\" alone" },
 		{ "{\"tests\": [{\"input\": \"1\", \"answer\": \"1\"}]}", "\"argv\" alone" },
 		{ "{\"argv\": [\"cat\"], \"compare\": \"fuzzy\", \"tests\": [{\"input\": \"1\", \"answer\": \"1\"}]}", "compare" },
-		{ "{\"argv\": [\"cat\"], \"checker\": \"chk\", \"tests\": [{\"input\": \"1\", \"answer\": \"1\"}]}", "checker: only with tests_dir" },
+		{ "{\"argv\": [\"cat\"], \"checker\": \"chk\", \"tests\": [{\"input\": \"1\", \"answer\": \"1\"}]}", "checker: a name only with tests_dir" },
+		{ "{\"argv\": [\"cat\"], \"checker\": {\"language\": \"python3\", \"source\": \"x\"}, \"tests\": [{\"input\": \"1\", \"answer\": \"1\"}]}", "checker.language" },
+		{ "{\"argv\": [\"cat\"], \"checker\": {\"language\": \"c\"}, \"tests\": [{\"input\": \"1\", \"answer\": \"1\"}]}", "checker.source" },
+		{ "{\"argv\": [\"cat\"], \"checker\": {\"language\": \"c\", \"source\": \"x\", \"path\": \"/bin/true\"}, \"tests\": [{\"input\": \"1\", \"answer\": \"1\"}]}", "checker: unknown field 'path'" },
+		{ "{\"argv\": [\"cat\"], \"checker\": {\"language\": \"c\", \"source\": \"int main( {\"}, \"tests\": [{\"input\": \"1\", \"answer\": \"1\"}]}", "checker: does not compile" },
 		{ "{\"argv\": [\"cat\"], \"tests_dir\": \"/etc\"}", "tests_dir: not a relative path" },
 		{ "{\"argv\": [\"cat\"], \"tests_dir\": \"p1/../..\"}", "tests_dir: 'p1/../..'" },
 		{ "{\"argv\": [\"cat\"], \"tests_dir\": \"nothere\"}", "nothere" },
@@ -347,5 +351,24 @@ Test(job, a_pool_serves_default_jobs_and_others_start_cold)
 	json_decref(plain);
 	json_decref(files);
 	dp_pool_destroy(pool);
+	cr_expect_eq(leftovers(), 0);
+}
+
+Test(job, judge_inline_checker)
+{
+	char err[512] = "";
+	json_t *out = NULL;
+	/* accepts an output within 1 of the answer: exit 0 AC, 1 WA (testlib's codes) */
+	int r = job(1, "{\"argv\": [\"cat\"], \"checker\": {\"language\": \"c\", \"source\": "
+		       "\"#include <stdio.h>\\n#include <stdlib.h>\\nint main(int c, char **v) { FILE *o = fopen(v[2], \\\"r\\\"), "
+		       "*a = fopen(v[3], \\\"r\\\"); long x, y; if (!o || !a || fscanf(a, \\\"%ld\\\", &y) != 1) return 3; "
+		       "if (fscanf(o, \\\"%ld\\\", &x) != 1) return 2; return labs(x - y) <= 1 ? 0 : 1; }\"},"
+		       " \"tests\": [{\"input\": \"10\", \"answer\": \"11\"}, {\"input\": \"10\", \"answer\": \"13\"},"
+		       " {\"input\": \"x\", \"answer\": \"1\"}]}", &out, err, sizeof err);
+	cr_assert_eq(r, 0, "%s", err);
+	char *v = verdicts(out);
+	cr_expect_str_eq(v, "[\"AC\",\"WA\",\"PE\"]", "%s", json_dumps(out, 0));
+	free(v);
+	json_decref(out);
 	cr_expect_eq(leftovers(), 0);
 }

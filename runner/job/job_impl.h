@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <jansson.h>
 #include "dualpipe.h"
+#include "judge/judge.h"
 
 struct dp_pool;
 
@@ -75,6 +76,14 @@ int job_memfd(const char *name, const char *data, size_t len);
 /* dp_pool_run with a pool (a ready box when opt has its shape, else a cold
  * start with the same result), dp_run without one. */
 int job_exec(struct dp_pool *pool, const struct dp_options *opt, struct dp_result *res);
+
+/* ---- job_checker.c: "checker": {"language", "source"} ---- */
+struct job_scratch;
+/* Checks the object (before anything is made); -EINVAL with a message. */
+int job_checker_check(const json_t *chk, uint64_t *budget, char *err, size_t errlen);
+/* Compiles it in s->path/checker into *b (b->prog is the checker); -EINVAL when it does not compile. */
+int job_checker_build(const struct judge_config *cfg, const json_t *chk, const struct job_scratch *s,
+		      struct judge_build *b, char *err, size_t errlen);
 
 /* ---- job_lang.c: the languages a judge job may name ---- */
 struct job_lang {

@@ -33,6 +33,8 @@ struct judge_job {
 	char **argv;             /* an interpreted language's words, {src} replaced */
 	struct dp_mount mount;   /* ... and its source directory, read-only */
 	const json_t *tests;
+	const json_t *inline_checker; /* "checker": {"language", "source"} */
+	struct judge_build checker_build;
 };
 
 /* tests_dir: components job_name_ok accepts, under $DUALPIPE_TESTS_ROOT; checker: a program there. */
@@ -59,7 +61,7 @@ static int tests_dir(struct judge_job *j, const json_t *req, char *err, size_t e
 	if (!(j->tests_path = dp_strfmt("%s/%s", root, rel)))
 		return -ENOMEM;
 	const json_t *chk = json_object_get(req, "checker");
-	if (!chk)
+	if (!chk || json_is_object(chk))
 		return 0;
 	char why[600];
 	struct stat st;
@@ -165,8 +167,14 @@ static int check(struct judge_job *j, const json_t *req, const struct job_lang *
 		dp_fmt(err, errlen, "give \"tests\" (inline) or \"tests_dir\", one of them");
 		return -EINVAL;
 	}
-	if (inline_tests && json_object_get(req, "checker")) {
-		dp_fmt(err, errlen, "checker: only with tests_dir (a checker is a program of the problem's directory)");
+	const json_t *chk = json_object_get(req, "checker");
+	if (chk && json_is_object(chk)) {
+		if ((r = job_checker_check(chk, &j->spec.budget, err, errlen)) < 0)
+			return r;
+		j->inline_checker = chk;
+	} else if (inline_tests && chk) {
+		dp_fmt(err, errlen, "checker: a name only with tests_dir (a program of the problem's directory); "
+		       "inline: {\"language\", \"source\"}");
 		return -EINVAL;
 	}
 	return inline_tests ? check_tests(j, json_object_get(req, "tests"), err, errlen)
@@ -274,10 +282,15 @@ static int grade(struct judge_job *j, const json_t *req, const struct job_lang *
 		r = write_source(j, lang, req, err, errlen);
 	if (r)
 		return r;
-	if ((r = judge_tests_load(j->tests_path, &j->set, err, errlen)) < 0)
-		return j->tests ? r : -EINVAL; /* a tests_dir that is not a test set is the request's fault */
 	if ((r = job_shipped_policy("default", &j->cfg.helper_policy, err, errlen)) < 0)
 		return r;
+	if (j->inline_checker) {
+		if ((r = job_checker_build(&j->cfg, j->inline_checker, &j->dir, &j->checker_build, err, errlen)) < 0)
+			return r;
+		j->cfg.checker = j->checker_build.prog;
+	}
+	if ((r = judge_tests_load(j->tests_path, &j->set, err, errlen)) < 0)
+		return j->tests ? r : -EINVAL; /* a tests_dir that is not a test set is the request's fault */
 	j->cfg.jobs = 1; /* throughput comes from the worker's parallelism, not from one job */
 	j->cfg.keep_fd = -1;
 	j->cfg.tmpdir = NULL;
