@@ -21,6 +21,8 @@ struct worker_config {
 	long done_ttl;            /* seconds a job id is remembered as done (0: forever) */
 	int quiet;                /* no line per job on stderr */
 	int pool_size;            /* ready boxes kept (-1: as many as --parallelism) */
+	const char *redis_user;   /* --redis-user (ACL), or NULL */
+	char redis_password[512]; /* from --redis-password-file, "" when none */
 	struct dp_pool *pool;     /* made by main from pool_size, or NULL */
 	char consumer_buf[300], result_buf[300], dead_buf[300], done_buf[300];
 };

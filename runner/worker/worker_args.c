@@ -35,6 +35,9 @@ static const char usage[] =
 	"  --tests-root=DIR       where judge jobs' tests_dir are (default: none)\n"
 	"  --pool=N               ready sandboxes kept for run jobs of the default shape,\n"
 	"                         0 to 256 (default: --parallelism; 0: every run starts cold)\n"
+	"  --redis-password-file=FILE  AUTH with the password in FILE (its first line; a file,\n"
+	"                         not an argument, so that ps does not show it)\n"
+	"  --redis-user=NAME      with it: the ACL user (default: Redis's default user)\n"
 	"  --quiet                no line per job on stderr\n"
 	"Exit status: 0 after SIGTERM/SIGINT (jobs in hand finished), 2 bad usage.\n";
 
@@ -63,13 +66,37 @@ static int redis_addr(struct worker_config *c, const char *v, char *err, size_t 
 	return 0;
 }
 
+/* The first line of FILE (no link in its path, at most 511 bytes). */
+static int password(struct worker_config *c, const char *path, char *err, size_t errlen)
+{
+	char why[600];
+	int fd;
+	if (dp_safe_open(path, 0, NULL, &fd, why, sizeof why) < 0) {
+		dp_fmt(err, errlen, "--redis-password-file: %s", why);
+		return -1;
+	}
+	ssize_t n = read(fd, c->redis_password, sizeof c->redis_password);
+	close(fd);
+	if (n < 0 || n == (ssize_t)sizeof c->redis_password) {
+		dp_fmt(err, errlen, "--redis-password-file: '%s': %s", path, n < 0 ? strerror(errno) : "longer than 511 bytes");
+		return -1;
+	}
+	c->redis_password[n] = 0;
+	c->redis_password[strcspn(c->redis_password, "\r\n")] = 0;
+	if (!*c->redis_password) {
+		dp_fmt(err, errlen, "--redis-password-file: '%s' holds no password", path);
+		return -1;
+	}
+	return 0;
+}
+
 /* One option; -1 with a message. */
 static int option(struct worker_config *c, const char *name, const char *v, char *err, size_t errlen)
 {
 	const char **text[] = { &c->stream, &c->group, &c->consumer, &c->result_stream, &c->dead_letter,
-				      &c->done_prefix };
+				&c->done_prefix, &c->redis_user };
 	static const char *const text_names[] = { "--stream", "--group", "--consumer", "--result-stream",
-						  "--dead-letter", "--done-prefix" };
+						  "--dead-letter", "--done-prefix", "--redis-user" };
 	long n;
 	double d;
 	for (size_t i = 0; i < sizeof text / sizeof text[0]; i++)
@@ -83,6 +110,8 @@ static int option(struct worker_config *c, const char *name, const char *v, char
 		}
 	if (!strcmp(name, "--redis"))
 		return redis_addr(c, v, err, errlen);
+	if (!strcmp(name, "--redis-password-file"))
+		return password(c, v, err, errlen);
 	if (!strcmp(name, "--parallelism") || !strcmp(name, "--max-attempts")) {
 		if (number(v, 1, 256, &n) < 0) {
 			dp_fmt(err, errlen, "%s: '%s' is not a number from 1 to 256", name, v);
@@ -133,6 +162,10 @@ static int option(struct worker_config *c, const char *name, const char *v, char
 /* The defaults that depend on other options. */
 static int finish(struct worker_config *c, char *err, size_t errlen)
 {
+	if (c->redis_user && !*c->redis_password) {
+		dp_fmt(err, errlen, "--redis-user needs --redis-password-file");
+		return -1;
+	}
 	if (!c->port || !c->stream) {
 		dp_fmt(err, errlen, "%s is required (see dualpipe worker --help)", !c->port ? "--redis=HOST:PORT" : "--stream=NAME");
 		return -1;

@@ -28,6 +28,23 @@ void worker_close(struct worker_conn *w)
 	w->ctx = NULL;
 }
 
+/* AUTH [user] password when the worker has one; 0 or -1 (the reply says why). */
+static int auth(struct worker_conn *w)
+{
+	const struct worker_config *c = w->cfg;
+	if (!*c->redis_password)
+		return 0;
+	const char *argv[] = { "AUTH", c->redis_user ? c->redis_user : c->redis_password, c->redis_password };
+	redisReply *r = redisCommandArgv(w->ctx, c->redis_user ? 3 : 2, argv, NULL);
+	if (!r)
+		return -1;
+	int ok = r->type != REDIS_REPLY_ERROR;
+	if (!ok && w->fails % 10 == 0) /* as often as worker_connect's own line */
+		fprintf(stderr, "dualpipe-worker: %s: AUTH: %s\n", w->name, r->str);
+	freeReplyObject(r);
+	return ok ? 0 : -1;
+}
+
 /* XGROUP CREATE from the stream's start ("0": jobs queued before any worker
  * are not skipped); BUSYGROUP means another worker made it first. */
 static int make_group(struct worker_conn *w)
@@ -53,7 +70,7 @@ int worker_connect(struct worker_conn *w)
 		w->ctx = redisConnectWithTimeout(c->host, c->port, tv);
 		if (w->ctx && !w->ctx->err) {
 			tv.tv_sec = COMMAND_TIMEOUT_S;
-			if (redisSetTimeout(w->ctx, tv) == REDIS_OK && make_group(w) == 0) {
+			if (redisSetTimeout(w->ctx, tv) == REDIS_OK && auth(w) == 0 && make_group(w) == 0) {
 				if (w->fails)
 					fprintf(stderr, "dualpipe-worker: %s: connected to %s:%d again\n", w->name, c->host, c->port);
 				w->fails = 0;

@@ -31,22 +31,26 @@ def wait_for(cond, timeout, what):
 
 
 class RedisServer:
-    def __init__(self, tmpdir):
+    def __init__(self, tmpdir, *extra, password=None):
         self.dir = str(tmpdir)
         self.port = free_port()
         self.proc = None
+        self.extra = list(extra)
+        self.password = password
         self.start()
 
     def start(self):
         self.proc = subprocess.Popen(
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", self.dir,
              "--appendonly", "yes", "--appendfsync", "always", "--save", "", "--daemonize", "no",
-             "--logfile", os.path.join(self.dir, "redis.log")],
+             "--logfile", os.path.join(self.dir, "redis.log")] + self.extra,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         r = Redis(self.port)
 
         def up():
             try:
+                if self.password:
+                    r("AUTH", self.password)
                 return r("PING") == "PONG"
             except (OSError, ConnectionError):
                 return False

@@ -269,3 +269,30 @@ def test_judge_job_with_a_tests_dir_under_tests_root(env):
     assert rep["verdict"] == "AC" and rep["passed"] == 2, rep
     assert "bad request: tests_dir" in dead(env.r, "jobs:dead")[0]["reason"]
     assert w.stop() == 0
+
+
+def test_auth_with_a_password_file(tmp_path):
+    srv = RedisServer(tmp_path, "--requirepass", "s3cret pass", password="s3cret pass")
+    r = Redis(srv.port)
+    r("AUTH", "s3cret pass")
+    pw = tmp_path / "pw"
+    pw.write_text("s3cret pass\n")
+    wrong = tmp_path / "wrong"
+    wrong.write_text("nope\n")
+    logs = [str(tmp_path / "good.log"), str(tmp_path / "bad.log")]
+    good = Worker(srv.port, "jobs", "good", "--redis-password-file=%s" % pw, log=logs[0])
+    bad = Worker(srv.port, "jobs", "bad", "--redis-password-file=%s" % wrong, log=logs[1])
+    try:
+        enqueue(r, "jobs", run_job("auth"))
+        wait_for(lambda: results(r, "jobs:results").get("job-auth"), 60, "the result")
+        assert results(r, "jobs:results")["job-auth"][0]["worker"] == "good-0"
+        assert bad.alive() and "AUTH" in open(logs[1]).read()  # it keeps trying, it does not take jobs
+        assert good.stop() == 0 and bad.stop() == 0
+    finally:
+        for w in (good, bad):
+            if w.alive():
+                w.kill()
+        r.close()
+        srv.stop()
+    p = subprocess.run([WORKER, "--redis=h:1", "--stream=s", "--redis-user=u"], capture_output=True, text=True)
+    assert p.returncode == 2 and "--redis-user needs --redis-password-file" in p.stderr
