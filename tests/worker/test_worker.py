@@ -296,3 +296,19 @@ def test_auth_with_a_password_file(tmp_path):
         srv.stop()
     p = subprocess.run([WORKER, "--redis=h:1", "--stream=s", "--redis-user=u"], capture_output=True, text=True)
     assert p.returncode == 2 and "--redis-user needs --redis-password-file" in p.stderr
+
+
+def test_parallelism_runs_jobs_at_once(env):
+    """--parallelism=2: two 2-second jobs finish together, by two consumers of one worker."""
+    w = env.worker("P", "--parallelism=2")
+    wait_for(lambda: pending(env.r, "jobs") is not None, 20, "the group")
+    t0 = time.monotonic()
+    for i in range(2):
+        enqueue(env.r, "jobs", {"id": "par-%d" % i, "type": "run",
+                                "request": {"argv": ["sleep", "2"], "limits": {"wall": 20}}})
+    wait_for(lambda: len(results(env.r, "jobs:results")) == 2, 60, "both results")
+    took = time.monotonic() - t0
+    res = results(env.r, "jobs:results")
+    assert {v[0]["worker"] for v in res.values()} == {"P-0", "P-1"}
+    assert took < 3.9, "the two jobs ran one after the other (%.2f s)" % took
+    assert w.stop() == 0
