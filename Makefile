@@ -22,7 +22,8 @@ override LDFLAGS += -fsanitize=address,undefined
 endif
 
 CLI_SRC  := $(wildcard runner/cli/*.c)
-LIB_SRC  := $(filter-out $(CLI_SRC),$(wildcard runner/*/*.c))
+# runner/job/ and runner/worker/ (jansson, hiredis) are not in the library: see "Jobs and the worker" below
+LIB_SRC  := $(filter-out $(CLI_SRC) $(wildcard runner/job/*.c runner/worker/*.c),$(wildcard runner/*/*.c))
 LIB_OBJ  := $(patsubst runner/%.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/policies_embedded.o \
             $(BUILD)/obj/policies_prebuilt.o
 # the filter generator links only what parses and compiles a policy (not the
@@ -97,6 +98,7 @@ CHECK_FUZZ_SECONDS ?= 20
 check: deps
 	$(MAKE) test BUILD=build
 	$(MAKE) python-test BUILD=build
+	$(MAKE) worker-test BUILD=build
 	$(MAKE) layers BUILD=build
 	$(MAKE) pkg-test BUILD=build
 	$(MAKE) check-v2 BUILD=build
@@ -126,6 +128,7 @@ bench: deps all
 	sh bench/run.sh
 	sh bench/judge_bench.sh
 	$(MAKE) python-bench
+	$(MAKE) worker-bench
 
 fuzz: all
 	sh fuzz/run.sh $(FUZZ_SECONDS)
@@ -265,3 +268,35 @@ python-test: python $(BUILD)/dualpipe
 
 python-bench: python $(BUILD)/dualpipe
 	cd bindings/python && DP_BUILD=$(abspath $(BUILD)) $(PYTHON) bench.py
+
+# ---- Jobs and the worker (issue 16; docs/job.md, docs/worker.md) ----
+# runner/job/ (JSON requests -> runs and judge reports, jansson) is linked by
+# the programs that serve jobs, not put in the library: libdualpipe stays
+# free of jansson.  build/dualpipe-worker is dynamically linked (hiredis,
+# jansson); `dualpipe worker` execs it.
+JOB_SRC    := $(wildcard runner/job/*.c)
+JOB_OBJ    := $(patsubst runner/%.c,$(BUILD)/obj/%.o,$(JOB_SRC))
+JOB_LIBS   := -ljansson
+WORKER_SRC := $(wildcard runner/worker/*.c)
+WORKER_OBJ := $(patsubst runner/%.c,$(BUILD)/obj/%.o,$(WORKER_SRC))
+.PHONY: worker worker-test worker-bench install-worker
+all: $(BUILD)/dualpipe-worker
+worker: $(BUILD)/dualpipe-worker
+# beside dualpipe, where `dualpipe worker` looks for it
+install: install-worker
+install-worker: $(BUILD)/dualpipe-worker
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BUILD)/dualpipe-worker $(DESTDIR)$(PREFIX)/bin/
+$(BUILD)/dualpipe-worker: $(WORKER_OBJ) $(JOB_OBJ) $(BUILD)/libdualpipe.a
+	$(CC) $(LDFLAGS) -o $@ $(WORKER_OBJ) $(JOB_OBJ) $(BUILD)/libdualpipe.a $(LDLIBS) $(JOB_LIBS) -lhiredis
+$(BUILD)/tests/test_job: tests/test_job.c tests/testutil.h $(JOB_OBJ) $(BUILD)/libdualpipe.a | $(BUILD)/tests
+	$(CC) $(CFLAGS) -MF $@.d $(LDFLAGS) -Itests -o $@ $< $(JOB_OBJ) $(BUILD)/libdualpipe.a $(LDLIBS) $(JOB_LIBS) -lcriterion
+# against a real redis-server on a random loopback port (tests/worker/)
+worker-test: all $(HELPERS)
+	DP_BUILD=$(abspath $(BUILD)) $(PYTHON) -m pytest -q tests/worker
+$(BUILD)/bench/job_direct: bench/job_direct.c $(JOB_OBJ) $(BUILD)/libdualpipe.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -MF $@.d $(LDFLAGS) -o $@ $< $(JOB_OBJ) $(BUILD)/libdualpipe.a $(LDLIBS) $(JOB_LIBS)
+# jobs/s with 1 and 2 workers; the queue's per-job overhead against dp_job_run direct
+worker-bench: all $(BUILD)/bench/job_direct
+	DP_BUILD=$(abspath $(BUILD)) $(PYTHON) bench/worker_bench.py

@@ -18,7 +18,7 @@ import re
 import subprocess
 import sys
 
-LAYERS = ["base", "policy", "seccomp", "sandbox", "child", "core", "judge", "cli"]
+LAYERS = ["base", "policy", "seccomp", "sandbox", "child", "core", "judge", "cli", "job", "worker"]
 
 # Which layers each layer may call (itself always).  core is the library's
 # centre; judge and cli are clients of the public API (which core defines).
@@ -31,10 +31,12 @@ ALLOWED = {
     "core": {"child", "sandbox", "seccomp", "policy", "base"},
     "judge": {"base"},
     "cli": {"judge", "base"},
+    "job": {"judge", "base"},
+    "worker": {"job", "base"},
 }
 # ... and judge/ and cli/ also call the public API (include/dualpipe.h),
 # wherever in the library it is defined.
-CLIENTS = ("judge", "cli")
+CLIENTS = ("judge", "cli", "job", "worker")
 
 # Generated objects outside runner/ and the layer whose data they are.
 GENERATED = {"policies_embedded.o": "policy", "policies_prebuilt.o": "seccomp"}
@@ -187,6 +189,10 @@ def header_allowed(layer, hdr, repo):
         return hl in ("judge", "base")
     if layer == "cli":
         return hl in ("cli", "judge", "base")
+    if layer == "job":
+        return hl in ("job", "judge", "base")
+    if layer == "worker":
+        return hl in ("worker", "job", "base")
     if layer == "child":
         return hl == "child" or rel == "runner/sandbox/ns_layout.h"
     return True
@@ -194,7 +200,7 @@ def header_allowed(layer, hdr, repo):
 
 def check_includes(root, objs, repo, errors):
     for o, layer in objs.items():
-        if layer not in ("judge", "cli", "child"):
+        if layer not in ("judge", "cli", "child", "job", "worker"):
             continue
         dep = os.path.join(root, o[:-2] + ".d")
         if not os.path.exists(dep):
