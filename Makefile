@@ -22,7 +22,8 @@ override LDFLAGS += -fsanitize=address,undefined
 endif
 
 CLI_SRC  := $(wildcard runner/cli/*.c)
-LIB_SRC  := $(filter-out $(CLI_SRC),$(wildcard runner/*/*.c))
+SVC_SRC  := $(wildcard runner/service/*.c)
+LIB_SRC  := $(filter-out $(CLI_SRC) $(SVC_SRC),$(wildcard runner/*/*.c))
 LIB_OBJ  := $(patsubst runner/%.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/policies_embedded.o \
             $(BUILD)/obj/policies_prebuilt.o
 # the filter generator links only what parses and compiles a policy (not the
@@ -45,7 +46,7 @@ HELPERS  := $(patsubst tests/progs/%.c,$(BUILD)/progs/%,$(wildcard tests/progs/*
 ATTACKS  := $(patsubst tests/attacks/%.c,$(BUILD)/attacks/%,$(wildcard tests/attacks/*.c))
 
 .PHONY: all check test deps demo bench install clean fuzz valgrind layers
-all: $(BUILD)/dualpipe $(BUILD)/libdualpipe.a $(BUILD)/libdualpipe.so
+all: $(BUILD)/dualpipe $(BUILD)/libdualpipe.a $(BUILD)/libdualpipe.so $(BUILD)/dualpipe-serve
 
 $(BUILD)/obj/%.o: runner/%.c | $(BUILD)/obj
 	@mkdir -p $(@D)
@@ -99,6 +100,7 @@ CHECK_FUZZ_SECONDS ?= 20
 check: deps
 	$(MAKE) test BUILD=build
 	$(MAKE) python-test BUILD=build
+	$(MAKE) service-test BUILD=build
 	$(MAKE) layers BUILD=build
 	$(MAKE) all BUILD=build-clang CC=clang
 	$(MAKE) test BUILD=build-asan SANITIZE=1 CFLAGS="-O1 -g"
@@ -134,6 +136,9 @@ install: all
 	install -m 755 $(BUILD)/dualpipe $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(BUILD)/libdualpipe.a $(BUILD)/libdualpipe.so $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 include/dualpipe.h $(DESTDIR)$(PREFIX)/include/
+	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(PREFIX)/lib/systemd/system
+	install -m 755 $(BUILD)/dualpipe-serve $(DESTDIR)$(LIBEXECDIR)/
+	sed 's|@BINDIR@|$(PREFIX)/bin|' dist/systemd/dualpipe-serve.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/dualpipe-serve.service
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
@@ -152,3 +157,21 @@ python-test: python $(BUILD)/dualpipe
 
 python-bench: python $(BUILD)/dualpipe
 	cd bindings/python && DP_BUILD=$(abspath $(BUILD)) $(PYTHON) bench.py
+
+# --- dualpipe serve (runner/service/, docs/serve.md) -------------------------
+# A separate, dynamically linked binary: libmicrohttpd links gnutls, which
+# has no static build.  `dualpipe serve` execs it from beside the CLI.
+SVC_OBJ  := $(patsubst runner/%.c,$(BUILD)/obj/%.o,$(SVC_SRC))
+SVC_LIBS := -lmicrohttpd -ljansson
+LIBEXECDIR ?= $(PREFIX)/libexec/dualpipe
+.PHONY: service-test service-bench
+$(BUILD)/dualpipe-serve: $(SVC_OBJ) $(BUILD)/libdualpipe.a
+	$(CC) $(LDFLAGS) -o $@ $(SVC_OBJ) $(BUILD)/libdualpipe.a $(SVC_LIBS) $(LDLIBS)
+$(BUILD)/obj/cli/main.o: override CFLAGS += -DDP_LIBEXECDIR='"$(LIBEXECDIR)"'
+
+# The real server on loopback and on a unix socket, over HTTP (tests/service/).
+service-test: all $(HELPERS) $(ATTACKS)
+	cd tests/service && DP_BUILD=$(abspath $(BUILD)) $(PYTHON) -m pytest -q -p no:cacheprovider .
+
+service-bench: all
+	DP_BUILD=$(abspath $(BUILD)) $(PYTHON) bench/serve_bench.py
