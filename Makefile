@@ -167,7 +167,7 @@ LIBEXECDIR ?= $(PREFIX)/libexec/dualpipe
 .PHONY: service-test service-bench
 $(BUILD)/dualpipe-serve: $(SVC_OBJ) $(BUILD)/libdualpipe.a
 	$(CC) $(LDFLAGS) -o $@ $(SVC_OBJ) $(BUILD)/libdualpipe.a $(SVC_LIBS) $(LDLIBS)
-$(BUILD)/obj/cli/main.o: override CFLAGS += -DDP_LIBEXECDIR='"$(LIBEXECDIR)"'
+$(BUILD)/obj/cli/cli_exec.o: override CFLAGS += -DDP_LIBEXECDIR='"$(LIBEXECDIR)"'
 
 # The real server on loopback and on a unix socket, over HTTP (tests/service/).
 service-test: all $(HELPERS) $(ATTACKS)

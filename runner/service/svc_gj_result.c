@@ -91,46 +91,85 @@ static int fetch(const struct svc_ctx *ctx, const struct svc_cmd *c, int dirfd, 
 	return 1;
 }
 
+static bool in_cached(const struct svc_cmd *c, const char *name)
+{
+	for (size_t i = 0; i < c->n_copy_out; i++) {
+		const struct svc_copy_out *o = &c->copy_out[i];
+		if (o->cached && !strncmp(o->name, name, strlen(name)) && strlen(o->name) - o->optional == strlen(name))
+			return true;
+	}
+	return false;
+}
+
+/* One output (a collector or a copied-out file) into files or the store. */
+static int keep(const struct svc_ctx *ctx, struct svc_cmd_result *res, const char *name, bool cached,
+		char *data, size_t len)
+{
+	if (!cached) {
+		struct svc_out_file *f = &res->files[res->n_files];
+		if (!(f->name = strdup(name))) {
+			free(data);
+			return -ENOMEM;
+		}
+		f->data = data;
+		f->len = len;
+		res->n_files++;
+		return 0;
+	}
+	char *nm = strdup(name);
+	int r = nm ? svc_store_add(ctx->store, name, data, len, res->file_ids[res->n_cached]) : -ENOMEM;
+	if (r < 0) {
+		free(data);
+		free(nm);
+		if (r != -EFBIG)
+			return r;
+		file_error(res, name, "CopyOutCreateFile", "larger than the whole file store");
+		return 0;
+	}
+	res->cached_names[res->n_cached++] = nm;
+	return 0;
+}
+
+/* Collectors are always answered in files (go-judge does so), or in fileIds
+ * when copyOutCached names them; copyOut/copyOutCached add files of the
+ * directory.  A name is answered once. */
 int svc_gj_copy_out(const struct svc_ctx *ctx, const struct svc_cmd *c, int dirfd, const char *dir,
 		    const int *fds, struct svc_cmd_result *res)
 {
 	if (!res->status || !strcmp(res->status, "File Error"))
 		return 0; /* not run: nothing to collect */
-	res->files = calloc(c->n_copy_out ? c->n_copy_out : 1, sizeof(*res->files));
-	res->file_ids = calloc(c->n_copy_out ? c->n_copy_out : 1, sizeof(*res->file_ids));
-	res->cached_names = calloc(c->n_copy_out ? c->n_copy_out : 1, sizeof(*res->cached_names));
+	size_t n = c->n_copy_out + 2;
+	res->files = calloc(n, sizeof(*res->files));
+	res->file_ids = calloc(n, sizeof(*res->file_ids));
+	res->cached_names = calloc(n, sizeof(*res->cached_names));
 	if (!res->files || !res->file_ids || !res->cached_names)
 		return -ENOMEM;
+	for (int s = 1; s < 3; s++) {
+		const char *name = c->stdio[s].name;
+		if (c->stdio[s].kind != SVC_SRC_COLLECT || collector(c, name) != s)
+			continue; /* the first of two collectors of one name is answered */
+		static const struct svc_copy_out none = { "", false, false };
+		char *data = NULL;
+		size_t len = 0;
+		int r = fetch(ctx, c, dirfd, dir, fds, &none, name, res, &data, &len);
+		if (r == 0)
+			r = keep(ctx, res, name, in_cached(c, name), data, len);
+		if (r < 0)
+			return r;
+	}
 	for (size_t i = 0; i < c->n_copy_out; i++) {
 		const struct svc_copy_out *o = &c->copy_out[i];
 		char name[1024];
 		dp_fmt(name, sizeof(name), "%.*s", (int)(strlen(o->name) - o->optional), o->name);
+		if (collector(c, name) > 0)
+			continue; /* answered above */
 		char *data = NULL;
 		size_t len = 0;
 		int r = fetch(ctx, c, dirfd, dir, fds, o, name, res, &data, &len);
+		if (r == 0)
+			r = keep(ctx, res, name, o->cached, data, len);
 		if (r < 0)
 			return r;
-		if (r == 1)
-			continue;
-		if (!o->cached) {
-			struct svc_out_file *f = &res->files[res->n_files++];
-			f->data = data;
-			f->len = len;
-			if (!(f->name = strdup(name)))
-				return -ENOMEM;
-			continue;
-		}
-		char *nm = strdup(name);
-		r = nm ? svc_store_add(ctx->store, name, data, len, res->file_ids[res->n_cached]) : -ENOMEM;
-		if (r < 0) {
-			free(data);
-			free(nm);
-			if (r != -EFBIG)
-				return r;
-			file_error(res, name, "CopyOutCreateFile", "larger than the whole file store");
-			continue;
-		}
-		res->cached_names[res->n_cached++] = nm;
 	}
 	return 0;
 }

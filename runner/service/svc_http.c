@@ -15,62 +15,6 @@
 #include "base/fmt.h"
 #include "service/svc_http.h"
 
-struct svc_server {
-	struct MHD_Daemon *d;
-	struct svc_config *cfg;
-	struct svc_store *store;
-	struct svc_slots slots;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	int in_flight;           /* requests between their first call and completion */
-};
-
-int svc_reply(struct MHD_Connection *c, unsigned code, const char *type, char *body, size_t len,
-	      const char *retry_after)
-{
-	struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-	if (!r) {
-		free(body);
-		return MHD_NO;
-	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	if (retry_after)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, retry_after);
-	if (code == MHD_HTTP_UNAUTHORIZED)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
-	enum MHD_Result ret = MHD_queue_response(c, code, r);
-	MHD_destroy_response(r);
-	svc_metrics_request((int)code);
-	return ret;
-}
-
-int svc_reply_json(struct MHD_Connection *c, unsigned code, json_t *v)
-{
-	char *s = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
-	json_decref(v);
-	if (!s)
-		return svc_reply_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory writing the answer");
-	size_t n = strlen(s);
-	char *t = realloc(s, n + 2); /* a newline, as go-judge's encoder writes */
-	if (t) {
-		s = t;
-		s[n++] = '\n';
-		s[n] = '\0';
-	}
-	return svc_reply(c, code, "application/json; charset=utf-8", s, n, NULL);
-}
-
-int svc_reply_error(struct MHD_Connection *c, unsigned code, const char *msg)
-{
-	/* go-judge answers errors with a JSON string */
-	return svc_reply_json(c, code, json_string(msg));
-}
-
-int svc_reply_text(struct MHD_Connection *c, unsigned code, const char *text)
-{
-	char *s = strdup(text);
-	return s ? svc_reply(c, code, "text/plain; charset=utf-8", s, strlen(s), NULL) : MHD_NO;
-}
 
 /* Constant-time comparison of the Authorization header with "Bearer TOKEN". */
 static bool authorized(struct MHD_Connection *c, const char *token)
@@ -88,58 +32,14 @@ static bool authorized(struct MHD_Connection *c, const char *token)
 	return diff == 0;
 }
 
-static void log_run(const char *path, const struct svc_request *req, const struct svc_cmd_result *res,
-		    unsigned code, double secs, const char *err)
-{
-	char line[1024];
-	dp_fmt(line, sizeof(line), "dualpipe-serve: %s %u %.1fms", path, code, secs * 1e3);
-	if (req && req->request_id)
-		dp_fmt(line + strlen(line), sizeof(line) - strlen(line), " requestId=%.64s", req->request_id);
-	for (size_t i = 0; res && req && i < req->n_cmds; i++)
-		dp_fmt(line + strlen(line), sizeof(line) - strlen(line), " [%s exit=%d cpu=%.1fms mem=%lluK]",
-		       res[i].status ? res[i].status : "?", res[i].exit_status, res[i].time_ns / 1e6,
-		       (unsigned long long)(res[i].memory >> 10));
-	if (err)
-		dp_fmt(line + strlen(line), sizeof(line) - strlen(line), " error: %s", err);
-	for (char *p = line; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?'; /* names from a request cannot forge log lines */
-	fprintf(stderr, "%s\n", line); /* one write per line: lines of threads never mix */
-}
-
-/* A run slot, or the 503 that says to come back. */
-int svc_take_slot(struct svc_server *srv, struct MHD_Connection *c, const char *path)
-{
-	int r = svc_slots_enter(&srv->slots);
-	if (r == 0)
-		return 0;
-	const char *why = r == -EBUSY ? "the run queue is full; retry later" : "the server is shutting down";
-	log_run(path, NULL, NULL, MHD_HTTP_SERVICE_UNAVAILABLE, 0, why);
-	char *s = json_dumps(json_string(why), JSON_ENCODE_ANY); /* never NULL for a literal */
-	svc_reply(c, MHD_HTTP_SERVICE_UNAVAILABLE, "application/json; charset=utf-8", s, s ? strlen(s) : 0, "1");
-	return -1;
-}
-
-void svc_leave_slot(struct svc_server *srv)
-{
-	svc_slots_leave(&srv->slots);
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static int handle_run(struct svc_server *srv, struct MHD_Connection *c, const char *body, size_t len)
 {
 	struct svc_request req;
 	char err[600] = "";
-	double t0 = now_s();
+	double t0 = svc_now();
 	int r = svc_gj_parse(body, len, srv->cfg, &req, err, sizeof(err));
 	if (r < 0) {
-		log_run("/run", &req, NULL, r == -EINVAL ? 400 : 500, 0, err);
+		svc_log_run("/run", &req, NULL, r == -EINVAL ? 400 : 500, 0, err);
 		svc_gj_request_free(&req);
 		return svc_reply_error(c, r == -EINVAL ? MHD_HTTP_BAD_REQUEST : MHD_HTTP_INTERNAL_SERVER_ERROR,
 				       r == -EINVAL ? err : "out of memory reading the request");
@@ -152,11 +52,11 @@ static int handle_run(struct svc_server *srv, struct MHD_Connection *c, const ch
 	struct svc_ctx ctx = { srv->cfg, srv->store };
 	r = res ? svc_gj_run(&ctx, &req, res, err, sizeof(err)) : -ENOMEM;
 	svc_leave_slot(srv);
-	double secs = now_s() - t0;
+	double secs = svc_now() - t0;
 	json_t *out = r == 0 ? svc_gj_results_json(res, req.n_cmds) : NULL;
 	for (size_t i = 0; res && i < req.n_cmds; i++)
 		svc_metrics_run(r == 0 ? res[i].dp_status : DP_XX, r < 0, secs);
-	log_run("/run", &req, r == 0 ? res : NULL, r == 0 && out ? 200 : 500, secs, r < 0 ? err : NULL);
+	svc_log_run("/run", &req, r == 0 ? res : NULL, r == 0 && out ? 200 : 500, secs, r < 0 ? err : NULL);
 	for (size_t i = 0; res && i < req.n_cmds; i++)
 		svc_gj_result_free(&res[i]);
 	free(res);

@@ -5,6 +5,17 @@
 #include <microhttpd.h>
 #include "service/svc.h"
 
+/* The server (svc_http.c). */
+struct svc_server {
+	struct MHD_Daemon *d;
+	struct svc_config *cfg;
+	struct svc_store *store;
+	struct svc_slots slots;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int in_flight;           /* requests between their first call and completion */
+};
+
 /* One request's state between libmicrohttpd's calls. */
 struct svc_body {
 	char *data;              /* the body, NUL-terminated */
@@ -19,7 +30,7 @@ struct svc_body {
 	size_t fed;              /* POST /file: bytes given to the parser */
 };
 
-/* svc_http.c: answers (each counted in /metrics); MHD_YES or MHD_NO. */
+/* svc_reply.c: answers (each counted in /metrics); MHD_YES or MHD_NO. */
 int svc_reply(struct MHD_Connection *c, unsigned code, const char *type, char *body, size_t len,
 	      const char *retry_after);
 int svc_reply_json(struct MHD_Connection *c, unsigned code, json_t *v);   /* takes v */
@@ -28,6 +39,10 @@ int svc_reply_text(struct MHD_Connection *c, unsigned code, const char *text);
 /* A run slot: 0, or -1 with the 503 queued. */
 int svc_take_slot(struct svc_server *srv, struct MHD_Connection *c, const char *path);
 void svc_leave_slot(struct svc_server *srv);
+/* One line on stderr for a run request (control bytes replaced). */
+void svc_log_run(const char *path, const struct svc_request *req, const struct svc_cmd_result *res,
+		 unsigned code, double secs, const char *err);
+double svc_now(void); /* monotonic seconds */
 
 /* svc_body.c */
 int svc_body_add(struct svc_body *b, const char *data, size_t n, size_t max);
