@@ -47,6 +47,8 @@ struct svc_config {
 /* A bound, listening, close-on-exec socket for spec (see svc_config.listen);
  * *local says whether only this host can reach it.  -errno and err. */
 int svc_listen(const char *spec, int backlog, bool *local, char *err, size_t errlen);
+/* The address fd listens on, its port as bound ("127.0.0.1:41234"). */
+void svc_listen_name(int fd, const char *spec, char *buf, size_t len);
 /* Removes the unix socket file made by svc_listen (nothing for TCP). */
 void svc_listen_unlink(const char *spec);
 

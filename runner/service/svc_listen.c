@@ -157,3 +157,25 @@ void svc_listen_unlink(const char *spec)
 	if (is_unix(spec))
 		unlink(spec);
 }
+
+void svc_listen_name(int fd, const char *spec, char *buf, size_t len)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	char host[INET6_ADDRSTRLEN];
+
+	if (is_unix(spec) || getsockname(fd, (struct sockaddr *)&ss, &sl) < 0) {
+		dp_fmt(buf, len, "%s", spec);
+		return;
+	}
+	/* the port actually bound (the caller may have asked for 0: any free one) */
+	if (ss.ss_family == AF_INET) {
+		const struct sockaddr_in *v4 = (const struct sockaddr_in *)&ss;
+		inet_ntop(AF_INET, &v4->sin_addr, host, sizeof(host));
+		dp_fmt(buf, len, "%s:%u", host, ntohs(v4->sin_port));
+	} else {
+		const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)&ss;
+		inet_ntop(AF_INET6, &v6->sin6_addr, host, sizeof(host));
+		dp_fmt(buf, len, "[%s]:%u", host, ntohs(v6->sin6_port));
+	}
+}

@@ -228,7 +228,9 @@ static int serve(struct svc_config *cfg, const char *root, const sigset_t *wait)
 		r = 3;
 		goto out;
 	}
-	fprintf(stderr, "dualpipe-serve: listening on %s (parallelism %d, queue %d, policy %s%s)%s\n", cfg->listen,
+	char where[300];
+	svc_listen_name(lfd, cfg->listen, where, sizeof(where));
+	fprintf(stderr, "dualpipe-serve: listening on %s (parallelism %d, queue %d, policy %s%s)%s\n", where,
 		cfg->parallelism, cfg->queue, cfg->policy_name, cfg->token ? ", token required" : "",
 		stale > 0 ? ", stale cgroups removed" : "");
 	while (sigwait(wait, &sig) != 0)
