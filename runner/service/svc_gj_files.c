@@ -139,6 +139,12 @@ int svc_dir_get(int dirfd, const char *dir, const char *name, uint64_t max, char
 	int dfd = walk_parent(dirfd, name, false, &last, err, errlen);
 	if (dfd < 0)
 		return dfd;
+	/* a directory, FIFO, socket or device is named as such (a link is refused below) */
+	if (fstatat(dfd, last, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
+		dp_fmt(err, errlen, "%s: not a regular file", name);
+		close(dfd);
+		return -EINVAL;
+	}
 	r = dp_safe_openat(dfd, last, path, 0, &untrusted, &fd, err, errlen);
 	close(dfd);
 	if (r < 0)

@@ -138,10 +138,6 @@ static int parse_stdio(json_t *c, const char *where, struct svc_cmd *cmd, char *
 			dp_fmt(err, errlen, "%s: an output (fd %zu) must be a collector {\"name\",\"max\"} or null", w, i);
 			return -EINVAL;
 		}
-		if (i == 0 && cmd->stdio[i].kind == SVC_SRC_COLLECT) {
-			dp_fmt(err, errlen, "%s: stdin cannot be a collector", w);
-			return -EINVAL;
-		}
 	}
 	return 0;
 }
@@ -332,7 +328,8 @@ int svc_gj_parse(const char *body, size_t len, const struct svc_config *cfg,
 {
 	json_error_t je;
 	memset(req, 0, sizeof(*req));
-	req->root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
+	/* NUL is allowed in content (binary stdin); argv, env and names are checked */
+	req->root = json_loadb(body, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
 	if (!req->root) {
 		dp_fmt(err, errlen, "request body: invalid JSON at line %d column %d: %s", je.line, je.column,
 		       je.text);
