@@ -127,6 +127,7 @@ demo: deps all
 bench: deps all
 	sh bench/run.sh
 	$(MAKE) python-bench
+	$(MAKE) service-bench
 
 fuzz: all
 	sh fuzz/run.sh $(FUZZ_SECONDS)

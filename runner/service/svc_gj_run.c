@@ -220,8 +220,10 @@ static void run_together(struct cmd_run *runs, size_t n)
 	bool started[n];
 
 	for (size_t i = 0; i < n; i++)
-		if (!runs[i].file_error && (runs[i].spawn_err = svc_exec_spawn(&runs[i].opt, &runs[i].proc)) < 0)
+		if (!runs[i].file_error && (runs[i].spawn_err = svc_exec_spawn(&runs[i].opt, &runs[i].proc)) < 0) {
 			runs[i].proc = NULL;
+			runs[i].r.status = DP_XX; /* nothing started: an internal error, never a zero result */
+		}
 	for (size_t i = 0; i < n; i++)
 		for (int s = 0; s < 3; s++)
 			if (runs[i].cmd->stdio[s].kind == SVC_SRC_PIPE && runs[i].fds[s] >= 0) {
