@@ -23,7 +23,8 @@ endif
 
 CLI_SRC  := $(wildcard runner/cli/*.c)
 SVC_SRC  := $(wildcard runner/service/*.c)
-LIB_SRC  := $(filter-out $(CLI_SRC) $(SVC_SRC),$(wildcard runner/*/*.c))
+# runner/job/, runner/worker/ and runner/service/ (jansson, hiredis, libmicrohttpd) are not in the library
+LIB_SRC  := $(filter-out $(CLI_SRC) $(SVC_SRC) $(wildcard runner/job/*.c runner/worker/*.c),$(wildcard runner/*/*.c))
 LIB_OBJ  := $(patsubst runner/%.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/policies_embedded.o \
             $(BUILD)/obj/policies_prebuilt.o
 # the filter generator links only what parses and compiles a policy (not the
@@ -101,6 +102,7 @@ check: deps
 	$(MAKE) test BUILD=build
 	$(MAKE) python-test BUILD=build
 	$(MAKE) service-test BUILD=build
+	$(MAKE) worker-test BUILD=build
 	$(MAKE) layers BUILD=build
 	$(MAKE) all BUILD=build-clang CC=clang
 	$(MAKE) test BUILD=build-asan SANITIZE=1 CFLAGS="-O1 -g"
@@ -128,6 +130,7 @@ bench: deps all
 	sh bench/run.sh
 	$(MAKE) python-bench
 	$(MAKE) service-bench
+	$(MAKE) worker-bench
 
 fuzz: all
 	sh fuzz/run.sh $(FUZZ_SECONDS)
@@ -159,6 +162,33 @@ python-test: python $(BUILD)/dualpipe
 python-bench: python $(BUILD)/dualpipe
 	cd bindings/python && DP_BUILD=$(abspath $(BUILD)) $(PYTHON) bench.py
 
+# ---- Jobs and the worker (issue 16; docs/job.md, docs/worker.md) ----
+# runner/job/ (JSON requests -> runs and judge reports, jansson) is linked by
+# the programs that serve jobs, not put in the library: libdualpipe stays
+# free of jansson.  build/dualpipe-worker is dynamically linked (hiredis,
+# jansson); `dualpipe worker` execs it.
+JOB_SRC    := $(wildcard runner/job/*.c)
+JOB_OBJ    := $(patsubst runner/%.c,$(BUILD)/obj/%.o,$(JOB_SRC))
+JOB_LIBS   := -ljansson
+WORKER_SRC := $(wildcard runner/worker/*.c)
+WORKER_OBJ := $(patsubst runner/%.c,$(BUILD)/obj/%.o,$(WORKER_SRC))
+.PHONY: worker worker-test worker-bench
+all: $(BUILD)/dualpipe-worker
+worker: $(BUILD)/dualpipe-worker
+$(BUILD)/dualpipe-worker: $(WORKER_OBJ) $(JOB_OBJ) $(BUILD)/libdualpipe.a
+	$(CC) $(LDFLAGS) -o $@ $(WORKER_OBJ) $(JOB_OBJ) $(BUILD)/libdualpipe.a $(LDLIBS) $(JOB_LIBS) -lhiredis
+$(BUILD)/tests/test_job: tests/test_job.c tests/testutil.h $(JOB_OBJ) $(BUILD)/libdualpipe.a | $(BUILD)/tests
+	$(CC) $(CFLAGS) -MF $@.d $(LDFLAGS) -Itests -o $@ $< $(JOB_OBJ) $(BUILD)/libdualpipe.a $(LDLIBS) $(JOB_LIBS) -lcriterion
+# against a real redis-server on a random loopback port (tests/worker/)
+worker-test: all $(HELPERS)
+	DP_BUILD=$(abspath $(BUILD)) $(PYTHON) -m pytest -q tests/worker
+$(BUILD)/bench/job_direct: bench/job_direct.c $(JOB_OBJ) $(BUILD)/libdualpipe.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -MF $@.d $(LDFLAGS) -o $@ $< $(JOB_OBJ) $(BUILD)/libdualpipe.a $(LDLIBS) $(JOB_LIBS)
+# jobs/s with 1 and 2 workers; the queue's per-job overhead against dp_job_run direct
+worker-bench: all $(BUILD)/bench/job_direct
+	DP_BUILD=$(abspath $(BUILD)) $(PYTHON) bench/worker_bench.py
+
 # --- dualpipe serve (runner/service/, docs/serve.md) -------------------------
 # A separate, dynamically linked binary: libmicrohttpd links gnutls, which
 # has no static build.  `dualpipe serve` execs it from beside the CLI.
@@ -166,8 +196,8 @@ SVC_OBJ  := $(patsubst runner/%.c,$(BUILD)/obj/%.o,$(SVC_SRC))
 SVC_LIBS := -lmicrohttpd -ljansson
 LIBEXECDIR ?= $(PREFIX)/libexec/dualpipe
 .PHONY: service-test service-bench
-$(BUILD)/dualpipe-serve: $(SVC_OBJ) $(BUILD)/libdualpipe.a
-	$(CC) $(LDFLAGS) -o $@ $(SVC_OBJ) $(BUILD)/libdualpipe.a $(SVC_LIBS) $(LDLIBS)
+$(BUILD)/dualpipe-serve: $(SVC_OBJ) $(JOB_OBJ) $(BUILD)/libdualpipe.a
+	$(CC) $(LDFLAGS) -o $@ $(SVC_OBJ) $(JOB_OBJ) $(BUILD)/libdualpipe.a $(SVC_LIBS) $(LDLIBS)
 $(BUILD)/obj/cli/cli_exec.o: override CFLAGS += -DDP_LIBEXECDIR='"$(LIBEXECDIR)"'
 
 # The real server on loopback and on a unix socket, over HTTP (tests/service/).

@@ -19,7 +19,7 @@ import re
 import subprocess
 import sys
 
-LAYERS = ["base", "policy", "seccomp", "sandbox", "child", "core", "judge", "cli", "service"]
+LAYERS = ["base", "policy", "seccomp", "sandbox", "child", "core", "judge", "cli", "job", "worker", "service"]
 
 # Which layers each layer may call (itself always).  core is the library's
 # centre; judge and cli are clients of the public API (which core defines).
@@ -32,12 +32,14 @@ ALLOWED = {
     "core": {"child", "sandbox", "seccomp", "policy", "base"},
     "judge": {"base"},
     "cli": {"judge", "base"},
+    "job": {"judge", "base"},
+    "worker": {"job", "base"},
     # the HTTP service (its own binary): the public API, the judge, the job layer
     "service": {"judge", "base", "job"},
 }
 # ... and judge/ and cli/ also call the public API (include/dualpipe.h),
 # wherever in the library it is defined.
-CLIENTS = ("judge", "cli", "service")
+CLIENTS = ("judge", "cli", "job", "worker", "service")
 
 # Generated objects outside runner/ and the layer whose data they are.
 GENERATED = {"policies_embedded.o": "policy", "policies_prebuilt.o": "seccomp"}
@@ -190,6 +192,10 @@ def header_allowed(layer, hdr, repo):
         return hl in ("judge", "base")
     if layer == "cli":
         return hl in ("cli", "judge", "base")
+    if layer == "job":
+        return hl in ("job", "judge", "base")
+    if layer == "worker":
+        return hl in ("worker", "job", "base")
     if layer == "service":
         return hl in ("service", "judge", "base", "job")
     if layer == "child":

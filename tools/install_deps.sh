@@ -2,7 +2,8 @@
 # Installs the Debian build dependencies that are missing, when run as root; otherwise says what is missing.
 pkgs="gcc make pkg-config libseccomp-dev libcap-dev libcriterion-dev python3 python3-dev python3-setuptools python3-pytest python3-pip clang libclang-rt-14-dev valgrind"
 # more packages are added below, one line per feature: pkgs="$pkgs ..."
-pkgs="$pkgs libmicrohttpd-dev libjansson-dev"  # dualpipe serve: HTTP server (libmicrohttpd), JSON parser (jansson)
+pkgs="$pkgs libjansson-dev libhiredis-dev redis-server redis-tools"  # runner/job/ (jansson), dualpipe-worker (hiredis), its tests and examples/cluster (redis-server, redis-cli)
+pkgs="$pkgs libmicrohttpd-dev libjansson-dev"  # dualpipe serve: HTTP server (libmicrohttpd), JSON parser (jansson, also on the job line)
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

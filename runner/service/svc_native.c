@@ -7,7 +7,6 @@
 #include <time.h>
 #include "base/fmt.h"
 #include "service/svc_http.h"
-#if __has_include("job/job.h")
 #include "job/job.h"
 
 static enum dp_status status_of(const json_t *out)
@@ -54,12 +53,3 @@ int svc_native_handle(struct svc_server *srv, struct MHD_Connection *c, const ch
 	return svc_reply_json(c, r == -EINVAL ? MHD_HTTP_BAD_REQUEST : MHD_HTTP_INTERNAL_SERVER_ERROR,
 			      json_pack("{s:s}", "error", err));
 }
-#else
-/* Built before runner/job/ exists: the endpoint says so (501), nothing else. */
-int svc_native_handle(struct svc_server *srv, struct MHD_Connection *c, const char *url, const char *body,
-		      size_t len)
-{
-	return svc_reply_json(c, MHD_HTTP_NOT_IMPLEMENTED,
-			      json_pack("{s:s}", "error", "this build has no runner/job layer for the native API"));
-}
-#endif
