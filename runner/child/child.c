@@ -357,6 +357,15 @@ static _Noreturn void init_main(const struct dp_child_plan *pl)
 	struct dp_go_msg go;
 	read_go(pl, &go);
 	join_cgroup(&go); /* init joins the cgroup before the program exists: it inherits it */
+	struct dp_child_plan boxed;
+	if (pl->pooled) { /* a ready box: the program comes now */
+		int t = dp_child_take_program(pl, &boxed);
+		if (t == 1)
+			_exit(0);
+		if (t < 0)
+			die_step(DP_STEP_TAKE_PROGRAM, -t, 0);
+		pl = &boxed;
+	}
 	pid_t prog = raw_fork();
 	if (prog < 0)
 		die_step(DP_STEP_FORK, errno, 0);

@@ -29,12 +29,24 @@ enum dp_child_step {
 	DP_STEP_SECCOMP,
 	DP_STEP_SEND_LISTENER,
 	DP_STEP_EXEC,
+	DP_STEP_TAKE_PROGRAM, /* a ready box's init receiving its program (child_box.c) */
 	DP_STEP__COUNT,
 };
 
 enum dp_msg_kind {
 	DP_MSG_ERROR = 1,   /* step, err (errno), extra */
 	DP_MSG_LISTENER,    /* the seccomp listener fd travels as SCM_RIGHTS */
+	DP_MSG_READY,       /* a ready box's init finished its set-up and waits for a program */
+};
+
+/* Parent -> a ready box's init on the go pipe, after the program's three stdio
+ * fds went over the channel: len bytes follow, NUL-terminated strings: the
+ * exec path, argc argv strings, envc envp strings. */
+struct dp_box_prog_msg {
+	uint32_t argc;
+	uint32_t envc;
+	uint32_t len;
+	int32_t nice; /* the program's nice (the box was built at the refill thread's lower priority) */
 };
 
 struct dp_child_msg {

@@ -39,7 +39,7 @@ static void close_fd(int *fd)
 }
 
 /* Reads the channel until EOF (exec'd), an error message, or the child's death. */
-static void await_exec(struct dp_proc *p)
+void dp_await_exec(struct dp_proc *p)
 {
 	uint64_t deadline = dp_now_ns() + (uint64_t)SPAWN_TIMEOUT_MS * 1000000;
 	bool listen = true;
@@ -159,7 +159,9 @@ static void send_go(struct dp_proc *p, int go_fd)
 	(void)n; /* a child that died is found when reaped */
 }
 
-static int launch(struct dp_proc *p)
+/* clone3 and the go; *go_w is the go pipe's write end, which the caller
+ * closes (EOF instead of a go message makes the child give up). */
+static int launch_clone(struct dp_proc *p, int *go_w)
 {
 	struct dp_child_plan *pl = &p->plan;
 	int chan[2], status[2] = { -1, -1 }, sync[2];
@@ -195,8 +197,9 @@ static int launch(struct dp_proc *p)
 			close_fd(&p->io[i].child_fd);
 		pl->stdio_fds[i] = -1;
 	}
+	*go_w = sync[1];
 	if (pid < 0) {
-		close_fd(&sync[1]);
+		close_fd(go_w);
 		return -saved;
 	}
 	p->pid = pid;
@@ -209,26 +212,88 @@ static int launch(struct dp_proc *p)
 	}
 	if (!p->out.failed_setup)
 		send_go(p, sync[1]);
-	close_fd(&sync[1]); /* EOF instead of a go message makes the child give up */
-	await_exec(p);
+	return 0;
+}
+
+static int launch(struct dp_proc *p)
+{
+	int go_w = -1;
+	int r = launch_clone(p, &go_w);
+	close_fd(&go_w); /* EOF instead of a go message makes the child give up */
+	if (r < 0)
+		return r;
+	dp_await_exec(p);
 	close_fd(&p->chan_fd);
 	return 0;
 }
 
-int dp_spawn(const struct dp_options *opt, struct dp_proc **out)
+/* The box's first word: ready, or the step of its set-up that failed. */
+static void await_ready(struct dp_proc *p)
+{
+	struct pollfd pfd = { p->chan_fd, POLLIN, 0 };
+	int r;
+	while ((r = poll(&pfd, 1, SPAWN_TIMEOUT_MS)) < 0 && errno == EINTR)
+		;
+	if (r <= 0) {
+		dp_proc_fail(p, "the ready box's set-up did not finish within %d s", SPAWN_TIMEOUT_MS / 1000);
+		return;
+	}
+	struct dp_child_msg m;
+	ssize_t n;
+	while ((n = recv(p->chan_fd, &m, sizeof m, MSG_PEEK)) < 0 && errno == EINTR)
+		;
+	if (n == sizeof m && m.kind == DP_MSG_READY) {
+		while (recv(p->chan_fd, &m, sizeof m, 0) < 0 && errno == EINTR)
+			;
+		/* init unshared its namespaces by now; tearing them down when init
+		 * exits (unmounting waits for an RCU grace period, the network
+		 * namespace's clean-up takes a CPU) is not the run's to pay */
+		static const char *const ns[] = { "mnt", "net", "ipc", "uts" };
+		for (size_t i = 0; i < DP_ARRAY_SIZE(ns); i++) {
+			char path[64];
+			snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)p->pid, ns[i]);
+			p->box_ns_fds[i] = open(path, O_RDONLY | O_CLOEXEC); /* -1: torn down with init, as cold */
+		}
+		return;
+	}
+	dp_await_exec(p); /* an error report (or the box's death): read as a cold start reads it */
+	if (!p->out.failed_setup)
+		dp_proc_fail(p, "the ready box ended before it was used");
+}
+
+int dp_launch_box(struct dp_proc *p)
+{
+	int r = launch_clone(p, &p->box_go_fd);
+	if (r < 0)
+		return r;
+	if (!p->out.failed_setup)
+		await_ready(p);
+	return 0;
+}
+
+struct dp_proc *dp_proc_alloc(const struct dp_options *opt)
 {
 	struct dp_proc *p = calloc(1, sizeof *p);
 	if (!p)
-		return -ENOMEM;
+		return NULL;
 	p->clock.spawn = dp_now_ns();
 	p->pid = -1;
-	p->pidfd = p->chan_fd = p->status_fd = p->listener_fd = -1;
+	p->pidfd = p->chan_fd = p->status_fd = p->listener_fd = p->box_go_fd = -1;
+	for (size_t i = 0; i < DP_ARRAY_SIZE(p->box_ns_fds); i++)
+		p->box_ns_fds[i] = -1;
 	for (int i = 0; i < 3; i++)
 		p->io[i].fd = p->io[i].relay_fd = p->io[i].child_fd = -1;
 	dp_limits_resolve(&opt->limits, &p->lim);
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 	p->cpu.ncpu = n > 0 ? (int)n : 1;
+	return p;
+}
 
+int dp_spawn(const struct dp_options *opt, struct dp_proc **out)
+{
+	struct dp_proc *p = dp_proc_alloc(opt);
+	if (!p)
+		return -ENOMEM;
 	int r = dp_prepare(p, opt);
 	if (r == 0 && !p->out.failed_setup)
 		r = launch(p);
@@ -236,6 +301,13 @@ int dp_spawn(const struct dp_options *opt, struct dp_proc **out)
 		dp_destroy(p);
 		return r;
 	}
+	dp_spawn_started(p);
+	*out = p;
+	return 0;
+}
+
+void dp_spawn_started(struct dp_proc *p)
+{
 	p->clock.start = dp_now_ns();
 	/* what init spent building the box is in the cgroup already: not the program's time */
 	if (p->cg && !p->out.failed_setup && dp_cgroup_cpu_ns(p->cg, &p->cpu.base_ns) < 0)
@@ -257,8 +329,6 @@ int dp_spawn(const struct dp_options *opt, struct dp_proc **out)
 			}
 		}
 	}
-	*out = p;
-	return 0;
 }
 
 pid_t dp_pid(const struct dp_proc *p)
@@ -294,6 +364,9 @@ void dp_destroy(struct dp_proc *p)
 	close_fd(&p->chan_fd);
 	close_fd(&p->status_fd);
 	close_fd(&p->listener_fd);
+	close_fd(&p->box_go_fd);
+	for (size_t i = 0; i < DP_ARRAY_SIZE(p->box_ns_fds); i++)
+		close_fd(&p->box_ns_fds[i]); /* the last references: the box's mounts and devices go now */
 	dp_cgroup_destroy(p->cg);
 	dp_ns_plan_destroy(p->ns);
 	dp_workdir_close(p->copy.workdir_state); /* the box is gone: give the directory back */
@@ -304,6 +377,10 @@ void dp_destroy(struct dp_proc *p)
 	if (p->plan.empty_caps)
 		cap_free(p->plan.empty_caps);
 	free(p->plan.filter_buf);
+	free(p->plan.prog_buf);
+	free(p->plan.prog_ptrs);
+	if (!p->policy)
+		free(p->plan.exec_buf); /* with a policy it is the filter's exec slot */
 	free(p->copy.exec_path);
 	free(p->copy.workdir);
 	dp_strv_free(p->copy.argv);
