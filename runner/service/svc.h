@@ -41,6 +41,8 @@ struct svc_config {
 	int conn_limit;          /* connections open at once */
 	int conn_timeout;        /* seconds an idle connection is kept */
 	bool loopback;           /* listening on loopback or a unix socket */
+	int pool_size;           /* ready boxes per run shape (0: cold starts only) */
+	int pool_shapes;         /* run shapes given ready boxes */
 };
 
 /* --- svc_listen.c: the listening socket ------------------------------------- */
@@ -88,11 +90,18 @@ void svc_metrics_request(int http_status);
 /* The /metrics text; malloc'd. */
 char *svc_metrics_text(struct svc_slots *slots, struct svc_store *store);
 
-/* --- svc_exec.c: one sandboxed run (the seam to the ready-box pool) --------- */
+/* --- svc_exec.c: where a run starts (ready boxes, else cold) --------------- */
+/* Pools of `size` ready boxes for the first `shapes` run shapes; size 0: none. */
+void svc_exec_init(unsigned size, int shapes);
 int svc_exec_run(const struct dp_options *opt, struct dp_result *res);
 int svc_exec_spawn(const struct dp_options *opt, struct dp_proc **out);
-/* Boxes ready now (the pool's figure; 0 without one). */
-int svc_exec_ready(void);
+struct svc_exec_stats {
+	unsigned pools, size, ready;
+	uint64_t hits, misses;
+};
+void svc_exec_stats(struct svc_exec_stats *st);
+/* Destroys the pools (after the last run). */
+void svc_exec_shutdown(void);
 
 /* --- the go-judge request (svc_gj_req.c) ------------------------------------ */
 enum svc_src { SVC_SRC_NONE, SVC_SRC_CONTENT, SVC_SRC_FILEID, SVC_SRC_COLLECT, SVC_SRC_PIPE };

@@ -169,7 +169,7 @@ static int prepare(const struct svc_ctx *ctx, struct cmd_run *cr)
 	o->limits.stack = c->stack;
 	o->limits.procs = c->procs;
 	o->policy = ctx->cfg->policy;
-	o->workdir = cr->dir;
+	o->workdir = cr->dirfd >= 0 ? cr->dir : NULL; /* none: cwd /tmp, and a ready box can be taken */
 	o->envp = c->envp;
 	/* "a" names the copied-in program in the cwd, as go-judge's execve does */
 	size_t n = 0;
@@ -178,13 +178,31 @@ static int prepare(const struct svc_ctx *ctx, struct cmd_run *cr)
 	if (!(cr->argv = calloc(n + 1, sizeof(*cr->argv))))
 		return -ENOMEM;
 	memcpy(cr->argv, c->argv, n * sizeof(*cr->argv));
-	if (!strchr(c->argv[0], '/') && faccessat(cr->dirfd, c->argv[0], F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
+	if (cr->dirfd >= 0 && !strchr(c->argv[0], '/') && faccessat(cr->dirfd, c->argv[0], F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
 		if (!(cr->argv0 = dp_strfmt("%s/%s", cr->dir, c->argv[0])))
 			return -ENOMEM;
 		cr->argv[0] = cr->argv0;
 	}
 	o->argv = cr->argv;
 	return 0;
+}
+
+/* Whether a command needs a directory of its own: files copied in or out
+ * (collectors are not files). */
+static bool needs_dir(const struct svc_cmd *c)
+{
+	if (c->n_copy_in)
+		return true;
+	for (size_t i = 0; i < c->n_copy_out; i++) {
+		size_t n = strlen(c->copy_out[i].name) - c->copy_out[i].optional;
+		bool collector = false;
+		for (int s = 1; s < 3; s++)
+			collector |= c->stdio[s].kind == SVC_SRC_COLLECT && strlen(c->stdio[s].name) == n &&
+				     !strncmp(c->stdio[s].name, c->copy_out[i].name, n);
+		if (!collector)
+			return true;
+	}
+	return false;
 }
 
 /* The pipes of pipeMapping into each command's fds. */
@@ -299,7 +317,8 @@ int svc_gj_run(const struct svc_ctx *ctx, const struct svc_request *req,
 	if (r == 0)
 		r = make_pipes(req, runs);
 	for (size_t i = 0; r == 0 && i < n; i++) {
-		r = svc_dir_make(ctx->cfg->work_root, runs[i].dir, sizeof(runs[i].dir), &runs[i].dirfd, err, errlen);
+		if (needs_dir(runs[i].cmd))
+			r = svc_dir_make(ctx->cfg->work_root, runs[i].dir, sizeof(runs[i].dir), &runs[i].dirfd, err, errlen);
 		if (r == 0)
 			r = copy_in(ctx, &runs[i], err, errlen);
 		if (r == 0)

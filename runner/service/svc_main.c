@@ -33,7 +33,9 @@ static const char usage[] =
 	"  --policy=NAME|FILE       seccomp policy of every run (default: default)\n"
 	"  --work-root=DIR          where run directories are made (default /run/dualpipe-serve as root)\n"
 	"  --connections=N          connections open at once (default parallelism + queue + 64)\n"
-	"  --idle-timeout=SECONDS   an idle connection is closed after (default 30)\n";
+	"  --idle-timeout=SECONDS   an idle connection is closed after (default 30)\n"
+	"  --pool=N                 ready sandboxes per run shape (default: parallelism; 0: none)\n"
+	"  --pool-shapes=N          run shapes (limits + policy) given ready sandboxes (default 4)\n";
 
 /* One line on stderr, exit status 2 (bad usage: nothing was started). */
 __attribute__((format(printf, 1, 2))) static int bad(const char *fmt, ...)
@@ -109,6 +111,10 @@ static int parse_args(int argc, char **argv, struct svc_config *c, const char **
 			r = parse_int(name, v, 1, 64, &c->max_cmds);
 		} else if (!strcmp(name, "--connections")) {
 			r = parse_int(name, v, 1, 100000, &c->conn_limit);
+		} else if (!strcmp(name, "--pool")) {
+			r = parse_int(name, v, 0, 256, &c->pool_size);
+		} else if (!strcmp(name, "--pool-shapes")) {
+			r = parse_int(name, v, 1, 16, &c->pool_shapes);
 		} else if (!strcmp(name, "--idle-timeout")) {
 			r = parse_int(name, v, 1, 86400, &c->conn_timeout);
 		} else if (!strcmp(name, "--max-body") || !strcmp(name, "--file-store-max") ||
@@ -173,6 +179,8 @@ static void set_defaults(struct svc_config *c, const char **root)
 	c->copy_out_max = 64ull << 20;
 	c->policy_name = "default";
 	c->conn_timeout = 30;
+	c->pool_size = -1; /* the parallelism, once known */
+	c->pool_shapes = 4;
 	const char *tok = getenv("DUALPIPE_SERVE_TOKEN");
 	c->token = tok && *tok ? strdup(tok) : NULL;
 	static char fallback[256];
@@ -220,6 +228,7 @@ static int serve(struct svc_config *cfg, const char *root, const sigset_t *wait)
 		return r;
 	}
 	cfg->work_root = dir;
+	svc_exec_init((unsigned)cfg->pool_size, cfg->pool_shapes);
 	int stale = dp_cleanup_stale(); /* cgroups of runs whose runner was killed */
 	struct svc_server *srv;
 	if ((r = svc_http_start(cfg, lfd, &srv, err, sizeof(err))) < 0) {
@@ -237,6 +246,7 @@ static int serve(struct svc_config *cfg, const char *root, const sigset_t *wait)
 		;
 	fprintf(stderr, "dualpipe-serve: %s: finishing the runs under way\n", strsignal(sig));
 	svc_http_stop(srv);
+	svc_exec_shutdown();
 	fprintf(stderr, "dualpipe-serve: stopped\n");
 	r = 0;
 out:
@@ -261,6 +271,8 @@ int main(int argc, char **argv)
 	int r = parse_args(argc, argv, &cfg, &root);
 	if (r)
 		return r;
+	if (cfg.pool_size < 0)
+		cfg.pool_size = cfg.parallelism;
 	if (!cfg.conn_limit)
 		cfg.conn_limit = cfg.parallelism + cfg.queue + 64;
 	if (dp_policy_load(cfg.policy_name, &cfg.policy, err, sizeof(err)) < 0)

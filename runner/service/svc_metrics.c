@@ -75,8 +75,16 @@ char *svc_metrics_text(struct svc_slots *slots, struct svc_store *store)
 		   "# TYPE dualpipe_runs_in_progress gauge\ndualpipe_runs_in_progress %d\n", running);
 	fprintf(f, "# HELP dualpipe_queue_length Run requests waiting for a slot.\n"
 		   "# TYPE dualpipe_queue_length gauge\ndualpipe_queue_length %d\n", waiting);
-	fprintf(f, "# HELP dualpipe_ready_boxes Sandboxes prepared ahead of requests.\n"
-		   "# TYPE dualpipe_ready_boxes gauge\ndualpipe_ready_boxes %d\n", svc_exec_ready());
+	struct svc_exec_stats ps;
+	svc_exec_stats(&ps);
+	fprintf(f, "# HELP dualpipe_ready_boxes Sandboxes prepared ahead of requests, ready now.\n"
+		   "# TYPE dualpipe_ready_boxes gauge\ndualpipe_ready_boxes %u\n", ps.ready);
+	fprintf(f, "# HELP dualpipe_pool_boxes Ready boxes wanted (pools x size).\n"
+		   "# TYPE dualpipe_pool_boxes gauge\ndualpipe_pool_boxes %u\n", ps.size);
+	fprintf(f, "# HELP dualpipe_pool_starts_total Runs of a pooled shape, by whether a ready box was taken.\n"
+		   "# TYPE dualpipe_pool_starts_total counter\n"
+		   "dualpipe_pool_starts_total{box=\"ready\"} %llu\ndualpipe_pool_starts_total{box=\"cold\"} %llu\n",
+		(unsigned long long)ps.hits, (unsigned long long)ps.misses);
 	fprintf(f, "# HELP dualpipe_file_store_bytes Bytes in the file store.\n"
 		   "# TYPE dualpipe_file_store_bytes gauge\ndualpipe_file_store_bytes %llu\n",
 		(unsigned long long)bytes);

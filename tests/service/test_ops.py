@@ -8,7 +8,7 @@ import signal
 import threading
 import time
 
-from conftest import (Server, cmd, descendants, proc_fds, proc_rss_kb, proc_threads, run_cgroups)
+from conftest import (Server, cmd, descendants, proc_fds, proc_rss_kb, proc_threads, py, run_cgroups)
 
 LOAD_N = int(os.environ.get("DP_SERVE_LOAD_N", "10000"))
 LOAD_C = 16
@@ -165,9 +165,13 @@ def test_sigkill_under_load_then_restart_leaves_nothing(tmp_path):
     root = str(tmp_path / "root")
     s = Server("--parallelism=2", "--queue=64", root=root)
     pid = s.pid
+    # runs in directories of their own (cold) and in ready boxes (no files)
     body = json.dumps({"cmd": [cmd(["/bin/sleep", "30"], copyIn={"f": {"content": "x" * 1000}})]}).encode()
-    th = threading.Thread(target=load, args=(s, 16, 16, body))
+    body2 = json.dumps({"cmd": [cmd(["/bin/sleep", "30"])]}).encode()
+    th = threading.Thread(target=load, args=(s, 8, 8, body))
+    th2 = threading.Thread(target=load, args=(s, 8, 8, body2))
     th.start()
+    th2.start()
     deadline = time.time() + 20
     while len(run_cgroups(pid)) < 2 and time.time() < deadline:
         time.sleep(0.05)
@@ -176,6 +180,7 @@ def test_sigkill_under_load_then_restart_leaves_nothing(tmp_path):
     os.kill(pid, signal.SIGKILL)
     s.proc.wait()
     th.join()
+    th2.join()
     # the runs die with their runner (parent-death signal); their cgroups and
     # directories stay until a server starts again
     deadline = time.time() + 10
@@ -201,3 +206,31 @@ def test_sigkill_under_load_then_restart_leaves_nothing(tmp_path):
     finally:
         assert s2.stop() == 0
     assert os.listdir(root) == []
+
+
+def test_ready_boxes_are_taken_and_leave_nothing_for_the_next_run(server):
+    s = server("--pool=2")
+    c = s.client()
+    write = py("import os\nprint(len(os.listdir('/tmp')), len(os.listdir('/dev/shm')))\n"
+               "open('/tmp/trace','w').write('run')\nopen('/dev/shm/trace','w').write('run')")
+    for _ in range(4):
+        [res] = c.run({"cmd": [write]})
+        assert res["status"] == "Accepted", res
+        assert res["files"]["stdout"] == "0 0\n", res  # nothing of the run before
+    text = c.request("GET", "/metrics")[2].decode()
+    assert metric(text, 'dualpipe_pool_starts_total{box="ready"}') >= 3, text
+    assert metric(text, "dualpipe_pool_boxes") == 2
+    # a run with files copied in needs a directory: a cold start, not counted by the pool
+    [res] = c.run({"cmd": [cmd(["/bin/cat", "f"], copyIn={"f": {"content": "x"}})]})
+    assert res["files"]["stdout"] == "x"
+    text2 = c.request("GET", "/metrics")[2].decode()
+    starts = lambda t: sum(metric(t, 'dualpipe_pool_starts_total{box="%s"}' % b) for b in ("ready", "cold"))
+    assert starts(text2) == starts(text)
+
+
+def test_pool_zero_has_no_ready_boxes(server):
+    s = server("--pool=0")
+    c = s.client()
+    assert c.run({"cmd": [cmd(["/bin/true"])]})[0]["status"] == "Accepted"
+    text = c.request("GET", "/metrics")[2].decode()
+    assert metric(text, "dualpipe_ready_boxes") == 0 and metric(text, "dualpipe_pool_boxes") == 0
