@@ -90,7 +90,9 @@ int svc_take_slot(struct svc_server *srv, struct MHD_Connection *c, const char *
 		return 0;
 	const char *why = r == -EBUSY ? "the run queue is full; retry later" : "the server is shutting down";
 	svc_log_run(path, NULL, NULL, MHD_HTTP_SERVICE_UNAVAILABLE, 0, why);
-	char *s = json_dumps(json_string(why), JSON_ENCODE_ANY); /* never NULL for a literal */
+	json_t *msg = json_string(why);
+	char *s = msg ? json_dumps(msg, JSON_ENCODE_ANY) : NULL;
+	json_decref(msg);
 	svc_reply(c, MHD_HTTP_SERVICE_UNAVAILABLE, "application/json; charset=utf-8", s, s ? strlen(s) : 0, "1");
 	return -1;
 }

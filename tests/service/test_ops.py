@@ -182,20 +182,28 @@ def test_load_10000_requests_no_failures_no_growth(server):
 
 def test_sigkill_under_load_then_restart_leaves_nothing(tmp_path):
     root = str(tmp_path / "root")
-    s = Server("--parallelism=2", "--queue=64", root=root)
+    s = Server("--parallelism=4", "--pool=2", "--queue=64", root=root)
     pid = s.pid
     # runs in directories of their own (cold) and in ready boxes (no files)
     body = json.dumps({"cmd": [cmd(["/bin/sleep", "30"], copyIn={"f": {"content": "x" * 1000}})]}).encode()
     body2 = json.dumps({"cmd": [cmd(["/bin/sleep", "30"])]}).encode()
-    th = threading.Thread(target=load, args=(s, 8, 8, body))
-    th2 = threading.Thread(target=load, args=(s, 8, 8, body2))
+    th = threading.Thread(target=load, args=(s, 4, 2, body))
+    th2 = threading.Thread(target=load, args=(s, 4, 2, body2))
+    c = s.client()
+    deadline = time.time() + 30
     th.start()
-    th2.start()
-    deadline = time.time() + 20
-    while len(run_cgroups(pid)) < 2 and time.time() < deadline:
+    while not os.listdir(os.path.join(root, str(pid))) and time.time() < deadline:
         time.sleep(0.05)
-    assert run_cgroups(pid), "no run started"
-    assert os.listdir(os.path.join(root, str(pid)))  # run directories exist now
+    th2.start()
+    while time.time() < deadline:
+        text = c.request("GET", "/metrics")[2].decode()
+        if metric(text, "dualpipe_runs_in_progress") == 4 and metric(text, 'dualpipe_pool_starts_total{box="ready"}') >= 1:
+            break
+        time.sleep(0.05)
+    c.close()
+    assert metric(text, "dualpipe_runs_in_progress") == 4, text
+    assert os.listdir(os.path.join(root, str(pid)))  # cold runs' directories exist now
+    assert run_cgroups(pid)
     os.kill(pid, signal.SIGKILL)
     s.proc.wait()
     th.join()
