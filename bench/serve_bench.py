@@ -4,8 +4,9 @@
 Rows (medians of repeated rounds; p50/p99 over every request):
   - the HTTP round trip of an empty request (GET /healthz): what the server
     and HTTP cost with no sandbox;
-  - POST /run of /bin/true, one client: request latency p50/p99, against the
-    CLI `dualpipe run -- /bin/true` measured in the same run (the baseline);
+  - POST /run of /bin/true, one client: request latency p50/p99 with ready
+    boxes (the default) and with --pool=0, against the CLI
+    `dualpipe run -- /bin/true` measured in the same run (the baseline);
   - POST /run at concurrency 16: throughput (requests/s), against CLI runs
     at the same concurrency.
 Writes build/bench/serve.md and prints it."""
@@ -101,19 +102,24 @@ def cli_throughput(n, conc):
 
 def main():
     s = Server()
+    cold_srv = Server("--pool=0")
     try:
+        cc = cold_srv.client()
         c = s.client()
         run = json.dumps({"cmd": [cmd(["/bin/true"])]}).encode()
         sequential(c, "POST", "/run", run, 20)  # warm-up
-        empty, runs, cli, tput, cli_tput = [], [], [], [], []
+        sequential(cc, "POST", "/run", run, 20)
+        empty, runs, cold, cli, tput, cli_tput = [], [], [], [], [], []
         for _ in range(ROUNDS):  # interleaved, so load drifts hit both sides alike
             empty += sequential(c, "GET", "/healthz", None, N_SEQ)
             runs += sequential(c, "POST", "/run", run, N_SEQ // 3)
+            cold += sequential(cc, "POST", "/run", run, N_SEQ // 3)
             cli += cli_latency(N_SEQ // 3)
             tput.append(concurrent(s, run, N_CONC // ROUNDS, CONC))
             cli_tput.append(cli_throughput(N_CONC // ROUNDS, CONC))
     finally:
         s.stop()
+        cold_srv.stop()
     ms = lambda x: "%.3f" % (x * 1e3)
     rows = [
         "| measure | p50 ms | p99 ms | baseline | ratio |",
@@ -121,6 +127,8 @@ def main():
         "| HTTP round trip, empty request (GET /healthz) | %s | %s | | |" % (ms(pct(empty, 50)), ms(pct(empty, 99))),
         "| POST /run /bin/true, 1 client | %s | %s | CLI `dualpipe run` p50 %s ms | %.2fx |" % (
             ms(pct(runs, 50)), ms(pct(runs, 99)), ms(pct(cli, 50)), pct(runs, 50) / pct(cli, 50)),
+        "| POST /run /bin/true, 1 client, `--pool=0` (every run cold) | %s | %s | CLI `dualpipe run` p50 %s ms | %.2fx |" % (
+            ms(pct(cold, 50)), ms(pct(cold, 99)), ms(pct(cli, 50)), pct(cold, 50) / pct(cli, 50)),
         "| POST /run /bin/true, %d clients: requests/s (median of %d) | %.1f | | CLI at %d at once: %.1f/s | %.2fx |" % (
             CONC, ROUNDS, statistics.median(tput), CONC, statistics.median(cli_tput),
             statistics.median(tput) / statistics.median(cli_tput)),
