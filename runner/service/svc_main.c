@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include "base/fmt.h"
 #include "base/rmtree.h"
+#include "base/safe_path.h"
 #include "service/svc.h"
 
 static const char usage[] =
@@ -63,18 +64,21 @@ static int parse_int(const char *opt, const char *v, int lo, int hi, int *out)
 	return 0;
 }
 
+/* The first line of a file the operator names, opened without following links. */
 static int read_token(const char *path, char **out)
 {
-	FILE *f = fopen(path, "re");
-	char buf[512];
-	if (!f)
+	char buf[512], why[512];
+	int fd;
+	if (dp_safe_open(path, 0, NULL, &fd, why, sizeof(why)) < 0)
+		return bad("--token-file=%s: %s", path, why);
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
 		return bad("--token-file=%s: %s", path, strerror(errno));
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
 	buf[n] = '\0';
 	buf[strcspn(buf, "\r\n")] = '\0';
 	if (strlen(buf) < 16)
-		return bad("--token-file=%s: %s", path, "the token must be at least 16 characters on the first line");
+		return bad("--token-file=%s: the token must be at least 16 characters on the first line", path);
 	*out = strdup(buf);
 	return *out ? 0 : 3;
 }
@@ -147,12 +151,23 @@ static int parse_args(int argc, char **argv, struct svc_config *c, const char **
 static int setup_root(const char *root, char *dir, size_t dirlen, int *lockfd)
 {
 	struct stat st;
-	if (mkdir(root, 0700) < 0 && errno != EEXIST)
-		return bad("--work-root=%s: %s", root, strerror(errno));
-	int rfd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (rfd < 0 || fstat(rfd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 022)) {
-		if (rfd >= 0)
-			close(rfd);
+	char why[512], name[256];
+	int pfd, rfd = -1;
+	/* no link in any component, and nothing made before that is known: the
+	 * runs' files will live under it */
+	if (dp_safe_parent(root, NULL, &pfd, name, sizeof(name), why, sizeof(why)) < 0)
+		return bad("--work-root=%s: %s", root, why);
+	if (mkdirat(pfd, name, 0700) < 0 && errno != EEXIST) {
+		int e = errno;
+		close(pfd);
+		return bad("--work-root=%s: %s", root, strerror(e));
+	}
+	int r = dp_safe_openat(pfd, name, root, DP_SAFE_DIR, NULL, &rfd, why, sizeof(why));
+	close(pfd);
+	if (r < 0)
+		return bad("--work-root=%s: %s", root, why);
+	if (fstat(rfd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 022)) {
+		close(rfd);
 		return bad("--work-root=%s: %s", root,
 			   "must be a directory (not a link) of ours that nobody else can write");
 	}

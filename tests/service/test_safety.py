@@ -149,6 +149,13 @@ def test_non_loopback_needs_a_token(tmp_path):
     r = subprocess.run([SERVE, "--listen=0.0.0.0:0", "--token-file=%s" % t, "--work-root=%s" % tmp_path],
                        capture_output=True, text=True, timeout=30)
     assert r.returncode == 2 and "at least 16" in r.stderr
+    # a token file reached through a link is refused (the server is root; files are opened link-free)
+    t.write_text("s3cret-token-0123456789\n")
+    link = tmp_path / "toklink"
+    link.symlink_to(t)
+    r = subprocess.run([SERVE, "--listen=0.0.0.0:0", "--token-file=%s" % link, "--work-root=%s" % tmp_path],
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 2 and "symbolic link" in r.stderr and r.stderr.count("\n") == 1, r.stderr
 
 
 def test_token_is_required_when_set(server, tmp_path):
@@ -184,6 +191,14 @@ def test_bad_options_exit_2_with_one_line(tmp_path):
     r = subprocess.run([SERVE, "--listen=127.0.0.1:0", "--work-root=%s" % open_dir], capture_output=True,
                        text=True, timeout=30)
     assert r.returncode == 2 and "nobody else can write" in r.stderr
+    # ... and so is one reached through a link
+    real = tmp_path / "real"
+    real.mkdir(mode=0o700)
+    (tmp_path / "via").symlink_to(real)
+    r = subprocess.run([SERVE, "--listen=127.0.0.1:0", "--work-root=%s/via/root" % tmp_path], capture_output=True,
+                       text=True, timeout=30)
+    assert r.returncode == 2 and "symbolic link" in r.stderr, r.stderr
+    assert os.listdir(real) == []
 
 
 def test_queue_full_is_503_with_retry_after(server):
