@@ -130,6 +130,10 @@ def test_body_over_max_is_413(server):
     r = conn.getresponse()
     assert r.status == 413
     conn.close()
+    # an upload over the bound too, whatever its form
+    status, _, data = c.request("POST", "/file", *multipart("big", b"q" * 8000))
+    assert status == 413, data
+    assert c.request("GET", "/file")[2].strip() == b"{}"
     assert c.request("GET", "/healthz")[0] == 200
 
 
