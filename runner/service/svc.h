@@ -43,6 +43,8 @@ struct svc_config {
 	bool loopback;           /* listening on loopback or a unix socket */
 	int pool_size;           /* ready boxes per run shape (0: cold starts only) */
 	int pool_shapes;         /* run shapes given ready boxes */
+	const char *src_prefix[8]; /* host directories whose files `src` may name */
+	int n_src_prefix;
 };
 
 /* --- svc_listen.c: the listening socket ------------------------------------- */
@@ -104,13 +106,14 @@ void svc_exec_stats(struct svc_exec_stats *st);
 void svc_exec_shutdown(void);
 
 /* --- the go-judge request (svc_gj_req.c) ------------------------------------ */
-enum svc_src { SVC_SRC_NONE, SVC_SRC_CONTENT, SVC_SRC_FILEID, SVC_SRC_COLLECT, SVC_SRC_PIPE };
+enum svc_src { SVC_SRC_NONE, SVC_SRC_CONTENT, SVC_SRC_FILEID, SVC_SRC_COLLECT, SVC_SRC_PIPE, SVC_SRC_HOST };
 
 struct svc_file {                /* one entry of files[] or copyIn */
 	enum svc_src kind;
 	const char *content;     /* SVC_SRC_CONTENT (into the request's JSON) */
 	size_t content_len;
 	const char *file_id;     /* SVC_SRC_FILEID */
+	const char *src;         /* SVC_SRC_HOST: a file under a --src-prefix */
 	const char *name;        /* SVC_SRC_COLLECT: the collector's name */
 	uint64_t max;            /* SVC_SRC_COLLECT: bytes kept (over: Output Limit Exceeded) */
 };

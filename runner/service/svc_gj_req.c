@@ -73,9 +73,22 @@ static int get_strv(json_t *o, const char *key, const char *where, bool need, co
 	return 0;
 }
 
-/* One CmdFile: {"content"}, {"fileId"}, {"name","max"}, {"src":"/dev/null"} or null. */
-static int parse_file(json_t *f, const char *where, bool collector_ok, struct svc_file *out,
-		      char *err, size_t errlen)
+/* Whether src is a path under one of the operator's --src-prefix
+ * directories, with no "." or ".." component (links are refused when it is
+ * opened). */
+static bool src_allowed(const struct svc_config *cfg, const char *src)
+{
+	for (int i = 0; i < cfg->n_src_prefix; i++) {
+		size_t n = strlen(cfg->src_prefix[i]);
+		if (!strncmp(src, cfg->src_prefix[i], n) && src[n] == '/' && svc_name_ok(src + n + 1))
+			return true;
+	}
+	return false;
+}
+
+/* One CmdFile: {"content"}, {"fileId"}, {"name","max"}, {"src"} or null. */
+static int parse_file(json_t *f, const char *where, bool collector_ok, const struct svc_config *cfg,
+		      struct svc_file *out, char *err, size_t errlen)
 {
 	memset(out, 0, sizeof(*out));
 	if (!f || json_is_null(f))
@@ -106,10 +119,17 @@ static int parse_file(json_t *f, const char *where, bool collector_ok, struct sv
 		out->name = json_string_value(name);
 		return get_uint(f, "max", where, &out->max, err, errlen);
 	} else if (src && json_is_string(src)) {
-		/* reading host files by name is a hole in a shared service: only /dev/null */
-		if (strcmp(json_string_value(src), "/dev/null")) {
-			dp_fmt(err, errlen, "%s.src: only \"/dev/null\" is served (host files are not readable by request)", where);
+		/* reading host files by name is a hole in a shared service: only
+		 * /dev/null, and files under the directories the operator named */
+		const char *path = json_string_value(src);
+		if (strcmp(path, "/dev/null") && !src_allowed(cfg, path)) {
+			dp_fmt(err, errlen, "%s.src: only \"/dev/null\" or a file under a --src-prefix directory (%d given)",
+			       where, cfg->n_src_prefix);
 			return -EINVAL;
+		}
+		if (strcmp(path, "/dev/null")) {
+			out->kind = SVC_SRC_HOST;
+			out->src = path;
 		}
 	} else {
 		dp_fmt(err, errlen, "%s: expected one of content, fileId%s or src (strings)", where,
@@ -119,7 +139,8 @@ static int parse_file(json_t *f, const char *where, bool collector_ok, struct sv
 	return 0;
 }
 
-static int parse_stdio(json_t *c, const char *where, struct svc_cmd *cmd, char *err, size_t errlen)
+static int parse_stdio(json_t *c, const char *where, const struct svc_config *cfg, struct svc_cmd *cmd,
+		       char *err, size_t errlen)
 {
 	char w[64];
 	json_t *files = json_object_get(c, "files");
@@ -131,10 +152,10 @@ static int parse_stdio(json_t *c, const char *where, struct svc_cmd *cmd, char *
 	}
 	for (size_t i = 0; i < json_array_size(files); i++) {
 		dp_fmt(w, sizeof(w), "%s.files[%zu]", where, i);
-		int r = parse_file(json_array_get(files, i), w, i > 0, &cmd->stdio[i], err, errlen);
+		int r = parse_file(json_array_get(files, i), w, i > 0, cfg, &cmd->stdio[i], err, errlen);
 		if (r < 0)
 			return r;
-		if (i > 0 && (cmd->stdio[i].kind == SVC_SRC_CONTENT || cmd->stdio[i].kind == SVC_SRC_FILEID)) {
+		if (i > 0 && cmd->stdio[i].kind != SVC_SRC_NONE && cmd->stdio[i].kind != SVC_SRC_COLLECT) {
 			dp_fmt(err, errlen, "%s: an output (fd %zu) must be a collector {\"name\",\"max\"} or null", w, i);
 			return -EINVAL;
 		}
@@ -142,7 +163,8 @@ static int parse_stdio(json_t *c, const char *where, struct svc_cmd *cmd, char *
 	return 0;
 }
 
-static int parse_copy_in(json_t *c, const char *where, struct svc_cmd *cmd, char *err, size_t errlen)
+static int parse_copy_in(json_t *c, const char *where, const struct svc_config *cfg, struct svc_cmd *cmd,
+			 char *err, size_t errlen)
 {
 	char w[320];
 	json_t *ci = json_object_get(c, "copyIn"), *v;
@@ -164,11 +186,11 @@ static int parse_copy_in(json_t *c, const char *where, struct svc_cmd *cmd, char
 			dp_fmt(err, errlen, "%s: a name must be relative, without '.', '..' or empty components", w);
 			return -EINVAL;
 		}
-		int r = parse_file(v, w, false, &cmd->copy_in[i], err, errlen);
+		int r = parse_file(v, w, false, cfg, &cmd->copy_in[i], err, errlen);
 		if (r < 0)
 			return r;
 		if (cmd->copy_in[i].kind == SVC_SRC_NONE) {
-			dp_fmt(err, errlen, "%s: expected content or fileId", w);
+			dp_fmt(err, errlen, "%s: expected content, fileId or src", w);
 			return -EINVAL;
 		}
 		cmd->copy_in_names[i++] = name;
@@ -258,9 +280,9 @@ static int parse_cmd(json_t *c, size_t idx, const struct svc_config *cfg, struct
 	}
 	int r = get_strv(c, "args", where, true, &cmd->argv, err, errlen);
 	if (!r) r = get_strv(c, "env", where, false, &cmd->envp, err, errlen);
-	if (!r) r = parse_stdio(c, where, cmd, err, errlen);
+	if (!r) r = parse_stdio(c, where, cfg, cmd, err, errlen);
 	if (!r) r = parse_limits(c, where, cfg, cmd, err, errlen);
-	if (!r) r = parse_copy_in(c, where, cmd, err, errlen);
+	if (!r) r = parse_copy_in(c, where, cfg, cmd, err, errlen);
 	if (!r) r = parse_copy_out(c, where, cmd, err, errlen);
 	return r;
 }

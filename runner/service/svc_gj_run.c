@@ -16,8 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include "base/fileio.h"
 #include "base/fmt.h"
+#include "base/safe_path.h"
 #include "service/svc.h"
 
 struct cmd_run {                 /* one command's run state */
@@ -74,7 +77,8 @@ static void fail_file(struct cmd_run *cr, const char *name, const char *type, co
 	add_file_error(cr->res, name, type, msg);
 }
 
-/* The bytes of a content or fileId source (malloc'd); 1 when the fileId is unknown. */
+/* The bytes of a content, fileId or src source (malloc'd); 1 when the fileId
+ * is unknown or the src cannot be read (a File Error). */
 static int source_bytes(const struct svc_ctx *ctx, const struct svc_file *f, char **data, size_t *len)
 {
 	if (f->kind == SVC_SRC_CONTENT) {
@@ -84,6 +88,18 @@ static int source_bytes(const struct svc_ctx *ctx, const struct svc_file *f, cha
 		memcpy(*data, f->content, f->content_len);
 		*len = f->content_len;
 		return 0;
+	}
+	if (f->kind == SVC_SRC_HOST) {
+		/* the operator's file, opened link-free; a missing or odd one is the request's File Error */
+		int fd;
+		char why[512];
+		if (dp_safe_open(f->src, 0, NULL, &fd, why, sizeof(why)) < 0)
+			return 1;
+		struct stat st;
+		int r = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size <= ctx->cfg->copy_out_max
+				? dp_read_fd(fd, (size_t)ctx->cfg->copy_out_max, data, len) : 1;
+		close(fd);
+		return r == -ENOMEM ? r : r != 0 ? 1 : 0;
 	}
 	int r = svc_store_get(ctx->store, f->file_id, data, len, NULL);
 	return r == -ENOENT ? 1 : r;
@@ -98,8 +114,12 @@ static int copy_in(const struct svc_ctx *ctx, struct cmd_run *cr, char *err, siz
 		size_t len = 0;
 		int r = source_bytes(ctx, &c->copy_in[i], &data, &len);
 		if (r == 1) {
-			dp_fmt(msg, sizeof(msg), "copyIn %s: no file with id %s", c->copy_in_names[i],
-			       c->copy_in[i].file_id);
+			if (c->copy_in[i].kind == SVC_SRC_HOST)
+				dp_fmt(msg, sizeof(msg), "copyIn %s: cannot read src %s (missing, a link, not a regular file or too large)",
+				       c->copy_in_names[i], c->copy_in[i].src);
+			else
+				dp_fmt(msg, sizeof(msg), "copyIn %s: no file with id %s", c->copy_in_names[i],
+				       c->copy_in[i].file_id);
 			fail_file(cr, c->copy_in_names[i], "CopyInOpenFile", msg);
 			continue;
 		}
@@ -117,14 +137,14 @@ static int copy_in(const struct svc_ctx *ctx, struct cmd_run *cr, char *err, siz
 static int stdin_fd(const struct svc_ctx *ctx, struct cmd_run *cr)
 {
 	const struct svc_file *f = &cr->cmd->stdio[0];
-	if (f->kind != SVC_SRC_CONTENT && f->kind != SVC_SRC_FILEID)
+	if (f->kind != SVC_SRC_CONTENT && f->kind != SVC_SRC_FILEID && f->kind != SVC_SRC_HOST)
 		return -1;
 	char *data;
 	size_t len;
 	int r = source_bytes(ctx, f, &data, &len);
 	if (r == 1) {
 		char msg[256];
-		dp_fmt(msg, sizeof(msg), "files[0]: no file with id %s", f->file_id);
+		dp_fmt(msg, sizeof(msg), "files[0]: cannot read %s", f->kind == SVC_SRC_HOST ? f->src : f->file_id);
 		fail_file(cr, "stdin", "CopyInOpenFile", msg);
 		return -1;
 	}

@@ -36,7 +36,8 @@ static const char usage[] =
 	"  --connections=N          connections open at once (default parallelism + queue + 64)\n"
 	"  --idle-timeout=SECONDS   an idle connection is closed after (default 30)\n"
 	"  --pool=N                 ready sandboxes per run shape (default: parallelism; 0: none)\n"
-	"  --pool-shapes=N          run shapes (limits + policy) given ready sandboxes (default 4)\n";
+	"  --pool-shapes=N          run shapes (limits + policy) given ready sandboxes (default 4)\n"
+	"  --src-prefix=DIR         requests may name files under DIR in \"src\" (repeatable; default none)\n";
 
 /* One line on stderr, exit status 2 (bad usage: nothing was started). */
 __attribute__((format(printf, 1, 2))) static int bad(const char *fmt, ...)
@@ -81,6 +82,22 @@ static int read_token(const char *path, char **out)
 		return bad("--token-file=%s: the token must be at least 16 characters on the first line", path);
 	*out = strdup(buf);
 	return *out ? 0 : 3;
+}
+
+/* A --src-prefix: an absolute directory reached without links (checked now). */
+static int add_src_prefix(struct svc_config *c, const char *v)
+{
+	char why[512];
+	int fd;
+	if (c->n_src_prefix == (int)(sizeof c->src_prefix / sizeof c->src_prefix[0]))
+		return bad("--src-prefix: at most %zu", sizeof c->src_prefix / sizeof c->src_prefix[0]);
+	if (v[0] != '/' || v[1] == '\0' || v[strlen(v) - 1] == '/' || !svc_name_ok(v + 1))
+		return bad("--src-prefix=%s: an absolute directory without a trailing '/', '.' or '..'", v);
+	if (dp_safe_open(v, DP_SAFE_DIR, NULL, &fd, why, sizeof(why)) < 0)
+		return bad("--src-prefix=%s: %s", v, why);
+	close(fd);
+	c->src_prefix[c->n_src_prefix++] = v;
+	return 0;
 }
 
 /* (long: one branch per option, each a line or two) */
@@ -131,6 +148,8 @@ static int parse_args(int argc, char **argv, struct svc_config *c, const char **
 				c->store_max = size;
 			else
 				c->copy_out_max = size;
+		} else if (!strcmp(name, "--src-prefix")) {
+			r = add_src_prefix(c, v);
 		} else if (!strcmp(name, "--policy")) {
 			c->policy_name = v;
 		} else if (!strcmp(name, "--work-root")) {

@@ -272,3 +272,33 @@ def test_unix_socket(server, tmp_path):
     assert r.returncode == 2 and "not a socket" in r.stderr and plain.read_text() == "keep me"
     assert s.stop() == 0
     assert not os.path.exists(path)
+
+
+def test_src_only_under_src_prefix_and_never_through_a_link(server, tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "1.in").write_text("4 5\n")
+    (data / "sub").mkdir()
+    (data / "sub" / "code.py").write_text("a, b = map(int, input().split()); print(a + b)")
+    (data / "leak").symlink_to("/etc/passwd")
+    s = server("--src-prefix=%s" % data)
+    c = s.client()
+    prog = cmd(["/usr/bin/python3", "code.py"], copyIn={"code.py": {"src": str(data / "sub" / "code.py")}})
+    prog["files"][0] = {"src": str(data / "1.in")}
+    [res] = c.run({"cmd": [prog]})
+    assert res["status"] == "Accepted" and res["files"]["stdout"] == "9\n", res
+    # outside the prefix, or leaving it by '..': a 400 before anything runs
+    for bad_src in ("/etc/passwd", str(data) + "/../x", str(data) + "x/1.in", str(data)):
+        bad(c, {"cmd": [cmd(["/bin/true"], copyIn={"f": {"src": bad_src}})]}, "--src-prefix")
+    # a link inside the prefix is not followed: a File Error
+    [res] = c.run({"cmd": [cmd(["/bin/cat", "f"], copyIn={"f": {"src": str(data / "leak")}})]})
+    assert res["status"] == "File Error" and res["fileError"][0]["type"] == "CopyInOpenFile", res
+    assert "root:" not in json.dumps(res)
+    [res] = c.run({"cmd": [cmd(["/bin/cat", "f"], copyIn={"f": {"src": str(data / "missing")}})]})
+    assert res["status"] == "File Error"
+    # without --src-prefix no path but /dev/null is served
+    s2 = server()
+    bad(s2.client(), {"cmd": [cmd(["/bin/true"], copyIn={"f": {"src": str(data / "1.in")}})]}, "(0 given)")
+    r = subprocess.run([SERVE, "--src-prefix=%s/" % data, "--work-root=%s" % tmp_path], capture_output=True,
+                       text=True, timeout=30)
+    assert r.returncode == 2 and "--src-prefix" in r.stderr
