@@ -22,8 +22,9 @@ override LDFLAGS += -fsanitize=address,undefined
 endif
 
 CLI_SRC  := $(wildcard runner/cli/*.c)
-# runner/job/ and runner/worker/ (jansson, hiredis) are not in the library: see "Jobs and the worker" below
-LIB_SRC  := $(filter-out $(CLI_SRC) $(wildcard runner/job/*.c runner/worker/*.c),$(wildcard runner/*/*.c))
+SVC_SRC  := $(wildcard runner/service/*.c)
+# runner/job/, runner/worker/ and runner/service/ (jansson, hiredis, libmicrohttpd) are not in the library
+LIB_SRC  := $(filter-out $(CLI_SRC) $(SVC_SRC) $(wildcard runner/job/*.c runner/worker/*.c),$(wildcard runner/*/*.c))
 LIB_OBJ  := $(patsubst runner/%.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/policies_embedded.o \
             $(BUILD)/obj/policies_prebuilt.o
 # the filter generator links only what parses and compiles a policy (not the
@@ -46,7 +47,7 @@ HELPERS  := $(patsubst tests/progs/%.c,$(BUILD)/progs/%,$(wildcard tests/progs/*
 ATTACKS  := $(patsubst tests/attacks/%.c,$(BUILD)/attacks/%,$(wildcard tests/attacks/*.c))
 
 .PHONY: all check test deps demo bench install clean fuzz valgrind layers
-all: $(BUILD)/dualpipe $(BUILD)/libdualpipe.a $(BUILD)/libdualpipe.so
+all: $(BUILD)/dualpipe $(BUILD)/libdualpipe.a $(BUILD)/libdualpipe.so $(BUILD)/dualpipe-serve
 
 $(BUILD)/obj/%.o: runner/%.c | $(BUILD)/obj
 	@mkdir -p $(@D)
@@ -98,6 +99,7 @@ CHECK_FUZZ_SECONDS ?= 20
 check: deps
 	$(MAKE) test BUILD=build
 	$(MAKE) python-test BUILD=build
+	$(MAKE) service-test BUILD=build
 	$(MAKE) worker-test BUILD=build
 	$(MAKE) layers BUILD=build
 	$(MAKE) pkg-test BUILD=build
@@ -128,6 +130,7 @@ bench: deps all
 	sh bench/run.sh
 	sh bench/judge_bench.sh
 	$(MAKE) python-bench
+	$(MAKE) service-bench
 	$(MAKE) worker-bench
 
 fuzz: all
@@ -187,7 +190,9 @@ install: all $(BUILD)/dualpipe.pc
 	install -m 644 $(MAN3) $(DESTDIR)$(MANDIR)/man3/
 	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 $(POLICIES) $(DESTDIR)$(POLICYDIR)/
-	$(if $(UNITS),install -d $(DESTDIR)$(SYSTEMDDIR) && install -m 644 $(UNITS) $(DESTDIR)$(SYSTEMDDIR)/)
+	install -d $(DESTDIR)$(SYSTEMDDIR)
+	for u in $(UNITS); do sed 's|@BINDIR@|$(BINDIR)|g' "$$u" > $(DESTDIR)$(SYSTEMDDIR)/$${u##*/} && \
+	  chmod 644 $(DESTDIR)$(SYSTEMDDIR)/$${u##*/} || exit 1; done
 
 # removes exactly what install put there (and the directories only dualpipe uses)
 uninstall:
@@ -279,14 +284,11 @@ JOB_OBJ    := $(patsubst runner/%.c,$(BUILD)/obj/%.o,$(JOB_SRC))
 JOB_LIBS   := -ljansson
 WORKER_SRC := $(wildcard runner/worker/*.c)
 WORKER_OBJ := $(patsubst runner/%.c,$(BUILD)/obj/%.o,$(WORKER_SRC))
-.PHONY: worker worker-test worker-bench install-worker
+.PHONY: worker worker-test worker-bench
 all: $(BUILD)/dualpipe-worker
 worker: $(BUILD)/dualpipe-worker
-# beside dualpipe, where `dualpipe worker` looks for it
-install: install-worker
-install-worker: $(BUILD)/dualpipe-worker
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 755 $(BUILD)/dualpipe-worker $(DESTDIR)$(PREFIX)/bin/
+# `make install` puts it beside dualpipe (every dualpipe-* of the build dir),
+# where `dualpipe worker` looks for it
 $(BUILD)/dualpipe-worker: $(WORKER_OBJ) $(JOB_OBJ) $(BUILD)/libdualpipe.a
 	$(CC) $(LDFLAGS) -o $@ $(WORKER_OBJ) $(JOB_OBJ) $(BUILD)/libdualpipe.a $(LDLIBS) $(JOB_LIBS) -lhiredis
 $(BUILD)/tests/test_job: tests/test_job.c tests/testutil.h $(JOB_OBJ) $(BUILD)/libdualpipe.a | $(BUILD)/tests
@@ -300,3 +302,21 @@ $(BUILD)/bench/job_direct: bench/job_direct.c $(JOB_OBJ) $(BUILD)/libdualpipe.a
 # jobs/s with 1 and 2 workers; the queue's per-job overhead against dp_job_run direct
 worker-bench: all $(BUILD)/bench/job_direct
 	DP_BUILD=$(abspath $(BUILD)) $(PYTHON) bench/worker_bench.py
+
+# --- dualpipe serve (runner/service/, docs/serve.md) -------------------------
+# A separate, dynamically linked binary: libmicrohttpd links gnutls, which
+# has no static build.  `dualpipe serve` execs it from beside the CLI.
+SVC_OBJ  := $(patsubst runner/%.c,$(BUILD)/obj/%.o,$(SVC_SRC))
+SVC_LIBS := -lmicrohttpd -ljansson
+LIBEXECDIR ?= $(PREFIX)/libexec/dualpipe
+.PHONY: service-test service-bench
+$(BUILD)/dualpipe-serve: $(SVC_OBJ) $(JOB_OBJ) $(BUILD)/libdualpipe.a
+	$(CC) $(LDFLAGS) -o $@ $(SVC_OBJ) $(JOB_OBJ) $(BUILD)/libdualpipe.a $(SVC_LIBS) $(LDLIBS)
+$(BUILD)/obj/cli/cli_exec.o: override CFLAGS += -DDP_LIBEXECDIR='"$(LIBEXECDIR)"'
+
+# The real server on loopback and on a unix socket, over HTTP (tests/service/).
+service-test: all $(HELPERS) $(ATTACKS)
+	cd tests/service && DP_BUILD=$(abspath $(BUILD)) $(PYTHON) -m pytest -q -p no:cacheprovider .
+
+service-bench: all
+	DP_BUILD=$(abspath $(BUILD)) $(PYTHON) bench/serve_bench.py
