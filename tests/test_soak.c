@@ -16,6 +16,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <sys/mount.h>
+#include <time.h>
 #include "testutil.h"
 #include "dualpipe.h"
 
@@ -39,11 +40,13 @@
 #endif
 
 static struct dp_policy *policy;
+static time_t started; /* a run cgroup older than this is not ours, whatever its pid */
 
 static void load_policy(void)
 {
 	char err[512] = "";
 	cr_assert_eq(dp_policy_load("default", &policy, err, sizeof err), 0, "%s", err);
+	started = time(NULL) - 1;
 	if (geteuid() == 0) {
 		/* our own mount namespace: see the top comment */
 		cr_assert_eq(unshare(CLONE_NEWNS), 0, "unshare: %s", strerror(errno));
@@ -117,12 +120,14 @@ static int count_cg(const char *dir, int depth, int *ours)
 		if (e->d_type != DT_DIR || e->d_name[0] == '.')
 			continue;
 		int owner = run_owner(e->d_name);
-		if (owner == getpid())
+		char sub[4096];
+		snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name);
+		struct stat st;
+		/* older than this process: another runner's that had our pid */
+		if (owner == getpid() && stat(sub, &st) == 0 && st.st_ctime >= started)
 			(*ours)++;
 		else if (owner || !strcmp(e->d_name, "dualpipe"))
 			continue; /* another runner's run, or the parent shared with it */
-		char sub[4096];
-		snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name);
 		n += 1 + count_cg(sub, depth - 1, ours);
 	}
 	if (d)
