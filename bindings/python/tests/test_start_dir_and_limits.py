@@ -126,3 +126,15 @@ def test_pool_result_has_memory_method_and_cgroup_note():
     with Pool(size=1, cgroup=False) as pool:
         r = pool.run(["/bin/true"])
     assert r.memory_method == "sampled" and r.cgroup_note == "" and "cgroup_note" in r.extra
+
+
+def test_a_cwd_the_program_may_not_enter_is_refused_although_the_runner_is_root(tmp_path):
+    if os.geteuid() != 0:
+        pytest.skip("needs root: the point is that the runner's privilege does not carry over")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    os.chmod(locked, 0o700)  # root's own, as the runner is; a bind keeps its owner (dir= would not)
+    with pytest.raises(SandboxError) as e:
+        run(["/bin/pwd"], binds=[dualpipe.Bind(locked, "/locked")], cwd="/locked")
+    assert e.value.step == "chdir" and e.value.errno == 13, e.value.message
+    assert e.value.message == "chdir(/locked): Permission denied"
