@@ -6,7 +6,7 @@
  *   linear_spin the same, then spins (CPU) forever when the replies stop
  *   flood       writes "? 1" forever without reading (dies of SIGPIPE)
  *   wrong       answers "! 2" without asking
- *   garbage     sends "guess 5" instead of a query, then waits for EOF, exits 0
+ *   garbage[1]  sends "guess 5" instead of a query, then waits for EOF, exits 0 (garbage1: 1)
  *   crash_after finds the number, answers, then aborts (SIGABRT)
  *   spin        spins before asking anything (crosses the time limit first)
  *   mle         touches 1 GiB before asking anything (crosses the memory limit first)
@@ -75,12 +75,12 @@ int main(int argc, char **argv)
 	if (m == "flood")
 		for (;;)
 			std::cout << "? 1" << std::endl;
-	if (m == "garbage") {
+	if (m == "garbage" || m == "garbage1") {
 		std::cout << "guess 5" << std::endl;
 		std::string s;
 		while (std::cin >> s)
 			;
-		return 0;
+		return m == "garbage1";
 	}
 	if (m.compare(0, 6, "linear") == 0)
 		return linear(n, m);
