@@ -244,7 +244,7 @@ $(BUILD)/jury/%: tests/jury/%.cpp tests/testlib/testlib_lite.h | $(BUILD)/jury
 .PHONY: jury
 jury: $(JURY)
 test: $(JURY)
-$(BUILD)/tests/test_judge_testlib: $(JURY)
+$(BUILD)/tests/test_judge_testlib: $(JURY) $(BUILD)/progs/judge_ab $(BUILD)/progs/judge_ab_wrong
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 

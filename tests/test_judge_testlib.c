@@ -31,17 +31,22 @@ static const char *bdir(void)
 	return b && *b ? b : "build";
 }
 
-/* $DP_BUILD/jury/NAME, absolute (the sandbox shows it at that path). */
-static char *jury(const char *name)
+/* $DP_BUILD/SUB/NAME, absolute (the sandbox shows it at that path). */
+static char *built(const char *sub, const char *name)
 {
 	static char bufs[8][1024];
 	static int k;
 	char *b = bufs[k++ % 8], cwd[512];
 	const char *d = bdir();
 	cr_assert(getcwd(cwd, sizeof(cwd)));
-	snprintf(b, 1024, "%s%s%s/jury/%s", d[0] == '/' ? "" : cwd, d[0] == '/' ? "" : "/", d, name);
-	cr_assert(access(b, X_OK) == 0, "jury program %s missing (make jury builds it)", b);
+	snprintf(b, 1024, "%s%s%s/%s/%s", d[0] == '/' ? "" : cwd, d[0] == '/' ? "" : "/", d, sub, name);
+	cr_assert(access(b, X_OK) == 0, "%s missing (make test builds it)", b);
 	return b;
+}
+
+static char *jury(const char *name)
+{
+	return built("jury", name);
 }
 
 static char *opt(const char *name, const char *prog)
@@ -354,6 +359,31 @@ Test(judge_testlib, checker_fail_is_xx_overall_even_after_an_earlier_wa)
 	test_case("fp", "1", "-\n11\n", "10 4\n");
 	expect(check("fp", "chk_points"), 3, "XX");
 	expect_test("1", "XX", "beats the jury's best");
+}
+
+/* the judge bench's A+B checker (bench/judge_bench.sh), graded against A+B itself */
+Test(judge_testlib, ab_checker_of_the_bench)
+{
+	test_case("ab", "1", "-\n3\n", "3\n");
+	expect(check("ab", "chk_ab"), 3, "XX");   /* the input's first line "-" is no integer a: FAIL */
+	expect_test("1", "XX", "(in the input file)");
+	put("ab2", "1.in", "1 2\n");
+	put("ab2", "1.ans", "3\n");
+	put("ab2", "2.in", "1000000 2\n");
+	put("ab2", "2.ans", "1000002\n");
+	put("ab2", "3.in", "5 5\n");
+	put("ab2", "3.ans", "11\n");      /* the jury's answer is wrong: FAIL */
+	put("ab2", "4.in", "10 20\n");
+	put("ab2", "4.ans", "30\n");
+	expect(judge(dirp("ab2"), opt("checker", "chk_ab"), "--", built("progs", "judge_ab"), NULL), 3, "XX");
+	expect_test("1", "AC", "ok 3");
+	expect_test("2", "AC", "ok 1000002");
+	expect_test("3", "XX", "the answer 11 is not 5 + 5");
+	expect_test("4", "AC", "ok 30");
+	put("ab2", "3.ans", "10\n");
+	expect(judge(dirp("ab2"), opt("checker", "chk_ab"), "--", built("progs", "judge_ab_wrong"), NULL), 1, "WA");
+	expect_test("3", "AC", "ok 10");
+	expect_test("4", "WA", "wrong answer expected 30, found 31");
 }
 
 /* ---- the interactor ---- */
