@@ -386,6 +386,114 @@ Test(judge_testlib, ab_checker_of_the_bench)
 	expect_test("4", "WA", "wrong answer expected 30, found 31");
 }
 
+/* ---- testlib_lite.h's own rules: the probe checker, run directly ---- */
+
+/* Runs tl_probe with ops as the input file, out and answer; 0 or the report
+ * path as a 4th argument.  Returns its exit code; its stderr is in errtext. */
+static int probe(const char *ops, const char *out, const char *answer, int with_report)
+{
+	char in[700], o[700], a[700], rep[700];
+	snprintf(in, sizeof(in), "%s/p.in", tmp);
+	snprintf(o, sizeof(o), "%s/p.out", tmp);
+	snprintf(a, sizeof(a), "%s/p.ans", tmp);
+	snprintf(rep, sizeof(rep), "%s/p.report", tmp);
+	put(".", "p.in", ops);
+	put(".", "p.out", out);
+	put(".", "p.ans", answer);
+	const char *argv[] = { jury("tl_probe"), in, o, a, with_report ? rep : NULL, NULL };
+	pid_t pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+		int e = open(errlog, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (null < 0 || e < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(e, 2) < 0)
+			_exit(126);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	int st;
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	free(errtext);
+	size_t len;
+	if (dp_read_file(errlog, 1 << 20, &errtext, &len) < 0)
+		errtext = strdup("");
+	cr_assert(WIFEXITED(st), "tl_probe died of signal %d", WTERMSIG(st));
+	return WEXITSTATUS(st);
+}
+
+static void expect_probe(const char *ops, const char *out, const char *answer, int code, const char *said)
+{
+	int rc = probe(ops, out, answer, 0);
+	cr_assert_eq(rc, code, "ops \"%s\" on \"%s\": exit %d, want %d; stderr: %s", ops, out, rc, code, errtext);
+	cr_assert(strstr(errtext, said), "ops \"%s\" on \"%s\": stderr lacks \"%s\": %s", ops, out, said, errtext);
+}
+
+Test(judge_testlib, header_reading_rules)
+{
+	/* whitespace, lines, end of file */
+	expect_probe("int space int eoln eof", "5 7\n", "", 0, "ok 5|space|7|eoln|eof");
+	expect_probe("int space", "5\n7", "", 2, "wrong output format expected character ' ', but '\\x0a' found");
+	expect_probe("int eoln eof", "5\r\n", "", 0, "ok 5|eoln|eof");
+	expect_probe("line line line is_eof token is_eof", "abc\r\n d e\n\nx", "", 0, "ok [abc]|[ d e]|[]|not-eof|x|at-eof");
+	expect_probe("int eof", "5 x", "", 2, "wrong output format Expected EOF");
+	expect_probe("int eoln", "5 6\n", "", 2, "wrong output format Expected EOLN");
+	expect_probe("int seek_eoln int seek_eof", "5   \n6 \n\n", "", 0, "ok 5|seek-eoln|6|seek-eof");
+	expect_probe("token word", "  ab\tc d", "", 2, "Extra information in the output file");
+	expect_probe("token word token", "ab\tc\n d", "", 0, "ok ab|c|d");
+	expect_probe("token", " \n ", "", 2, "wrong output format unexpected eof");
+	expect_probe("line", "", "", 2, "wrong output format unexpected eof");
+	/* integers: -?[0-9]+, no leading zero, no "-0", no "+"; ranges are WA */
+	expect_probe("int int long", "-5 0 -9000000000", "", 0, "ok -5|0|-9000000000");
+	expect_probe("int", "+5", "", 2, "Expected int32, but \"+5\" found");
+	expect_probe("int", "-0", "", 2, "Expected int32, but \"-0\" found");
+	expect_probe("int", "05", "", 2, "Expected int32");
+	expect_probe("int", "3000000000", "", 2, "Expected int32");
+	expect_probe("long", "99999999999999999999", "", 2, "Expected integer");
+	expect_probe("int1_10", "11", "", 1, "wrong answer Integer parameter [name=v] equals to 11, violates the range [1, 10]");
+	/* doubles: decimal only */
+	expect_probe("double double double", "1.5e3 -2 .25", "", 0, "ok 1500|-2|0.25");
+	expect_probe("double", "1e", "", 2, "Expected double");
+	expect_probe("double", "inf", "", 2, "Expected double");
+	expect_probe("double0_1", "1.5", "", 1, "wrong answer Double parameter [name=d] equals to 1.5");
+	/* the jury's files: any reading error is FAIL */
+	expect_probe("ans_int", "", "x", 3, "FAIL Expected int32, but \"x\" found (in the answer file)");
+	expect_probe("ans_int", "", "", 3, "FAIL Unexpected end of file - token expected (in the answer file)");
+	expect_probe("nonsense", "", "", 3, "FAIL unknown probe operation \"nonsense\"");
+	expect_probe("ensure", "", "", 3, "FAIL Condition failed: \"1 + 1 == 3\"");
+}
+
+Test(judge_testlib, header_exit_codes_and_report)
+{
+	expect_probe("quitp 2.5", "", "", 7, "points 2.5 probe");
+	expect_probe("quitp 0", "", "", 7, "points 0 probe");
+	expect_probe("quitp 0.125", "", "", 7, "points 0.125 probe");
+	expect_probe("quitp -1", "", "", 3, "FAIL quitp(-1): points must be a non-negative number");
+	expect_probe("pc 4", "", "", 20, "partially correct (4) probe");
+	expect_probe("pc 0", "", "", 16, "partially correct (0) probe");
+	/* the optional report file gets the verdict line too */
+	cr_assert_eq(probe("int", "6\n", "", 1), 0, "%s", errtext);
+	char rep[700], *text = NULL;
+	size_t len;
+	snprintf(rep, sizeof(rep), "%s/p.report", tmp);
+	cr_assert_eq(dp_read_file(rep, 4096, &text, &len), 0, "no report file");
+	cr_assert_str_eq(text, "ok 6\n");
+	free(text);
+	/* the wrong number of arguments: FAIL with the usage */
+	const char *argv[] = { jury("tl_probe"), "a", "b", NULL };
+	pid_t pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+		if (null < 0 || dup2(null, 2) < 0)
+			_exit(126);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	int st;
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 3, "usage error: status %d", st);
+}
+
 /* ---- the interactor ---- */
 
 /* n secret limit */
