@@ -552,6 +552,8 @@ Test(judge_testlib, row1_interactor_failure_is_xx)
 		{ "input fails ensuref", "ok", "10 37 5\n", NULL, "XX", 3, "the secret 37 is not in [1, n = 10]", NULL },
 		{ "broken input, solution fails", "flood", "5 9 5\n", NULL, "XX", 3, "interactor failed", NULL },
 		{ "broken input, solution times out", "spin", "0 1 1\n", NULL, "XX", 3, "interactor failed", NULL },
+		/* its own limit (wall 2 * 0.1 + 1 s) while the solution sleeps 2 s and exits 0 */
+		{ "the interactor's limit", "sleep", G, "--interactor-time=0.1", "XX", 3, "interactor failed with TLE", "null" },
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
 		run_row(&rows[i]);

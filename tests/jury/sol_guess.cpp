@@ -10,7 +10,8 @@
  *   crash_after finds the number, answers, then aborts (SIGABRT)
  *   spin        spins before asking anything (crosses the time limit first)
  *   mle         touches 1 GiB before asking anything (crosses the memory limit first)
- *   hangup[1]   closes its stdin, asks once, then exits 0 (hangup1: exits 1) */
+ *   hangup[1]   closes its stdin, asks once, then exits 0 (hangup1: exits 1)
+ *   sleep       reads n, sleeps 2 s without asking, exits 0 */
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -64,7 +65,7 @@ int main(int argc, char **argv)
 	}
 	if (m == "hangup" || m == "hangup1") {
 		close(0);
-		usleep(50000);
+		usleep(200000); /* long after the judge closed its copy of the pipe end */
 		std::cout << "? 1" << std::endl;
 		usleep(300000);
 		return m == "hangup" ? 0 : 1;
@@ -72,6 +73,8 @@ int main(int argc, char **argv)
 	int n;
 	if (!(std::cin >> n))
 		return 5;
+	if (m == "sleep")
+		return sleep(2), 0;
 	if (m == "flood")
 		for (;;)
 			std::cout << "? 1" << std::endl;
