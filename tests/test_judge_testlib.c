@@ -308,7 +308,10 @@ Test(judge_testlib, quitp_scores_any_non_negative_value)
 	test_case("pt", "2", "-\n5\n", "10 4\n");    /* 2 points */
 	test_case("pt", "3", "-\n5\n", "10 0.5\n");  /* 0.25 points */
 	test_case("pt", "4", "-\n0\n", "10 4\n");    /* 0 points */
+	test_case("pt", "5", "-\nten\n", "10 4\n");  /* no number: PE, no points */
 	expect(check("pt", "chk_points"), 1, "WA");
+	expect_test("5", "PE", "Expected integer, but \"ten\" found");
+	cr_assert_str_eq(field("5", "score"), "0", "%s", json);
 	cr_assert_str_eq(field("1", "score"), "4", "%s", json);
 	cr_assert_str_eq(field("2", "score"), "2", "%s", json);
 	cr_assert_str_eq(field("3", "score"), "0.25", "%s", json);
