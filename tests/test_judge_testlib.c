@@ -458,6 +458,9 @@ Test(judge_testlib, header_reading_rules)
 	expect_probe("double", "1e", "", 2, "Expected double");
 	expect_probe("double", "inf", "", 2, "Expected double");
 	expect_probe("double0_1", "1.5", "", 1, "wrong answer Double parameter [name=d] equals to 1.5");
+	expect_probe("ints3 real string char char", "1 2 3 -0.5 rest of it\nx", "", 0, "ok 123|-0.5|[ rest of it]|120|-1");
+	expect_probe("ints3", "1 2 10", "", 1, "wrong answer Integer parameter [name=a[3]] equals to 10");
+	expect_probe("quit", "", "", 1, "wrong answer probe quit");
 	/* the jury's files: any reading error is FAIL */
 	expect_probe("ans_int", "", "x", 3, "FAIL Expected int32, but \"x\" found (in the answer file)");
 	expect_probe("ans_int", "", "", 3, "FAIL Unexpected end of file - token expected (in the answer file)");

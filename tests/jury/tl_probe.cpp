@@ -37,6 +37,20 @@ static std::string step(const std::string &op)
 		return ouf.seekEof() ? "seek-eof" : "not-seek-eof";
 	if (op == "seek_eoln")
 		return ouf.seekEoln() ? "seek-eoln" : "not-seek-eoln";
+	if (op == "ints3") {
+		std::string r;
+		for (int v : ouf.readInts(3, 1, 9, "a"))
+			r += std::to_string(v);
+		return r;
+	}
+	if (op == "real")
+		return format("%g", ouf.readReal());
+	if (op == "string")
+		return "[" + ouf.readString() + "]";
+	if (op == "char")
+		return format("%d", ouf.readChar());
+	if (op == "quit")
+		quit(_wa, "probe quit");
 	if (op == "ans_int")
 		return std::to_string(ans.readInt());
 	if (op == "ensure")
