@@ -452,7 +452,8 @@ Test(judge_testlib, header_reading_rules)
 	expect_probe("int", "05", "", 2, "Expected int32");
 	expect_probe("int", "3000000000", "", 2, "Expected int32");
 	expect_probe("long", "99999999999999999999", "", 2, "Expected integer");
-	expect_probe("int1_10", "11", "", 1, "wrong answer Integer parameter [name=v] equals to 11, violates the range [1, 10]");
+	expect_probe("int1_10", "11", "", 1,
+		     "wrong answer Integer parameter [name=v] equals to 11, violates the range [1, 10]");
 	/* doubles: decimal only */
 	expect_probe("double double double", "1.5e3 -2 .25", "", 0, "ok 1500|-2|0.25");
 	expect_probe("double", "1e", "", 2, "Expected double");
