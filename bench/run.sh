@@ -17,6 +17,9 @@ cc -O2 -o "$B/bench/writer" bench/writer.c
 cc -O2 -static-pie -o "$B/bench/floor" bench/floor.c
 cc -O2 -std=gnu11 -Wall -Wextra -Werror -Iinclude -o "$B/bench/bench" bench/bench.c "$B/libdualpipe.a" -lseccomp -lcap -lpthread -lm
 BENCH_OUT="$B/bench/results.md" "$B/bench/bench" "$B"
+# ready sandboxes (docs/pool.md): rows appended to the same results
+cc -O2 -std=gnu11 -Wall -Wextra -Werror -Iinclude -o "$B/bench/pool" bench/pool.c "$B/libdualpipe.a" -lseccomp -lcap -lpthread
+"$B/bench/pool" "$B/bench/results.md"
 { echo; echo "Machine: $(uname -srm), $(nproc) CPUs, $(date -u +%Y-%m-%d)"; } >> "$B/bench/results.md"
 if command -v gnuplot >/dev/null 2>&1; then
 	# only the rows that have a ratio (the overshoot rows are absolute)

@@ -179,6 +179,7 @@ struct dp_result {
 	char syscall[64];        /* with SV: the forbidden syscall's name */
 	char message[512];       /* one human sentence */
 	int memory_method;       /* how memory was measured and limited: enum dp_memory_method */
+	char cgroup_note[320];   /* cgroup 0 although one was wanted: why (else "") */
 };
 
 struct dp_proc; /* a running (or finished) sandboxed child */
@@ -278,6 +279,30 @@ enum dp_memory_method {
 };
 /* "cgroup", "sampled" */
 const char *dp_memory_method_name(int method);
+
+/* Ready sandboxes (docs/pool.md).  A pool keeps `size` one-use boxes of one
+ * shape built ahead (namespaces, filesystem view, cgroup, filter: everything
+ * that does not depend on the program), refilled by a thread of its own; a
+ * run takes one, and the box dies with the run, so no state of one run is
+ * seen by another.  The shape is every field of dp_options but argv, envp,
+ * stdio and cwd; a shape with a workdir or without full isolation is refused
+ * (-EINVAL, -ENOTSUP).  Every function may be called from many threads at once. */
+struct dp_pool;
+/* Keeps `size` sandboxes of the shape of *shape ready, refilled in the background. 0 or -errno. */
+int dp_pool_create(const struct dp_options *shape, unsigned size, struct dp_pool **out);
+/* Like dp_spawn / dp_run, but takes a ready box when *opt has the pool's shape
+ * and its program is visible in the box without a bind of its own (else a
+ * cold start: same result). */
+int dp_pool_spawn(struct dp_pool *pool, const struct dp_options *opt, struct dp_proc **out);
+int dp_pool_run(struct dp_pool *pool, const struct dp_options *opt, struct dp_result *res);
+struct dp_pool_stats {
+	unsigned size, ready;  /* boxes wanted, boxes ready now */
+	uint64_t hits, misses; /* runs that took a ready box, runs that started cold */
+};
+void dp_pool_stats(const struct dp_pool *pool, struct dp_pool_stats *st);
+/* Accepts NULL; kills and reaps every ready box, and a run started from the pool
+ * that is still going (its init's parent is the pool's thread): destroy after them. */
+void dp_pool_destroy(struct dp_pool *pool);
 
 #ifdef __cplusplus
 }

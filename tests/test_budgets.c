@@ -123,7 +123,9 @@ Test(budgets, tcp_buffers_plus_memory_over_the_limit)
 	struct bg_run b;
 	run_fg(&b, ARGS("--mem=64M", "--wall=10", "--", tu_prog("tcp_buffers"), "30", "40"));
 	expect_mle(&b);
-	cr_assert_geq(tu_num(b.r.json, "memory"), 64 << 20, "%s", b.r.json);
+	/* the figure has the buffers (memory alone is 40 MiB); on cgroup v2 the
+	 * peak cannot pass memory.max and may stop a few pages short of it */
+	cr_assert_geq(tu_num(b.r.json, "memory"), (64 << 20) - (256 << 10), "%s", b.r.json);
 }
 
 /* Before: TLE wall, 262 MiB of datagrams queued, "memory" 0.5 MiB. */

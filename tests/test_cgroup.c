@@ -1,6 +1,7 @@
 /* Per-run cgroups, on the real kernel: needs root (skips otherwise).
  * main() snapshots every directory of every cgroup hierarchy before and after
- * the whole suite: any directory the tests added and left behind fails it. */
+ * the whole suite: any directory the tests added and left behind fails it
+ * (cg_leftovers.h). */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -23,6 +24,7 @@
 #include "sandbox/cg_backend.h"
 #include "child/child.h"
 #include "base/util.h"
+#include "cg_leftovers.h"
 
 #define MiB (1ull << 20)
 
@@ -613,81 +615,6 @@ Test(cgroup, self_dir_follows_proc_self_cgroup)
 		cr_assert(dl >= ol && strcmp(dir + dl - ol, own) == 0, "%s does not end in %s", dir, own);
 	}
 	cr_assert_eq(dp_cg_self_dir("no-such-controller", dir, sizeof(dir)), -ENOENT);
-}
-
-/* ---- leftover check around the whole suite ---- */
-
-struct dirlist {
-	char **v;
-	size_t n, cap;
-};
-static struct dirlist *walk_into;
-
-static int walk_one(const char *path, const struct stat *sb, int type, struct FTW *ftw)
-{
-	if (type == FTW_D) {
-		if (walk_into->n == walk_into->cap) {
-			walk_into->cap = walk_into->cap ? walk_into->cap * 2 : 256;
-			walk_into->v = realloc(walk_into->v, walk_into->cap * sizeof(char *));
-		}
-		walk_into->v[walk_into->n++] = strdup(path);
-	}
-	return 0;
-}
-
-static void snapshot(struct dirlist *out)
-{
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char line[4096];
-
-	memset(out, 0, sizeof(*out));
-	walk_into = out;
-	while (f && fgets(line, sizeof(line), f)) {
-		char mnt[4096], type[64];
-		char *sep = strstr(line, " - ");
-
-		if (sep && sscanf(line, "%*s %*s %*s %*s %4095s", mnt) == 1 &&
-		    sscanf(sep + 3, "%63s", type) == 1 &&
-		    (strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0))
-			nftw(mnt, walk_one, 32, FTW_PHYS);
-	}
-	if (f)
-		fclose(f);
-}
-
-static bool listed(const struct dirlist *l, const char *path)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (strcmp(l->v[i], path) == 0)
-			return true;
-	return false;
-}
-
-/* Directories in after but not in before; others' runs may come and go on a
- * shared host, so a directory only counts when it stays for 3 seconds. */
-static int leftovers(const struct dirlist *before)
-{
-	int left = 0;
-
-	for (int round = 0; round < 30; round++) {
-		struct dirlist after;
-
-		snapshot(&after);
-		left = 0;
-		for (size_t i = 0; i < after.n; i++) {
-			if (!listed(before, after.v[i])) {
-				if (round == 29)
-					fprintf(stderr, "left behind: %s\n", after.v[i]);
-				left++;
-			}
-			free(after.v[i]);
-		}
-		free(after.v);
-		if (!left)
-			break;
-		dp_cg_sleep_ms(100);
-	}
-	return left;
 }
 
 int main(int argc, char *argv[])

@@ -8,7 +8,8 @@ dependency files the compiler wrote beside them (-MMD), and checks:
   2. objects in child/ (between clone() and execve()) use only child/ and an
      allow-list of async-signal-safe libc calls: no malloc, no stdio;
   3. judge/ and cli/ include only the public header, their own headers,
-     base/ (and cli/ also judge/); child/ only child/ and the plan's layout;
+     base/ (and cli/ also judge/; service/ also judge/ and job/); child/ only
+     child/ and the plan's layout;
   4. no file of runner/ over 700 lines, and no function over 100 lines
      without a "(long: why)" note in the comment just above it.
 Prints one line per violation and exits 1 when there is any, 0 otherwise.
@@ -18,7 +19,7 @@ import re
 import subprocess
 import sys
 
-LAYERS = ["base", "policy", "seccomp", "sandbox", "child", "core", "judge", "cli"]
+LAYERS = ["base", "policy", "seccomp", "sandbox", "child", "core", "judge", "cli", "job", "worker", "service"]
 
 # Which layers each layer may call (itself always).  core is the library's
 # centre; judge and cli are clients of the public API (which core defines).
@@ -31,10 +32,14 @@ ALLOWED = {
     "core": {"child", "sandbox", "seccomp", "policy", "base"},
     "judge": {"base"},
     "cli": {"judge", "base"},
+    "job": {"judge", "base"},
+    "worker": {"job", "base"},
+    # the HTTP service (its own binary): the public API, the judge, the job layer
+    "service": {"judge", "base", "job"},
 }
 # ... and judge/ and cli/ also call the public API (include/dualpipe.h),
 # wherever in the library it is defined.
-CLIENTS = ("judge", "cli")
+CLIENTS = ("judge", "cli", "job", "worker", "service")
 
 # Generated objects outside runner/ and the layer whose data they are.
 GENERATED = {"policies_embedded.o": "policy", "policies_prebuilt.o": "seccomp"}
@@ -187,6 +192,12 @@ def header_allowed(layer, hdr, repo):
         return hl in ("judge", "base")
     if layer == "cli":
         return hl in ("cli", "judge", "base")
+    if layer == "job":
+        return hl in ("job", "judge", "base")
+    if layer == "worker":
+        return hl in ("worker", "job", "base")
+    if layer == "service":
+        return hl in ("service", "judge", "base", "job")
     if layer == "child":
         return hl == "child" or rel == "runner/sandbox/ns_layout.h"
     return True
@@ -194,7 +205,7 @@ def header_allowed(layer, hdr, repo):
 
 def check_includes(root, objs, repo, errors):
     for o, layer in objs.items():
-        if layer not in ("judge", "cli", "child"):
+        if layer not in ("judge", "cli", "child", "service"):
             continue
         dep = os.path.join(root, o[:-2] + ".d")
         if not os.path.exists(dep):

@@ -4,6 +4,9 @@ pkgs="gcc make pkg-config libseccomp-dev libcap-dev libcriterion-dev python3 pyt
 # more packages are added below, one line per feature: pkgs="$pkgs ..."
 pkgs="$pkgs python3-jsonschema debhelper dpkg-dev fakeroot groff-base"  # pkg: result/report schema test, make deb, man page lint
 pkgs="$pkgs g++ default-jdk-headless golang-go rustc nodejs ruby php-cli pypy3 fpc mono-mcs kotlin ghc bubblewrap"  # judge languages (languages/*.lang, tests/test_judge_lang.c) and the judge bench's bwrap row
+pkgs="$pkgs qemu-system-x86"  # make check-v2: the pure cgroup v2 guest (tests/vm/run.sh)
+pkgs="$pkgs libjansson-dev libhiredis-dev redis-server redis-tools"  # runner/job/ (jansson), dualpipe-worker (hiredis), its tests and examples/cluster (redis-server, redis-cli)
+pkgs="$pkgs libmicrohttpd-dev libjansson-dev"  # dualpipe serve: HTTP server (libmicrohttpd), JSON parser (jansson, also on the job line)
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

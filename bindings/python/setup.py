@@ -28,13 +28,13 @@ setup(
     ext_modules=[
         Extension(
             "dualpipe._dualpipe",
-            sources=["src/module.c", "src/supervisor.c"],
+            sources=["src/module.c", "src/supervisor.c", "src/pool.c"],
             include_dirs=[os.path.join(ROOT, "include")],
             extra_objects=[LIB],
             libraries=["seccomp", "cap", "pthread"],
             extra_compile_args=["-Wall", "-Wextra", "-Werror", "-Wno-missing-field-initializers",
                                 "-Wno-cast-function-type"],
-            depends=[LIB, "src/supervisor.h"],
+            depends=[LIB, "src/supervisor.h", "src/pool.h"],
         )
     ],
 )

@@ -216,8 +216,10 @@ static _Noreturn void program_main(const struct dp_child_plan *pl, pid_t parent,
 {
 	if (setsid() < 0)
 		die_step(DP_STEP_SETSID, errno, 0);
-	/* init's status fd and the sync fd are not the program's business */
-	if (syscall(SYS_close_range, DP_CHILD_STATUS_FD, ~0U, 0) < 0)
+	/* init's status fd and the sync fd are not the program's business (a
+	 * ready box's program reads its strings on the sync fd first) */
+	if (syscall(SYS_close_range, DP_CHILD_STATUS_FD, pl->pooled ? DP_CHILD_STATUS_FD : ~0U, 0) < 0 ||
+	    (pl->pooled && syscall(SYS_close_range, DP_CHILD_GO_FD + 1, ~0U, 0) < 0))
 		die_step(DP_STEP_CLOSE_FDS, errno, 0);
 	if (!pl->ns && pl->workdir && chdir(pl->workdir) < 0)
 		die_step(DP_STEP_CHDIR, errno, 0);
@@ -260,6 +262,17 @@ static _Noreturn void program_main(const struct dp_child_plan *pl, pid_t parent,
 		die_step(DP_STEP_START_DIR, errno, 0);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die_step(DP_STEP_NO_NEW_PRIVS, errno, 0);
+	struct dp_child_plan boxed;
+	if (pl->pooled) { /* a ready box: everything above was done ahead, the program comes now */
+		int t = dp_child_take_program(pl, &boxed);
+		if (t == 1)
+			_exit(0);
+		if (t < 0)
+			die_step(DP_STEP_TAKE_PROGRAM, -t, 0);
+		pl = &boxed;
+		if (pl->cwd && chdir(pl->cwd) < 0) /* as above: with no privilege left */
+			die_step(DP_STEP_START_DIR, errno, 0);
+	}
 	if (go->filter_len) {
 		/* the filter is the last thing before execve(): from here on every
 		 * syscall we make must be one the policy (or the implicit sendmsg rule) allows */

@@ -39,7 +39,18 @@ struct dp_child_plan {
 	bool wait_maps;              /* user namespace: wait for the uid/gid maps before set-up */
 	const struct dp_ns_plan *ns; /* NULL: core mode, no init process */
 	int chan_fd, status_fd, go_fd;
+	/* A ready box (core/pool.c): init forks the program's process after the
+	 * go; it sets itself up up to the filter, says DP_MSG_READY and takes the
+	 * program (child_box.c) into these buffers, allocated before clone;
+	 * argv/envp/exec_path/stdio_fds above are unused. */
+	bool pooled;
+	char *prog_buf;              /* DP_BOX_ARG_BYTES: the exec path, argv and envp strings */
+	char **prog_ptrs;            /* DP_BOX_ARG_PTRS slots: argv, NULL, envp, NULL */
+	char *exec_buf;              /* PATH_MAX bytes: the filter's exec slot when there is a policy */
 };
+
+#define DP_BOX_ARG_BYTES (512u << 10) /* larger argv + envp: a cold start */
+#define DP_BOX_ARG_PTRS  16384u
 
 #define DP_FILTER_MAX 4096 /* BPF_MAXINSNS */
 
@@ -91,6 +102,13 @@ int dp_seccomp_install(const struct sock_fprog *prog, bool notify);
 #endif
 #define DP_SECCOMP_MARK_ARG 0x6470776d61726bULL /* "dpwmark" */
 void dp_seccomp_mark(void);
+
+/* child_box.c, a ready box's program process: says ready, then receives the program
+ * (stdio fds on the channel, struct dp_box_prog_msg and its strings on the go
+ * pipe), puts the fds on 0..2 and fills *run: a copy of *pl naming the
+ * program.  1 when the parent closed the box without a program (init then
+ * just exits), 0, or -errno. */
+int dp_child_take_program(const struct dp_child_plan *pl, struct dp_child_plan *run);
 
 /* fd_pass.c: sends len bytes of data with n (1..8) fds as SCM_RIGHTS in one
  * message; 0 or -errno. */

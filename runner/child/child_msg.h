@@ -30,12 +30,24 @@ enum dp_child_step {
 	DP_STEP_SEND_LISTENER,
 	DP_STEP_EXEC,
 	DP_STEP_START_DIR,  /* chdir to dp_options.cwd */
+	DP_STEP_TAKE_PROGRAM, /* a ready box's program process receiving its program (child_box.c) */
 	DP_STEP__COUNT,
 };
 
 enum dp_msg_kind {
 	DP_MSG_ERROR = 1,   /* step, err (errno), extra */
 	DP_MSG_LISTENER,    /* the seccomp listener fd travels as SCM_RIGHTS */
+	DP_MSG_READY,       /* a ready box's program process is set up and waits for its program */
+};
+
+/* Parent -> a ready box's program process on the go pipe, after the program's three stdio
+ * fds went over the channel: len bytes follow, NUL-terminated strings: the
+ * exec path, the start directory when has_cwd, argc argv strings, envc envp strings. */
+struct dp_box_prog_msg {
+	uint32_t argc;
+	uint32_t envc;
+	uint32_t len;
+	uint32_t has_cwd; /* 1: the strings begin with dp_options.cwd, after the exec path */
 };
 
 struct dp_child_msg {

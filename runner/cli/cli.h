@@ -119,5 +119,9 @@ int cli_run_main(int argc, char **argv);
 int cli_judge_main(int argc, char **argv);
 int cli_policy_main(int argc, char **argv);
 int cli_cleanup_main(int argc, char **argv);
+/* cli_exec.c: `serve` and `worker` are separate binaries (dualpipe-serve,
+ * dualpipe-worker) found next to this one, then in the libexec dir. */
+int cli_serve_main(int argc, char **argv);
+int cli_worker_main(int argc, char **argv);
 
 #endif

@@ -142,6 +142,9 @@ int cli_run_main(int argc, char **argv)
 		res.status = DP_XX;
 		snprintf(res.message, sizeof res.message, "could not start the run: %s", strerror(-r));
 	}
+	/* one line, whatever the status: limits without a cgroup are weaker (rlimits per process) */
+	if (!res.cgroup && res.cgroup_note[0])
+		fprintf(stderr, "dualpipe run: no cgroup, limits are rlimits only: %s\n", res.cgroup_note);
 	if (res.status == DP_XX)
 		fprintf(stderr, "dualpipe run: XX: %s\n", res.message);
 	else if (res.status != DP_OK && !c.quiet)

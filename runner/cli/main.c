@@ -15,6 +15,8 @@ static const struct {
 	{ "judge", cli_judge_main, "grade a program over a directory of tests" },
 	{ "policy", cli_policy_main, "check a policy file, list or show the shipped ones" },
 	{ "cleanup", cli_cleanup_main, "remove what crashed runs left behind" },
+	{ "serve", cli_serve_main, "the HTTP sandbox service (go-judge compatible)" },
+	{ "worker", cli_worker_main, "a worker process of the job layer" },
 };
 
 /* Whatever signal state and soft limits the caller left us (they survive

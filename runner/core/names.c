@@ -40,6 +40,7 @@ const char *dp_step_name(int step)
 		[DP_STEP_SEND_LISTENER] = "sending the seccomp listener",
 		[DP_STEP_EXEC] = "execve",
 		[DP_STEP_START_DIR] = "chdir", /* with the path: "chdir(DIR): why" */
+		[DP_STEP_TAKE_PROGRAM] = "the ready box receiving the program",
 	};
 	if (step < 0 || step >= DP_STEP__COUNT || !names[step])
 		return "set-up";

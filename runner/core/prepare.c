@@ -114,12 +114,17 @@ static int prepare_program(struct dp_proc *p, const struct dp_options *opt)
 		return -ENOMEM;
 	pl->cwd = p->copy.cwd;
 	pl->chan_fd = pl->status_fd = pl->go_fd = -1;
+	return dp_prepare_streams(p, opt);
+}
+
+int dp_prepare_streams(struct dp_proc *p, const struct dp_options *opt)
+{
 	for (int i = 0; i < 3; i++) {
 		struct dp_stream_spec spec = opt->stdio[i];
 		int r = open_stream(p, i, &spec);
 		if (r < 0)
 			return r;
-		pl->stdio_fds[i] = p->io[i].child_fd;
+		p->plan.stdio_fds[i] = p->io[i].child_fd;
 	}
 	return 0;
 }
@@ -256,11 +261,10 @@ static int prepare_filter(struct dp_proc *p, const struct dp_options *opt)
 	return 0;
 }
 
-int dp_prepare(struct dp_proc *p, const struct dp_options *opt)
+/* Everything after the program: the namespace plan, identity, rlimits, filter. */
+static int prepare_shape(struct dp_proc *p, const struct dp_options *opt)
 {
-	int r = prepare_program(p, opt);
-	if (r == 0 && !p->out.failed_setup)
-		r = prepare_isolation(p, opt);
+	int r = prepare_isolation(p, opt);
 	if (r == 0 && !p->out.failed_setup)
 		r = prepare_identity(p, opt);
 	if (r < 0 || p->out.failed_setup)
@@ -280,4 +284,42 @@ int dp_prepare(struct dp_proc *p, const struct dp_options *opt)
 	memcpy(p->plan.rlim_set, rl.set, sizeof rl.set);
 	p->want_cgroup = !opt->no_cgroup;
 	return prepare_filter(p, opt);
+}
+
+int dp_prepare(struct dp_proc *p, const struct dp_options *opt)
+{
+	int r = prepare_program(p, opt);
+	if (r < 0 || p->out.failed_setup)
+		return r;
+	return prepare_shape(p, opt);
+}
+
+/* A ready box: the shape without its program (shape->argv and fn are not
+ * looked at), and the buffers init receives the program into. */
+int dp_prepare_box(struct dp_proc *p, const struct dp_options *shape)
+{
+	struct dp_options o = *shape;
+	struct dp_child_plan *pl = &p->plan;
+	o.argv = NULL;
+	o.fn = NULL;
+	o.workdir = NULL;
+	pl->chan_fd = pl->status_fd = pl->go_fd = -1;
+	pl->stdio_fds[0] = pl->stdio_fds[1] = pl->stdio_fds[2] = -1;
+	pl->pooled = true;
+	if (!(pl->prog_buf = malloc(DP_BOX_ARG_BYTES)) ||
+	    !(pl->prog_ptrs = calloc(DP_BOX_ARG_PTRS, sizeof *pl->prog_ptrs)))
+		return -ENOMEM;
+	int r = prepare_shape(p, &o);
+	if (r < 0 || p->out.failed_setup)
+		return r;
+	/* the program's path goes where the filter's execve rule points (the
+	 * slot of the thread that compiles the filter: this one) */
+	if (p->policy)
+		pl->exec_buf = (char *)dp_seccomp_exec_slot("/");
+	else
+		pl->exec_buf = malloc(PATH_MAX);
+	if (!pl->exec_buf)
+		return -ENOMEM;
+	pl->exec_path = pl->exec_buf;
+	return 0;
 }

@@ -109,6 +109,9 @@ struct dp_proc {
 	int listener_fd;            /* seccomp notifications; -1 when none */
 	struct dp_cgroup *cg;
 	bool want_cgroup;
+	bool cg_tried;              /* dp_cgroup_create was called (before the clone on v2) */
+	bool cg_cloned_into;        /* the child started in p->cg (CLONE_INTO_CGROUP) */
+	char cg_note[320];          /* no cgroup although one was wanted: why (run_cgroup.c) */
 	const struct dp_policy *policy; /* compiled after clone, sent in the go message */
 	bool has_filter;
 	struct dp_ns_plan *ns;
@@ -125,6 +128,11 @@ struct dp_proc {
 	struct dp_notif_state notif;
 	struct dp_copies copy;
 	struct dp_child_plan plan;
+	int box_go_fd;              /* a ready box (pool.c): the go pipe, kept for the program message; else -1 */
+	struct dp_proc *pool_next;  /* pool.c: a finished run waiting to be released */
+	pid_t box_prog_pid;         /* a ready box: its program's process (waiting for the program), host pid */
+	int box_ns_fds[4];          /* a ready box: its mount, network, IPC and UTS namespaces, held so that
+				     * init's exit does not tear them down on the run's time (dp_destroy does) */
 };
 
 /* names.c: "execve", "setuid", ...: the call that failed at child step `step`. */
@@ -133,6 +141,33 @@ const char *dp_step_name(int step);
 /* prepare.c: everything before fork (program, streams, namespace plan, box
  * uid, rlimits, filter slot); 0 or -errno, or 0 with p->failed_setup set. */
 int dp_prepare(struct dp_proc *p, const struct dp_options *opt);
+
+/* run_cgroup.c: the run's cgroup.  Before the clone: makes it when the
+ * child is to start in it (v2) and returns the fd for CLONE_INTO_CGROUP, else
+ * -1 (v1, no cgroup wanted, or none here: p->cg_note, or an XX recorded). */
+int dp_run_cgroup_before_clone(struct dp_proc *p);
+/* While the child waits for its go: makes the cgroup if not yet made (v1) and
+ * gets the child in (v1 join fds sent, or v2 moved by pid unless cloned into);
+ * clears go->ok on failure. */
+struct dp_go_msg;
+void dp_run_cgroup_enter(struct dp_proc *p, struct dp_go_msg *go);
+/* prepare.c, the two halves of dp_prepare, for ready boxes (pool.c):
+ * what does not depend on the program (namespace plan without the program,
+ * box uid, rlimits, filter and the child's receive buffers), and the stdio
+ * streams of one run.  0 or -errno, or 0 with p->out.failed_setup set. */
+int dp_prepare_box(struct dp_proc *p, const struct dp_options *shape);
+int dp_prepare_streams(struct dp_proc *p, const struct dp_options *opt);
+
+/* spawn.c, for ready boxes (pool.c). */
+/* A new handle with the limits of opt resolved and every fd -1. */
+struct dp_proc *dp_proc_alloc(const struct dp_options *opt);
+/* Clones a prepared box and sends its go, keeping the go pipe; waits for its
+ * DP_MSG_READY.  0 (failed_setup set when the box reported a failure), or -errno. */
+int dp_launch_box(struct dp_proc *p);
+/* Reads the channel until the program exec'd or failed (EOF or a message). */
+void dp_await_exec(struct dp_proc *p);
+/* The end of dp_spawn once exec'd: start time, CPU base, deadlines. */
+void dp_spawn_started(struct dp_proc *p);
 
 /* outcome.c: what ended the run. */
 /* Records a set-up failure (XX with this message); the first one wins. */

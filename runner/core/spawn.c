@@ -29,6 +29,9 @@
 #include "sandbox/ns_workdir.h"
 #include "seccomp/seccomp.h"
 
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL /* linux/sched.h before 5.7 */
+#endif
 #define SPAWN_TIMEOUT_MS 20000 /* a child stuck in set-up (e.g. a hung mount) is an XX, not a hang */
 
 
@@ -40,7 +43,7 @@ static void close_fd(int *fd)
 }
 
 /* Reads the channel until EOF (exec'd), an error message, or the child's death. */
-static void await_exec(struct dp_proc *p)
+void dp_await_exec(struct dp_proc *p)
 {
 	uint64_t deadline = dp_now_ns() + (uint64_t)SPAWN_TIMEOUT_MS * 1000000;
 	bool listen = true;
@@ -97,50 +100,14 @@ static void await_exec(struct dp_proc *p)
 }
 
 /* What the parent does while the child builds its namespaces: the cgroup
- * (created; the child attached by pid (v2) or handed the fds to join by
- * itself (v1)) and the seccomp filter. */
+ * (v1: created, and the child handed the fds to join by itself; v2: made
+ * before the clone, see run_cgroup.c) and the seccomp filter. */
 static void send_go(struct dp_proc *p, int go_fd)
 {
 	struct dp_go_msg go = { .ok = 1 };
 	const struct sock_fprog *prog = NULL;
 	char err[512] = "";
-	if (p->want_cgroup) {
-		/* isolated: the PID namespace dies with init, so no freezer is needed to kill */
-		/* --procs is what the program may have: an isolated run's init is one more */
-		/* the hard limit leaves room for page cache: the limit itself is on the
-		 * run's own memory, held by memwatch.c (sandbox/cg_mem.c says why) */
-		struct dp_cgroup_config cc = { .memory = p->lim.memory + DP_CG_FILE_ALLOWANCE, .pids = p->lim.procs + (p->ns ? 1 : 0),
-					       .no_freezer = p->ns != NULL };
-		if (dp_cgroup_create(&cc, &p->cg) < 0) {
-			p->cg = NULL; /* fallback: rlimits, reported as "cgroup": false */
-		} else {
-			int fds[DP_GO_MAX_JOIN_FDS], n = dp_cgroup_join_fds(p->cg, fds, (int)DP_ARRAY_SIZE(fds));
-			if (n < 0) {
-				dp_proc_fail(p, "joining the run's cgroup: %s", strerror(-n));
-				go.ok = 0;
-			} else if (dp_cgroup_self_join(p->cg)) {
-				/* v1: the child moves itself (child.c join_cgroup); the fds we opened carry our credentials */
-				char byte = 'j';
-				int r = dp_send_fds(p->chan_fd, &byte, 1, fds, n);
-				if (r == -EPIPE || r == -ECONNRESET)
-					go.ok = 0; /* the child is gone: its own report (or its death) says why */
-				else if (r < 0) {
-					dp_proc_fail(p, "joining the run's cgroup: %s", strerror(-r));
-					go.ok = 0;
-				}
-				go.join_fds = (uint32_t)n;
-			} else {
-				char pid[24];
-				int len = snprintf(pid, sizeof pid, "%d", (int)p->pid);
-				for (int i = 0; i < n; i++) {
-					if (write(fds[i], pid, (size_t)len) != len) {
-						dp_proc_fail(p, "joining the run's cgroup: %s", strerror(errno));
-						go.ok = 0;
-					}
-				}
-			}
-		}
-	}
+	dp_run_cgroup_enter(p, &go); /* run_cgroup.c */
 	if (go.ok && p->policy) {
 		prog = dp_seccomp_cached(p->policy, p->plan.exec_path, DP_CHILD_CHAN_FD, err, sizeof err);
 		if (!prog) {
@@ -162,10 +129,15 @@ static void send_go(struct dp_proc *p, int go_fd)
 	(void)n; /* a child that died is found when reaped */
 }
 
-static int launch(struct dp_proc *p)
+/* clone3 and the go; *go_w is the go pipe's write end, which the caller
+ * closes (EOF instead of a go message makes the child give up). */
+static int launch_clone(struct dp_proc *p, int *go_w)
 {
 	struct dp_child_plan *pl = &p->plan;
 	int chan[2], status[2] = { -1, -1 }, sync[2];
+	int cgfd = dp_run_cgroup_before_clone(p); /* v2: the child starts in the run's cgroup */
+	if (p->out.failed_setup)
+		return 0; /* the cgroup failed: nothing started, nothing to undo */
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, chan) < 0)
 		return -errno;
 	p->chan_fd = chan[0];
@@ -184,12 +156,25 @@ static int launch(struct dp_proc *p)
 	struct clone_args ca = { .flags = cflags | CLONE_PIDFD, .pidfd = (uint64_t)(uintptr_t)&p->pidfd,
 				 .exit_signal = 0 }; /* no SIGCHLD: the caller's handler (or its SIG_IGN, which
 						      * would make the kernel reap init) is not ours to trigger */
+	if (cgfd >= 0) {
+		ca.flags |= CLONE_INTO_CGROUP;
+		ca.cgroup = (uint64_t)cgfd;
+	}
 	pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
-	if (pid < 0 && errno == ENOSYS) /* kernels before 5.3, valgrind: clone with the same flags */
+	if (pid < 0 && cgfd >= 0 && (errno == EINVAL || errno == E2BIG)) {
+		/* kernels before 5.7 know no CLONE_INTO_CGROUP: moved by pid later (run_cgroup.c) */
+		ca.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
+		ca.cgroup = 0;
+		pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
+	}
+	if (pid < 0 && errno == ENOSYS) { /* kernels before 5.3, valgrind: clone with the same flags */
+		ca.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
 		pid = (pid_t)syscall(SYS_clone, cflags | CLONE_PIDFD, 0, &p->pidfd, 0, 0);
+	}
 	if (pid == 0)
 		dp_child_main(pl);
 	int saved = errno;
+	p->cg_cloned_into = pid > 0 && (ca.flags & CLONE_INTO_CGROUP);
 	close_fd(&pl->chan_fd);
 	close_fd(&pl->status_fd);
 	close_fd(&pl->go_fd);
@@ -198,8 +183,9 @@ static int launch(struct dp_proc *p)
 			close_fd(&p->io[i].child_fd);
 		pl->stdio_fds[i] = -1;
 	}
+	*go_w = sync[1];
 	if (pid < 0) {
-		close_fd(&sync[1]);
+		close_fd(go_w);
 		return -saved;
 	}
 	p->pid = pid;
@@ -212,28 +198,110 @@ static int launch(struct dp_proc *p)
 	}
 	if (!p->out.failed_setup)
 		send_go(p, sync[1]);
-	close_fd(&sync[1]); /* EOF instead of a go message makes the child give up */
-	await_exec(p);
+	return 0;
+}
+
+static int launch(struct dp_proc *p)
+{
+	int go_w = -1;
+	int r = launch_clone(p, &go_w);
+	close_fd(&go_w); /* EOF instead of a go message makes the child give up */
+	if (r < 0)
+		return r;
+	dp_await_exec(p);
 	close_fd(&p->chan_fd);
 	return 0;
 }
 
-/* dp_spawn on options in this library's own layout. */
-static int spawn(const struct dp_options *opt, size_t result_size, struct dp_proc **out)
+/* init's only child once the box is ready: the program's process (host pid). */
+static pid_t box_program_pid(pid_t init)
+{
+	char path[64], buf[64];
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)init, (int)init);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	return (pid_t)atoi(buf);
+}
+
+/* The box's first word: ready, or the step of its set-up that failed. */
+static void await_ready(struct dp_proc *p)
+{
+	struct pollfd pfd = { p->chan_fd, POLLIN, 0 };
+	int r;
+	while ((r = poll(&pfd, 1, SPAWN_TIMEOUT_MS)) < 0 && errno == EINTR)
+		;
+	if (r <= 0) {
+		dp_proc_fail(p, "the ready box's set-up did not finish within %d s", SPAWN_TIMEOUT_MS / 1000);
+		return;
+	}
+	struct dp_child_msg m;
+	ssize_t n;
+	while ((n = recv(p->chan_fd, &m, sizeof m, MSG_PEEK)) < 0 && errno == EINTR)
+		;
+	if (n == sizeof m && m.kind == DP_MSG_READY) {
+		while (recv(p->chan_fd, &m, sizeof m, 0) < 0 && errno == EINTR)
+			;
+		if ((p->box_prog_pid = box_program_pid(p->pid)) <= 0) {
+			dp_proc_fail(p, "the ready box's program process is not there");
+			return;
+		}
+		/* init unshared its namespaces by now; tearing them down when init
+		 * exits (unmounting waits for an RCU grace period, the network
+		 * namespace's clean-up takes a CPU) is not the run's to pay */
+		static const char *const ns[] = { "mnt", "net", "ipc", "uts" };
+		for (size_t i = 0; i < DP_ARRAY_SIZE(ns); i++) {
+			char path[64];
+			snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)p->pid, ns[i]);
+			p->box_ns_fds[i] = open(path, O_RDONLY | O_CLOEXEC); /* -1: torn down with init, as cold */
+		}
+		return;
+	}
+	dp_await_exec(p); /* an error report (or the box's death): read as a cold start reads it */
+	if (!p->out.failed_setup)
+		dp_proc_fail(p, "the ready box ended before it was used");
+}
+
+int dp_launch_box(struct dp_proc *p)
+{
+	int r = launch_clone(p, &p->box_go_fd);
+	if (r < 0)
+		return r;
+	if (!p->out.failed_setup)
+		await_ready(p);
+	return 0;
+}
+
+struct dp_proc *dp_proc_alloc(const struct dp_options *opt)
 {
 	struct dp_proc *p = calloc(1, sizeof *p);
 	if (!p)
-		return -ENOMEM;
-	p->result_size = result_size;
+		return NULL;
 	p->clock.spawn = dp_now_ns();
 	p->pid = -1;
-	p->pidfd = p->chan_fd = p->status_fd = p->listener_fd = -1;
+	p->pidfd = p->chan_fd = p->status_fd = p->listener_fd = p->box_go_fd = -1;
+	for (size_t i = 0; i < DP_ARRAY_SIZE(p->box_ns_fds); i++)
+		p->box_ns_fds[i] = -1;
 	for (int i = 0; i < 3; i++)
 		p->io[i].fd = p->io[i].relay_fd = p->io[i].child_fd = -1;
 	dp_limits_resolve(&opt->limits, &p->lim);
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 	p->cpu.ncpu = n > 0 ? (int)n : 1;
+	return p;
+}
 
+/* dp_spawn on options in this library's own layout. */
+static int spawn(const struct dp_options *opt, size_t result_size, struct dp_proc **out)
+{
+	struct dp_proc *p = dp_proc_alloc(opt);
+	if (!p)
+		return -ENOMEM;
+	p->result_size = result_size;
 	int r = dp_prepare(p, opt);
 	if (r == 0 && !p->out.failed_setup)
 		r = launch(p);
@@ -241,6 +309,13 @@ static int spawn(const struct dp_options *opt, size_t result_size, struct dp_pro
 		dp_destroy(p);
 		return r;
 	}
+	dp_spawn_started(p);
+	*out = p;
+	return 0;
+}
+
+void dp_spawn_started(struct dp_proc *p)
+{
 	p->clock.start = dp_now_ns();
 	/* what init spent building the box is in the cgroup already: not the program's time */
 	if (p->cg && !p->out.failed_setup && dp_cgroup_cpu_ns(p->cg, &p->cpu.base_ns) < 0)
@@ -262,8 +337,6 @@ static int spawn(const struct dp_options *opt, size_t result_size, struct dp_pro
 			}
 		}
 	}
-	*out = p;
-	return 0;
 }
 
 int dp_spawn(const struct dp_options *caller, struct dp_proc **out)
@@ -312,6 +385,9 @@ void dp_destroy(struct dp_proc *p)
 	close_fd(&p->chan_fd);
 	close_fd(&p->status_fd);
 	close_fd(&p->listener_fd);
+	close_fd(&p->box_go_fd);
+	for (size_t i = 0; i < DP_ARRAY_SIZE(p->box_ns_fds); i++)
+		close_fd(&p->box_ns_fds[i]); /* the last references: the box's mounts and devices go now */
 	dp_cgroup_destroy(p->cg);
 	dp_ns_plan_destroy(p->ns);
 	dp_workdir_close(p->copy.workdir_state); /* the box is gone: give the directory back */
@@ -323,6 +399,10 @@ void dp_destroy(struct dp_proc *p)
 	if (p->plan.empty_caps)
 		cap_free(p->plan.empty_caps);
 	free(p->plan.filter_buf);
+	free(p->plan.prog_buf);
+	free(p->plan.prog_ptrs);
+	if (!p->policy)
+		free(p->plan.exec_buf); /* with a policy it is the filter's exec slot */
 	free(p->copy.exec_path);
 	free(p->copy.workdir);
 	free(p->copy.cwd);

@@ -104,6 +104,7 @@ void dp_finish(struct dp_proc *p, struct dp_result *res)
 	memset(res, 0, sizeof *res);
 	res->cgroup = p->cg != NULL;
 	res->memory_method = p->cg ? DP_MEMORY_CGROUP : DP_MEMORY_SAMPLED;
+	snprintf(res->cgroup_note, sizeof res->cgroup_note, "%s", p->cg ? "" : p->cg_note);
 	res->isolated = p->ns != NULL;
 	res->output[1] = p->io[1].total;
 	res->output[2] = p->io[2].total;

@@ -46,6 +46,7 @@ struct judge_ctx {
 	struct judge_build build;     /* with a compile step: its directory and files */
 	char **argv;                  /* with a compile step: the substituted argv */
 	struct dp_mount *mounts;
+	struct dp_pool *pool;         /* ready boxes of ctx->run's shape, or NULL: cold starts */
 	size_t next;                  /* next test index (atomic) */
 	size_t done;
 	unsigned char *finished;      /* finished[i]: test i's result is final (under lock) */
@@ -149,7 +150,7 @@ static void grade_batch(struct judge_ctx *ctx, const struct judge_test *t, const
 	opt.stdio[DP_STDIN] = (struct dp_stream_spec){ DP_RELAY, in }; /* a pipe: the host file cannot be reopened */
 	opt.stdio[DP_STDOUT] = (struct dp_stream_spec){ DP_RELAY, out };
 	opt.stdio[DP_STDERR] = (struct dp_stream_spec){ DP_RELAY, err };
-	ret = dp_run(&opt, &r);
+	ret = ctx->pool ? dp_pool_run(ctx->pool, &opt, &r) : dp_run(&opt, &r);
 	if (ret < 0) {
 		dp_fmt(res->message, sizeof(res->message), "the solution could not start: %s", strerror(-ret));
 		goto done;
@@ -332,6 +333,11 @@ static int grade_all(struct judge_ctx *ctx, char *err, size_t errlen)
 	rep->n_tests = n;
 	if ((size_t)jobs > n)
 		jobs = (int)n;
+	/* one ready box per worker: the next test's sandbox is built while this
+	 * one runs (docs/pool.md); a shape the pool refuses (a workdir, no
+	 * isolation) is graded by cold starts, which give the same verdicts */
+	if (!ctx->cfg->interactor && jobs > 0 && dp_pool_create(&ctx->run, (unsigned)jobs, &ctx->pool) < 0)
+		ctx->pool = NULL;
 	threads = calloc((size_t)jobs, sizeof(*threads));
 	if (threads)
 		for (; started < jobs - 1; started++)
@@ -341,6 +347,7 @@ static int grade_all(struct judge_ctx *ctx, char *err, size_t errlen)
 	for (int i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
 	free(threads);
+	dp_pool_destroy(ctx->pool);
 	judge_groups_finish(ctx->cfg->groups, ctx->cfg->stop_on_fail, rep);
 	judge_report_summarize(rep);
 	return 0;

@@ -26,16 +26,23 @@
  * - Discovery: /proc/self/mountinfo and /proc/self/cgroup are read once (per
  *   process and shape) and every controller's place derived from that copy;
  *   facts that cannot change between runs (memsw files, use_hierarchy) too.
- * - Races with a concurrent destroy removing a shared v2 parent show up as
- *   ENOENT (mkdir of the run, or a control file missing because the parent was
- *   recreated before its controllers were enabled): we undo and retry.
+ * - Races with a concurrent destroy removing a shared v2 parent.  Inside one
+ *   process, parent_lock makes "make the parent, enable its controllers, make
+ *   the run" and "remove the parent when empty" exclusive.  Between processes
+ *   the race shows up as ENOENT (mkdir of the run, or a control file missing
+ *   because the parent was recreated before its controllers were enabled) or
+ *   ENODEV (a control file of the parent opened just before another runner
+ *   removed it): we undo and retry; after CG_CREATE_TRIES the error is the
+ *   caller's to report, never a silent run without a cgroup.
  * - Joining: the join file of every directory (v1 "tasks", v2 "cgroup.procs")
  *   is opened O_WRONLY|O_CLOEXEC here, by us: the kernel checks the opener's
  *   credentials.  v1: the child writes "0" into "tasks" itself (core/spawn.c
  *   hands it the fds): a task moving itself as one thread skips the global
  *   threadgroup lock that a move by pid takes for writing, whose wait for an
- *   RCU grace period gave joins a 7-15 ms tail.  v2: the parent writes the
- *   child's pid into cgroup.procs.
+ *   RCU grace period gave joins a 7-15 ms tail.  v2: the run is made before
+ *   the clone and the child cloned into it through dp_cgroup_dir_fd()
+ *   (CLONE_INTO_CGROUP; core/run_cgroup.c), or, on kernels before 5.7, the
+ *   parent writes the child's pid into cgroup.procs.
  * - Destroy: rmdir, and only when that says EBUSY kill what is left and retry;
  *   rmdir retries EBUSY for a while because a killed task leaves the cgroup
  *   only once it has fully exited.  The caller should reap its own child
@@ -44,6 +51,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -53,6 +61,16 @@
 
 #define CG_CREATE_TRIES 32
 #define CG_RMDIR_WAIT_MS 2000
+
+/* Shared parents (v2 "<own>/dualpipe") are made and removed under this lock,
+ * so threads of one runner never remove a parent another is preparing. */
+static pthread_mutex_t parent_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The errors a parent removed by another runner gives; worth a new attempt. */
+static bool cg_raced(int r)
+{
+	return r == -ENOENT || r == -ENODEV;
+}
 
 /* ---- create / destroy ---- */
 
@@ -110,7 +128,9 @@ int dp_cg_remove_dirs(struct dp_cgroup *cg)
 		slash = strrchr(cg->dir[i].path, '/');
 		if (slash) {
 			*slash = '\0';
+			pthread_mutex_lock(&parent_lock);
 			rmdir(cg->dir[i].path);
+			pthread_mutex_unlock(&parent_lock);
 			*slash = '/';
 		}
 	}
@@ -119,6 +139,9 @@ int dp_cg_remove_dirs(struct dp_cgroup *cg)
 
 static void cg_close_fds(struct dp_cgroup *cg)
 {
+	if (cg->dir_fd >= 0)
+		close(cg->dir_fd);
+	cg->dir_fd = -1;
 	for (int i = 0; i < cg->n; i++) {
 		if (cg->dir[i].join_fd >= 0)
 			close(cg->dir[i].join_fd);
@@ -134,6 +157,8 @@ static int cg_make_dirs(struct dp_cgroup *cg, const struct dp_cg_layout *lay, co
 	int r = 0;
 
 	cg->n = 0;
+	if (!cg->ops->in_own_cgroup)
+		pthread_mutex_lock(&parent_lock);
 	for (int i = 0; i < lay->n; i++) {
 		struct dp_cg_dir *d = &cg->dir[cg->n];
 
@@ -157,12 +182,13 @@ static int cg_make_dirs(struct dp_cgroup *cg, const struct dp_cg_layout *lay, co
 		d->join_fd = -1;
 		cg->n++;
 	}
-	if (r < 0) {
-		/* The parent we failed in may be one we just made: remove it if empty. */
-		if (cg->n < lay->n && !cg->ops->in_own_cgroup)
-			rmdir(lay->parent[cg->n]);
+	/* The parent we failed in may be one we just made: remove it if empty. */
+	if (r < 0 && cg->n < lay->n && !cg->ops->in_own_cgroup)
+		rmdir(lay->parent[cg->n]);
+	if (!cg->ops->in_own_cgroup)
+		pthread_mutex_unlock(&parent_lock);
+	if (r < 0)
 		dp_cg_remove_dirs(cg);
-	}
 	return r;
 }
 
@@ -176,6 +202,12 @@ static int cg_open_join_fds(struct dp_cgroup *cg)
 			return r;
 		cg->dir[i].join_fd = open(path, O_WRONLY | O_CLOEXEC);
 		if (cg->dir[i].join_fd < 0)
+			return -errno;
+	}
+	/* v2 (one directory): the child is cloned straight into it */
+	if (!cg->ops->self_join && cg->n == 1) {
+		cg->dir_fd = open(cg->dir[0].path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (cg->dir_fd < 0)
 			return -errno;
 	}
 	return 0;
@@ -231,6 +263,7 @@ int dp_cgroup_create(const struct dp_cgroup_config *cfg, struct dp_cgroup **out)
 		return -ENOMEM;
 	cg->ops = ops;
 	cg->facts = lay.facts;
+	cg->dir_fd = -1;
 	for (int attempt = 0; attempt < CG_CREATE_TRIES; attempt++) {
 		char name[96];
 
@@ -238,7 +271,7 @@ int dp_cgroup_create(const struct dp_cgroup_config *cfg, struct dp_cgroup **out)
 		if (r < 0)
 			break;
 		r = cg_make_dirs(cg, &lay, name, cfg);
-		if (r == -EEXIST || r == -ENOENT)
+		if (r == -EEXIST || cg_raced(r))
 			continue; /* name taken, or parent removed under us */
 		if (r < 0)
 			break;
@@ -251,11 +284,24 @@ int dp_cgroup_create(const struct dp_cgroup_config *cfg, struct dp_cgroup **out)
 		}
 		cg_close_fds(cg);
 		dp_cg_remove_dirs(cg);
-		if (r != -ENOENT)
+		if (!cg_raced(r))
 			break;
 	}
 	free(cg);
 	return r;
+}
+
+bool dp_cgroup_made_before_clone(const struct dp_cgroup_config *cfg)
+{
+	const struct dp_cgroup_ops *ops;
+	struct dp_cg_layout lay;
+
+	return cg_layout_cached(cfg, &ops, &lay) < 0 || !ops->self_join;
+}
+
+int dp_cgroup_dir_fd(const struct dp_cgroup *cg)
+{
+	return cg ? cg->dir_fd : -1;
 }
 
 int dp_cgroup_join_fds(const struct dp_cgroup *cg, int *fds, int max)
@@ -310,4 +356,38 @@ void dp_cgroup_destroy(struct dp_cgroup *cg)
 	cg_close_fds(cg);
 	dp_cg_remove_dirs(cg);
 	free(cg);
+}
+
+bool dp_cgroup_explain(int err, char *buf, size_t size)
+{
+	char own[DP_CG_PATH] = "(unknown)";
+	struct dp_cg_sys sys;
+
+	/* the runner's own cgroup in the hierarchy the backend would use */
+	if (dp_cg_sys_read(&sys) == 0) {
+		const struct dp_cgroup_ops *ops = dp_cg_pick(&sys);
+
+		if (dp_cg_sys_self_dir(&sys, ops == &dp_cg_v1_ops ? "memory" : NULL, own, sizeof(own)) < 0)
+			snprintf(own, sizeof(own), "(unknown)");
+		dp_cg_sys_free(&sys);
+	}
+	switch (err) {
+	case -ENOTSUP:
+		snprintf(buf, size, "no cgroup hierarchy offers the memory controller here "
+			 "(neither cgroup v2 with memory nor a v1 memory hierarchy)");
+		return true;
+	case -EACCES:
+	case -EPERM:
+	case -EROFS:
+		snprintf(buf, size, "the runner may not create cgroups below %s (%s): "
+			 "it needs a delegated cgroup, see docs/cgroups.md", own, strerror(-err));
+		return true;
+	case -EBUSY:
+		snprintf(buf, size, "the runner's cgroup %s holds other processes, so no controller "
+			 "can be enabled below it: start dualpipe in a cgroup of its own "
+			 "(systemd-run --scope -p Delegate=yes), see docs/cgroups.md", own);
+		return true;
+	default:
+		return false;
+	}
 }

@@ -40,6 +40,7 @@ struct dp_cgroup {
 	unsigned facts;                  /* DP_CG_F_*, from the layout */
 	struct dp_cg_dir dir[DP_CG_MAX_DIRS];
 	uint64_t peak_sample;            /* v2 without memory.peak: largest memory.current seen; v1: largest memory + socket buffers seen */
+	int dir_fd;                      /* v2: the run directory, O_DIRECTORY, for CLONE_INTO_CGROUP; else -1 */
 };
 /* /proc/self/mountinfo and /proc/self/cgroup, read once per discovery and
  * parsed for every controller from memory. */

@@ -37,6 +37,7 @@ static int cg_remove_stale(const struct dp_cgroup_ops *ops, const struct dp_cg_l
 
 	memset(&cg, 0, sizeof(cg));
 	cg.ops = ops;
+	cg.dir_fd = -1;
 	for (int i = 0; i < lay->n; i++) {
 		struct dp_cg_dir *d = &cg.dir[cg.n];
 

@@ -5,15 +5,22 @@
  * runner sits in its own cgroup P.  We try, in order:
  *   1. P/dualpipe/<run>: when "+memory +pids" can be enabled in P (P is the
  *      root, or P holds no process);
- *   2. when P is not the root and the runner is P's only process (a systemd
- *      service with Delegate=yes), the runner moves itself into the leaf
- *      P/dualpipe-supervisor, for good, then does 1.  Later calls (and
- *      processes forked since) see that leaf and use P again;
- *   3. <root>/dualpipe/<run>, when we may write there (root in the initial
- *      cgroup namespace); this leaves P's own limits, like isolate's root.
+ *   2. when P has processes but the runner is the only one (a systemd
+ *      service or scope with Delegate=yes, `systemd-run --user --scope`, a
+ *      container's main process at the root of its cgroup namespace), the
+ *      runner moves itself into the leaf P/dualpipe-supervisor, for good, then
+ *      does 1.  Later calls (and processes forked since) see that leaf and use
+ *      P again (systemd's DelegateSubgroup=dualpipe-supervisor gives the same);
+ *   3. <root>/dualpipe/<run>, when we may make cgroups there (root in the
+ *      initial cgroup namespace); this leaves P's own limits, like isolate's.
+ * Neither: -EBUSY (P is shared with other processes) or -EACCES (not ours),
+ * and the run goes without a cgroup, saying why (dp_cgroup_explain).
+ * The layout is worked out before the first clone (core/run_cgroup.c), while
+ * the runner is still alone in P: its own children would make step 2 fail.
  * The cpu controller is never needed: cpu.stat usage_usec is always there.
  *
- * Limits: memory.max = the configured memory exactly, memory.swap.max = 0 so
+ * Limits: memory.max = the configured memory (the caller adds the page-cache
+ * allowance, core/run_cgroup.c and cg_mem.c), memory.swap.max = 0 so
  * swap cannot stretch it, memory.oom.group = 1 so an OOM kill ends the whole
  * run (the verdict is MLE anyway), pids.max.  Figures: cpu.stat usage_usec,
  * memory.peak (5.19+; before that the largest memory.current we sampled),
@@ -109,8 +116,12 @@ static int v2_move_to_leaf(const char *own, const struct dp_cgroup_config *cfg)
 	return r;
 }
 
-static int v2_add(struct dp_cg_layout *lay, const char *dir)
+/* Adds dir/dualpipe as the parent; the freezer is a kill fallback only, and
+ * left out when cfg says so (isolated runs are killed through init). */
+static int v2_add(struct dp_cg_layout *lay, const char *dir, const struct dp_cgroup_config *cfg)
 {
+	unsigned ctrls = DP_CG_MEMORY | DP_CG_PIDS | DP_CG_CPUACCT;
+
 	if (lay->n == DP_CG_MAX_DIRS)
 		return -E2BIG;
 	if (snprintf(lay->parent[lay->n], DP_CG_PATH, "%s/dualpipe", dir) >= DP_CG_PATH)
@@ -118,7 +129,9 @@ static int v2_add(struct dp_cg_layout *lay, const char *dir)
 	for (int k = 0; k < lay->n; k++)
 		if (strcmp(lay->parent[k], lay->parent[lay->n]) == 0)
 			return 0;
-	lay->ctrls[lay->n++] = DP_CG_MEMORY | DP_CG_PIDS | DP_CG_CPUACCT | DP_CG_FREEZER;
+	if (!cfg || !cfg->no_freezer)
+		ctrls |= DP_CG_FREEZER;
+	lay->ctrls[lay->n++] = ctrls;
 	return 0;
 }
 
@@ -132,20 +145,24 @@ static int v2_layout(const struct dp_cg_sys *sys, const struct dp_cgroup_config 
 	lay->n = 0;
 	if (!cfg) { /* cleanup: every place a run may be, change nothing */
 		if (r == 0)
-			v2_add(lay, own);
+			v2_add(lay, own, cfg);
 		if (have_root)
-			v2_add(lay, root);
+			v2_add(lay, root, cfg);
 		return lay->n ? 0 : -ENOTSUP;
 	}
 	if (r == 0) {
 		r = v2_enable(own, cfg);
-		if (r == -EBUSY && !(have_root && strcmp(own, root) == 0) && v2_only_us(own))
+		/* EBUSY: not the real root (exempt from the rule), but maybe the root
+		 * of a cgroup namespace (a container's --cgroupns=private) */
+		if (r == -EBUSY && v2_only_us(own))
 			r = v2_move_to_leaf(own, cfg);
 		if (r == 0)
-			return v2_add(lay, own);
+			return v2_add(lay, own, cfg);
 	}
-	if (have_root && v2_enable(root, cfg) == 0)
-		return v2_add(lay, root);
+	/* step 3 only where we may make cgroups: the root's controllers may all be
+	 * on already, so enabling them proves nothing about mkdir there */
+	if (have_root && access(root, W_OK) == 0 && v2_enable(root, cfg) == 0)
+		return v2_add(lay, root, cfg);
 	return r == -ENOENT ? -ENOTSUP : (r < 0 ? r : -ENOTSUP);
 }
 
@@ -219,10 +236,12 @@ static int v2_kill(struct dp_cgroup *cg)
 		if (waited % 50 == 0) {
 			if (has_kill) {
 				dp_cg_write(dir, "cgroup.kill", "1");
-			} else {
+			} else if (cg->dir[0].ctrls & DP_CG_FREEZER) {
 				dp_cg_write(dir, "cgroup.freeze", "1");
 				dp_cg_signal_procs(dir, SIGKILL);
 				dp_cg_write(dir, "cgroup.freeze", "0");
+			} else {
+				dp_cg_signal_procs(dir, SIGKILL); /* pids.max bounds what can still fork */
 			}
 		}
 		dp_cg_sleep_ms(1);
@@ -231,8 +250,8 @@ static int v2_kill(struct dp_cgroup *cg)
 }
 
 const struct dp_cgroup_ops dp_cg_v2_ops = {
-	/* the parent attaches the child by pid (as before: v2 joins are not
-	 * measured here, no v2 controllers on the test hosts) */
+	/* the child is cloned into the run (CLONE_INTO_CGROUP, dir_fd); the
+	 * parent writes its pid into cgroup.procs only on kernels before 5.7 */
 	.join_file = "cgroup.procs",
 	.self_join = false,
 	.layout = v2_layout,

@@ -3,6 +3,7 @@
 #define DP_SANDBOX_CGROUP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "dualpipe.h"
 
@@ -19,7 +20,7 @@ int dp_cgroup_create(const struct dp_cgroup_config *cfg, struct dp_cgroup **out)
  * with: v1 "tasks", v2 "cgroup.procs"; returns count, -ENOSPC when max is short. */
 int dp_cgroup_join_fds(const struct dp_cgroup *cg, int *fds, int max);
 /* True when the child must join by itself (writing "0" into the join fds,
- * v1), false when the parent writes the child's pid into them (v2). */
+ * v1), false on v2 (cloned into it, or moved by pid by the parent). */
 bool dp_cgroup_self_join(const struct dp_cgroup *cg);
 /* CPU time of every task that ever ran in the cgroup, nanoseconds. */
 int dp_cgroup_cpu_ns(struct dp_cgroup *cg, uint64_t *ns);
@@ -41,6 +42,17 @@ int dp_cgroup_signal(struct dp_cgroup *cg, int sig);
 int dp_cgroup_kill(struct dp_cgroup *cg);
 /* Kills, removes the cgroup directories, frees; accepts NULL. */
 void dp_cgroup_destroy(struct dp_cgroup *cg);
+/* True when the run's cgroup is made before the clone, so the child starts in
+ * it (v2: clone3 CLONE_INTO_CGROUP, dp_cgroup_dir_fd); false on v1, where the
+ * child joins by itself while it builds its namespaces.  Also true when no
+ * backend works here: the create then says why before anything started. */
+bool dp_cgroup_made_before_clone(const struct dp_cgroup_config *cfg);
+/* v2: an O_DIRECTORY fd of the run's cgroup for CLONE_INTO_CGROUP; -1 on v1. */
+int dp_cgroup_dir_fd(const struct dp_cgroup *cg);
+/* Is err (from dp_cgroup_create) a reason to run without a cgroup (no usable
+ * or permitted hierarchy here)?  Then true, and why, in one clause, in buf.
+ * False: a real failure, which makes the run XX. */
+bool dp_cgroup_explain(int err, char *buf, size_t size);
 /* dp_cleanup_stale (public, dualpipe.h) is defined in cg_stale.c. */
 
 #endif

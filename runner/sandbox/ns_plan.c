@@ -565,6 +565,11 @@ const char *dp_ns_plan_describe(const struct dp_ns_plan *plan, int extra)
 	}
 }
 
+bool dp_ns_plan_shows(const struct dp_ns_plan *plan, const char *path)
+{
+	return visible_in_box(plan, path);
+}
+
 const char *dp_ns_plan_exec_path(const struct dp_ns_plan *plan)
 {
 	return plan->exec_path;

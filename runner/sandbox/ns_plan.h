@@ -3,6 +3,7 @@
 #ifndef DP_SANDBOX_NS_PLAN_H
 #define DP_SANDBOX_NS_PLAN_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 #include "dualpipe.h"
 
@@ -29,6 +30,9 @@ int dp_ns_plan_workdir_id(const struct dp_ns_plan *plan, dev_t *dev, ino_t *ino)
  * the top mount: submounts of the workdir are not shown).  No-op when the
  * owner already is (uid, gid) or there is no workdir. */
 void dp_ns_plan_idmap_workdir(struct dp_ns_plan *plan, uid_t uid, gid_t gid);
+/* Whether host path `path` shows the same file inside the box without a bind
+ * of its own (a ready box has no program bind: core/pool.c). */
+bool dp_ns_plan_shows(const struct dp_ns_plan *plan, const char *path);
 /* Directory the program starts in, inside the box (the workdir, or /tmp). */
 const char *dp_ns_plan_cwd(const struct dp_ns_plan *plan);
 

@@ -12,6 +12,7 @@ policy, no privileges and a private view of the machine.
 """
 from ._options import DEFAULTS, Bind, Tmpfs
 from ._pipe import DualPipe, run
+from ._pool import Pool
 from ._result import Result, SandboxError, Status
 
-__all__ = ["DualPipe", "run", "Result", "Status", "SandboxError", "Bind", "Tmpfs", "DEFAULTS"]
+__all__ = ["DualPipe", "run", "Pool", "Result", "Status", "SandboxError", "Bind", "Tmpfs", "DEFAULTS"]

@@ -10,13 +10,14 @@
 #include <unistd.h>
 #include "dualpipe.h"
 #include "supervisor.h"
+#include "pool.h"
 
 /* Shipped policies are loaded once and kept: they are immutable and shared. */
 static struct dp_policy *shipped[3];
 static const char *const shipped_names[3] = { "none", "default", "strict" };
 
 /* The policy for name (NULL: none); *owned says whether the caller frees it. */
-static int load_policy(const char *name, struct dp_policy **out, int *owned)
+int load_policy(const char *name, struct dp_policy **out, int *owned)
 {
 	char err[512] = "";
 	*owned = 0;
@@ -46,7 +47,7 @@ static int load_policy(const char *name, struct dp_policy **out, int *owned)
 }
 
 /* A NULL-terminated array of the bytes objects in list (borrowed pointers). */
-static const char **string_array(PyObject *list)
+const char **string_array(PyObject *list)
 {
 	Py_ssize_t n = PyList_GET_SIZE(list);
 	const char **v = PyMem_Calloc((size_t)n + 1, sizeof *v);
@@ -63,7 +64,7 @@ static const char **string_array(PyObject *list)
 }
 
 /* mounts: a list of (source bytes or None, target bytes, writable bool, tmpfs size int). */
-static struct dp_mount *mount_array(PyObject *list, size_t *n_out)
+struct dp_mount *mount_array(PyObject *list, size_t *n_out)
 {
 	Py_ssize_t n = PyList_GET_SIZE(list);
 	struct dp_mount *m = PyMem_Calloc((size_t)n + 1, sizeof *m);
@@ -202,6 +203,10 @@ static PyMethodDef methods[] = {
 	{ "parse_size", py_parse_size, METH_O, "Parses a SIZE like the CLI (\"64M\") into bytes." },
 	{ "parse_seconds", py_parse_seconds, METH_O, "Parses SECONDS like the CLI (\"1.5\")." },
 	{ "check_policy", py_check_policy, METH_O, "Loads a policy by name or path; ValueError with file:line when invalid." },
+	{ "pool_create", py_pool_create, METH_VARARGS, "Ready sandboxes of one shape (dualpipe.Pool); a capsule." },
+	{ "pool_run", py_pool_run, METH_VARARGS, "One run in a pool: (report JSON, stdout, stderr)." },
+	{ "pool_stats", py_pool_stats, METH_O, "(size, ready, hits, misses) of a pool." },
+	{ "pool_destroy", py_pool_destroy, METH_O, "Kills and reaps a pool's ready boxes." },
 	{ NULL, NULL, 0, NULL },
 };
 
