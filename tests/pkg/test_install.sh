@@ -18,7 +18,11 @@ for f in bin/dualpipe bin/dualpipe-pkgtest-sibling lib/libdualpipe.a lib/libdual
   check "installed $f" test -f "$D$P/$f"
 done
 for p in policies/*.policy; do check "installed share/dualpipe/$p" cmp "$p" "$D$P/share/dualpipe/$p"; done
-for u in dist/systemd/*; do [ -e "$u" ] && check "installed lib/systemd/system/${u##*/}" cmp "$u" "$D$P/lib/systemd/system/${u##*/}"; done
+for l in languages/*.lang; do check "installed share/dualpipe/$l" cmp "$l" "$D$P/share/dualpipe/$l"; done
+# units are installed with their paths filled in (@BINDIR@)
+unit_is() { sed "s|@BINDIR@|$P/bin|g" "$1" | cmp - "$2"; }
+for u in dist/systemd/*; do [ -e "$u" ] && check "installed lib/systemd/system/${u##*/}" unit_is "$u" "$D$P/lib/systemd/system/${u##*/}"; done
+check "no unit is left with an @PLACEHOLDER@" sh -c "! grep -l '@[A-Z]*@' '$D$P'/lib/systemd/system/*"
 check "libdualpipe.so.0 -> libdualpipe.so.$V" test "$(readlink "$L/libdualpipe.so.0")" = "libdualpipe.so.$V"
 check "libdualpipe.so -> libdualpipe.so.0" test "$(readlink "$L/libdualpipe.so")" = libdualpipe.so.0
 check "the installed dualpipe --version is $V" test "$("$D$P/bin/dualpipe" --version)" = "dualpipe $V"
