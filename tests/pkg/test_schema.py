@@ -6,6 +6,7 @@ Also proves the schemas are strict: a renamed, extra or missing field, an
 unknown status and a limit on the wrong verdict are each rejected.
 Run from the repository root: BUILD=build python3 tests/pkg/test_schema.py"""
 import copy
+import shutil
 import json
 import os
 import subprocess
@@ -124,6 +125,16 @@ def judge(tmp, want, args):
     return rep
 
 
+def grouped(tmp, tests):
+    """A copy of tests with a groups.txt (docs/judge-groups.md)."""
+    d = os.path.join(tmp, "grouped")
+    if not os.path.isdir(d):
+        shutil.copytree(tests, d)
+        with open(os.path.join(d, "groups.txt"), "w") as f:
+            f.write("first 40 1,2\nrest 60 3-11 first\n")
+    return d
+
+
 def judge_reports(tmp):
     P = "examples/problems"
     c = lambda s, n: compile_c(tmp, os.path.join(P, s), n)
@@ -141,20 +152,24 @@ def judge_reports(tmp):
         judge(tmp, "AC", ["--tests=" + gs, "--time=1", "--wall=2", "--interactor=" + c("guess/interactor.c", "inter"),
                           c("guess/solutions/correct.c", "gs_ok")]),
         judge(tmp, "XX", ["--tests=" + ab, "--checker=" + prog("judge_chk_crash"), tmp + "/ab_ok"]),
+        judge(tmp, "WA", ["--tests=" + grouped(tmp, ab), "--stop-on-fail=all", "--time=1", tmp + "/ab_wa"]),
+        judge(tmp, "AC", ["--tests=" + grouped(tmp, ab), "--time=1", tmp + "/ab_ok"]),
     ]
     keys = set()
     for r in reps:
         keys |= set(r)
         for t in r["tests"]:
             keys |= set("test." + k for k in t)
-    for k in ("compile", "message", "test.checker", "test.interactor", "test.stderr"):
+    for k in ("compile", "message", "test.checker", "test.interactor", "test.stderr", "groups", "points"):
         check(k in keys, "the reports exercised field " + k)
+    check(any(t["verdict"] == "SKIP" for r in reps for t in r["tests"]), "the reports exercised a SKIP test")
     ac = reps[0]
     bad = []
     r = copy.deepcopy(ac); r["tests"][0]["time"] = r["tests"][0].pop("cpu_time"); bad.append(("a renamed test field", r))
     r = copy.deepcopy(ac); r["verdicts"] = r.pop("verdict"); bad.append(("a renamed top-level field", r))
     r = copy.deepcopy(ac); r["tests"][0]["verdict"] = "CE"; bad.append(("CE as a test verdict", r))
     r = copy.deepcopy(ac); r["message"] = "x"; bad.append(("a message without CE", r))
+    g = copy.deepcopy(reps[-1]); g["groups"][0]["pts"] = g["groups"][0].pop("points"); bad.append(("a renamed group field", g))
     for what, obj in bad:
         check(bool(errors(JUDGE, obj)), "judge schema rejects " + what)
 
