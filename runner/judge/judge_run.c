@@ -19,6 +19,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -46,6 +47,8 @@ struct judge_ctx {
 	struct judge_build build;     /* with a compile step: its directory and files */
 	char **argv;                  /* with a compile step: the substituted argv */
 	struct dp_mount *mounts;
+	struct dp_mount *pool_mounts; /* ctx->run's mounts plus the solution's file, for the pool */
+	char *pool_real;              /* the solution file's real path, the source of its bind */
 	struct dp_pool *pool;         /* ready boxes of ctx->run's shape, or NULL: cold starts */
 	size_t next;                  /* next test index (atomic) */
 	size_t done;
@@ -316,6 +319,51 @@ static int use_build(struct judge_ctx *ctx, char *err, size_t errlen)
 	return 0;
 }
 
+/* A ready box has no bind of its program's own file (docs/pool.md): a
+ * solution named by a path outside the view would start cold every time.
+ * This adds read-only binds of that one file, at its real path and at the
+ * absolute path it was named by (what a cold start shows), to the shape of
+ * *pool_run; a name without a slash is searched in the box's PATH, already
+ * in the view.  Nothing more of the host is shown than a cold start shows. */
+static int show_solution(struct judge_ctx *ctx, struct dp_options *pool_run)
+{
+	const char *arg0 = pool_run->argv ? pool_run->argv[0] : NULL;
+	char real[PATH_MAX];
+	struct stat st;
+	size_t n = pool_run->n_mounts;
+
+	if (!arg0 || !strchr(arg0, '/') || !realpath(arg0, real) || stat(real, &st) < 0 || !S_ISREG(st.st_mode))
+		return 0; /* nothing to add: the run's own start says what is wrong */
+	if (!(ctx->pool_mounts = calloc(n + 2, sizeof(*ctx->pool_mounts))) || !(ctx->pool_real = strdup(real)))
+		return -ENOMEM;
+	if (n)
+		memcpy(ctx->pool_mounts, pool_run->mounts, n * sizeof(*ctx->pool_mounts));
+	ctx->pool_mounts[n++] = (struct dp_mount){ .source = ctx->pool_real, .target = ctx->pool_real };
+	/* an absolute name is the path the box's execve uses (as a cold start's) */
+	if (arg0[0] == '/' && strcmp(arg0, real) != 0 && !strstr(arg0, "/./") && !strstr(arg0, "/../") &&
+	    !strstr(arg0, "//"))
+		ctx->pool_mounts[n++] = (struct dp_mount){ .source = ctx->pool_real, .target = arg0 };
+	pool_run->mounts = ctx->pool_mounts;
+	pool_run->n_mounts = n;
+	return 0;
+}
+
+/* The pool of one ready box per worker: the next test's sandbox is built
+ * while this one runs (docs/pool.md).  A shape the pool refuses (a workdir,
+ * no isolation, a mount it cannot make) is graded by cold starts of
+ * ctx->run as given, which give the same verdicts. */
+static void start_pool(struct judge_ctx *ctx, int jobs)
+{
+	struct dp_options pool_run = ctx->run;
+
+	if (ctx->cfg->interactor || jobs <= 0 || show_solution(ctx, &pool_run) < 0 ||
+	    dp_pool_create(&pool_run, (unsigned)jobs, &ctx->pool) < 0) {
+		ctx->pool = NULL;
+		return;
+	}
+	ctx->run = pool_run; /* runs carry the pool's shape, or every one would start cold */
+}
+
 /* Grades every test with cfg->jobs workers, this thread being one of them. */
 static int grade_all(struct judge_ctx *ctx, char *err, size_t errlen)
 {
@@ -333,11 +381,7 @@ static int grade_all(struct judge_ctx *ctx, char *err, size_t errlen)
 	rep->n_tests = n;
 	if ((size_t)jobs > n)
 		jobs = (int)n;
-	/* one ready box per worker: the next test's sandbox is built while this
-	 * one runs (docs/pool.md); a shape the pool refuses (a workdir, no
-	 * isolation) is graded by cold starts, which give the same verdicts */
-	if (!ctx->cfg->interactor && jobs > 0 && dp_pool_create(&ctx->run, (unsigned)jobs, &ctx->pool) < 0)
-		ctx->pool = NULL;
+	start_pool(ctx, jobs);
 	threads = calloc((size_t)jobs, sizeof(*threads));
 	if (threads)
 		for (; started < jobs - 1; started++)
@@ -381,6 +425,8 @@ int judge_run(const struct judge_config *cfg, const struct judge_testset *set,
 out:
 	judge_free_argv(ctx.argv);
 	free(ctx.mounts);
+	free(ctx.pool_mounts);
+	free(ctx.pool_real);
 	free(ctx.finished);
 	if (ctx.root[0])
 		judge_remove_tree(ctx.root);
