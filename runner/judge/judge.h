@@ -202,6 +202,10 @@ struct judge_report {
 	const struct judge_groups *groups;
 	double *group_scores;
 	double points, max_points;
+	/* how the solution's and the checker's runs started: hits are runs from
+	 * ready boxes, misses cold starts through a pool; runs with no pool at
+	 * all (interactive problems, a shape the pool refuses) count in neither */
+	struct dp_pool_stats solution_pool, checker_pool;
 };
 
 struct judge_progress {

@@ -273,6 +273,15 @@ static void *worker(void *arg)
 		}
 		pthread_mutex_unlock(&ctx->lock);
 	}
+	if (w->checker.pool) {
+		struct dp_pool_stats st;
+		dp_pool_stats(w->checker.pool, &st);
+		pthread_mutex_lock(&ctx->lock);
+		ctx->rep->checker_pool.size += st.size;
+		ctx->rep->checker_pool.hits += st.hits;
+		ctx->rep->checker_pool.misses += st.misses;
+		pthread_mutex_unlock(&ctx->lock);
+	}
 	dp_pool_destroy(w->checker.pool);
 	w->checker.pool = NULL;
 	return NULL;
@@ -429,6 +438,7 @@ static int grade_all(struct judge_ctx *ctx, char *err, size_t errlen)
 		pthread_join(threads[i], NULL);
 	free(threads);
 	free(ws);
+	dp_pool_stats(ctx->pool, &rep->solution_pool); /* zeros without a pool */
 	dp_pool_destroy(ctx->pool);
 	judge_groups_finish(ctx->cfg->groups, ctx->cfg->stop_on_fail, rep);
 	judge_report_summarize(rep);
