@@ -256,6 +256,22 @@ bench-v2: all $(HELPERS)
 	@for cg in v2 v1; do rc=0; tests/vm/run.sh --cgroup $$cg -- $(BUILD)/bench/cg_bench $(BUILD) \
 	  > $(BUILD)/bench/cg-$$cg.md || rc=$$?; cat $(BUILD)/bench/cg-$$cg.md; [ $$rc = 0 ] || exit $$rc; done
 
+# ---- jury programs (tests/jury/*.cpp) against our testlib-style header
+# (tests/testlib/testlib_lite.h): real C++ checkers, an interactor and the
+# solutions that drive them, built with g++ like contest jury code; used by
+# tests/test_judge_testlib.c and the judge bench's testlib checker row.
+JURY_CXX   ?= g++
+JURY_FLAGS := -std=c++17 -O2 -Wall -Wextra -Werror -Itests/testlib
+JURY       := $(patsubst tests/jury/%.cpp,$(BUILD)/jury/%,$(wildcard tests/jury/*.cpp))
+$(BUILD)/jury:
+	mkdir -p $@
+$(BUILD)/jury/%: tests/jury/%.cpp tests/testlib/testlib_lite.h | $(BUILD)/jury
+	$(JURY_CXX) $(JURY_FLAGS) -o $@ $<
+.PHONY: jury
+jury: $(JURY)
+test: $(JURY)
+$(BUILD)/tests/test_judge_testlib: $(JURY) $(BUILD)/progs/judge_ab $(BUILD)/progs/judge_ab_wrong
+
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 clean:

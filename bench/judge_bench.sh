@@ -1,7 +1,8 @@
 #!/bin/sh
 # make bench, judge part: tests per second grading a 100-test A+B problem.
 #   dualpipe judge, builtin comparator, --jobs=1 and --jobs=2
-#   dualpipe judge, testlib-convention checker (tests/progs/judge_chk.c), --jobs=1 and --jobs=2
+#   dualpipe judge, a testlib checker (tests/jury/chk_ab.cpp, written against
+#   tests/testlib/testlib_lite.h, built with g++), --jobs=1 and --jobs=2
 #   a shell loop around `dualpipe run` + cmp (the baseline: what a judge
 #   without a judge mode does), and a shell loop around bwrap + cmp
 #   (bubblewrap: namespaces only, no limits, no cgroup; skipped when missing).
@@ -13,7 +14,7 @@ cd "$(dirname "$0")/.."
 B=${BUILD:-build}
 REPS=${JUDGE_BENCH_REPS:-5}
 N=100
-make -s "$B/dualpipe" "$B/progs/judge_ab" "$B/progs/judge_chk"
+make -s "$B/dualpipe" "$B/progs/judge_ab" "$B/jury/chk_ab"
 W=$(mktemp -d /tmp/dp-judge-bench.XXXXXX)
 trap 'rm -rf "$W"' EXIT
 mkdir "$W/tests" "$W/out"
@@ -25,7 +26,7 @@ while [ $i -le $N ]; do
 done
 DP="$PWD/$B/dualpipe"
 SOL="$PWD/$B/progs/judge_ab"
-CHK="$PWD/$B/progs/judge_chk"
+CHK="$PWD/$B/jury/chk_ab"
 
 now() { date +%s.%N; }
 
@@ -94,8 +95,8 @@ mkdir -p "$B/bench"
 		case $name in
 		judge_cmp_j1) what="dualpipe judge, builtin comparator, --jobs=1" ;;
 		judge_cmp_j2) what="dualpipe judge, builtin comparator, --jobs=2" ;;
-		judge_chk_j1) what="dualpipe judge, testlib checker, --jobs=1" ;;
-		judge_chk_j2) what="dualpipe judge, testlib checker, --jobs=2" ;;
+		judge_chk_j1) what="dualpipe judge, testlib checker (C++, tests/jury/chk_ab), --jobs=1" ;;
+		judge_chk_j2) what="dualpipe judge, testlib checker (C++, tests/jury/chk_ab), --jobs=2" ;;
 		run_loop) what="shell loop: dualpipe run + cmp" ;;
 		bwrap_loop) what="shell loop: bwrap + cmp (no limits)" ;;
 		esac

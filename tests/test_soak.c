@@ -13,9 +13,12 @@
  * (dualpipe-run-<our pid>-...) are asserted, since other runners' come and go. */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <sched.h>
 #include <sys/mount.h>
+#include <time.h>
 #include "testutil.h"
 #include "dualpipe.h"
 
@@ -39,19 +42,43 @@
 #endif
 
 static struct dp_policy *policy;
+static time_t started; /* a run cgroup older than this is not ours, whatever its pid */
+
+/* A /tmp of our own: what is in it afterwards is what our runs left,
+ * whatever other work on the machine makes in the host's.  When the build
+ * itself is under /tmp (a CI clone), its top directory is bound through. */
+static void private_tmp(void)
+{
+	char build[PATH_MAX];
+	cr_assert_not_null(realpath(tu_build(), build), "realpath(%s): %s", tu_build(), strerror(errno));
+	int old = open("/tmp", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	cr_assert_geq(old, 0, "/tmp: %s", strerror(errno));
+	cr_assert_eq(mount("soak-tmp", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777"), 0,
+		     "tmpfs on /tmp: %s", strerror(errno));
+	if (!strncmp(build, "/tmp/", 5)) {
+		char top[PATH_MAX], from[PATH_MAX + 64];
+		snprintf(top, sizeof top, "%s", build);
+		char *slash = strchr(top + 5, '/');
+		if (slash)
+			*slash = 0;
+		snprintf(from, sizeof from, "/proc/self/fd/%d/%s", old, top + 5);
+		cr_assert_eq(mkdir(top, 0755), 0, "mkdir %s: %s", top, strerror(errno));
+		cr_assert_eq(mount(from, top, NULL, MS_BIND | MS_REC, NULL), 0, "bind %s: %s", top,
+			     strerror(errno));
+	}
+	close(old);
+}
 
 static void load_policy(void)
 {
 	char err[512] = "";
 	cr_assert_eq(dp_policy_load("default", &policy, err, sizeof err), 0, "%s", err);
+	started = time(NULL) - 1;
 	if (geteuid() == 0) {
 		/* our own mount namespace: see the top comment */
 		cr_assert_eq(unshare(CLONE_NEWNS), 0, "unshare: %s", strerror(errno));
 		cr_assert_eq(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
-		/* and a /tmp of our own: what is in it afterwards is what our runs
-		 * left, whatever other work on the machine makes in the host's */
-		cr_assert_eq(mount("soak-tmp", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777"), 0,
-			     "tmpfs on /tmp: %s", strerror(errno));
+		private_tmp();
 	}
 }
 
@@ -117,12 +144,14 @@ static int count_cg(const char *dir, int depth, int *ours)
 		if (e->d_type != DT_DIR || e->d_name[0] == '.')
 			continue;
 		int owner = run_owner(e->d_name);
-		if (owner == getpid())
+		char sub[4096];
+		snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name);
+		struct stat st;
+		/* older than this process: another runner's that had our pid */
+		if (owner == getpid() && stat(sub, &st) == 0 && st.st_ctime >= started)
 			(*ours)++;
 		else if (owner || !strcmp(e->d_name, "dualpipe"))
 			continue; /* another runner's run, or the parent shared with it */
-		char sub[4096];
-		snprintf(sub, sizeof sub, "%s/%s", dir, e->d_name);
 		n += 1 + count_cg(sub, depth - 1, ours);
 	}
 	if (d)

@@ -28,7 +28,7 @@ setup(
     ext_modules=[
         Extension(
             "dualpipe._dualpipe",
-            sources=["src/module.c", "src/supervisor.c", "src/pool.c"],
+            sources=["src/module.c", "src/supervisor.c", "src/pool.c", "src/report.c"],
             include_dirs=[os.path.join(ROOT, "include")],
             extra_objects=[LIB],
             libraries=["seccomp", "cap", "pthread"],

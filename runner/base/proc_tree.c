@@ -1,6 +1,7 @@
-/* CPU time of a process tree read from /proc, for runs without a cgroup:
- * each live process's utime+stime plus what its reaped children used
- * (cutime+cstime), walking /proc/PID/task/TID/children.  Clock-tick granularity. */
+/* A process tree read from /proc, for runs without a cgroup: one walk of
+ * /proc/PID/task/TID/children summing a figure of each process, and the
+ * tree's CPU time with it (each live process's utime+stime plus what its
+ * reaped children used, cutime+cstime; clock-tick granularity). */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
@@ -33,16 +34,16 @@ static uint64_t proc_cpu_ticks(pid_t pid)
 	return ut + st + cut + cst;
 }
 
-static uint64_t walk(pid_t pid, int depth)
+static uint64_t walk(pid_t pid, bool count_self, uint64_t (*figure)(pid_t), int depth)
 {
-	uint64_t ticks = proc_cpu_ticks(pid);
+	uint64_t sum = count_self ? figure(pid) : 0;
 	if (depth > 64)
-		return ticks;
+		return sum;
 	char path[64];
 	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
 	DIR *d = opendir(path);
 	if (!d)
-		return ticks;
+		return sum;
 	struct dirent *e;
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.')
@@ -54,11 +55,16 @@ static uint64_t walk(pid_t pid, int depth)
 			continue;
 		int child;
 		while (fscanf(f, "%d", &child) == 1)
-			ticks += walk(child, depth + 1);
+			sum += walk(child, true, figure, depth + 1);
 		fclose(f);
 	}
 	closedir(d);
-	return ticks;
+	return sum;
+}
+
+uint64_t dp_tree_sum(pid_t root, bool count_root, uint64_t (*figure)(pid_t))
+{
+	return walk(root, count_root, figure, 0);
 }
 
 uint64_t dp_tree_cpu_ns(pid_t root)
@@ -66,5 +72,5 @@ uint64_t dp_tree_cpu_ns(pid_t root)
 	static long hz;
 	if (!hz)
 		hz = sysconf(_SC_CLK_TCK);
-	return walk(root, 0) * (1000000000ull / (uint64_t)(hz > 0 ? hz : 100));
+	return walk(root, true, proc_cpu_ticks, 0) * (1000000000ull / (uint64_t)(hz > 0 ? hz : 100));
 }

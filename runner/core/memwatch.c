@@ -23,13 +23,13 @@
  * short run would otherwise take with it.  Counting RSS per process counts a page shared after fork
  * once per process: an upper bound, not an undercount. */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "base/proc_tree.h"
 #include "core/proc.h"
 #include "base/util.h"
 #include "sandbox/cgroup.h"
@@ -37,7 +37,6 @@
 #define MEM_CHECK_MIN_NS 1000000ull
 #define MEM_CHECK_MAX_NS 25000000ull
 #define DP_MEM_RATE 4ull   /* bytes per ns: a fast page-touching loop */
-#define WALK_DEPTH 64
 
 const char *dp_memory_method_name(int method)
 {
@@ -67,41 +66,12 @@ static uint64_t proc_own_bytes(pid_t pid)
 	return kb * 1024;
 }
 
-/* pid's own memory (when count_self) and that of all its descendants. */
-static uint64_t tree_bytes(pid_t pid, bool count_self, int depth)
-{
-	uint64_t total = count_self ? proc_own_bytes(pid) : 0;
-	if (depth > WALK_DEPTH)
-		return total;
-	char path[64];
-	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
-	DIR *d = opendir(path);
-	if (!d)
-		return total;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		char cpath[300];
-		snprintf(cpath, sizeof cpath, "/proc/%d/task/%s/children", (int)pid, e->d_name);
-		FILE *f = fopen(cpath, "re");
-		if (!f)
-			continue;
-		int child;
-		while (fscanf(f, "%d", &child) == 1)
-			total += tree_bytes(child, true, depth + 1);
-		fclose(f);
-	}
-	closedir(d);
-	return total;
-}
-
 /* The own memory of the run now; false when it cannot be read. */
 static bool sample(struct dp_proc *p, uint64_t *bytes)
 {
 	if (p->cg)
 		return dp_cgroup_memory_own(p->cg, bytes) == 0;
-	*bytes = tree_bytes(p->pid, p->ns == NULL, 0);
+	*bytes = dp_tree_sum(p->pid, p->ns == NULL, proc_own_bytes);
 	return true;
 }
 

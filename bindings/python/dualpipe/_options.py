@@ -41,6 +41,7 @@ DEFAULTS: Dict[str, Any] = {
     "isolation": "auto",            # "auto", "full", "none"
     "net": False,
     "dir": None,                    # working directory, writable; None: a private /tmp
+    "cwd": None,                    # where the program starts (--chdir); None: dir, else /tmp
     "binds": (),                    # Bind, (src, dst, writable), or "SRC[:DST]" (read-only)
     "tmpfs": (),                    # Tmpfs, (dst, size), or "DST[:SIZE]"
     "env": None,                    # {name: value}; the environment is PATH plus these
@@ -48,6 +49,7 @@ DEFAULTS: Dict[str, Any] = {
     "gid": None,
     "box_uids": None,               # (first, count); default (60000, 1000)
     "cgroup": True,
+    "as_limit": None,               # RLIMIT_AS of every process (--as-limit); None: none
 }
 OPTION_NAMES = frozenset(DEFAULTS)
 _ISOLATION = {"auto": 0, "none": 1, "full": 2}
@@ -91,6 +93,25 @@ def _path(name: str, v: Any) -> bytes:
         raise TypeError(f"{name}: a path must be str, bytes or os.PathLike, not {type(v).__name__}") from None
     if not p or b"\0" in p:
         raise ValueError(f"{name}: {v!r} is not a valid path")
+    return p
+
+
+def start_directory(v: Any) -> Optional[bytes]:
+    """cwd= as the library takes it: None, or a path that is checked in the box
+    (absolute: a box path; relative: to dir=, else to the box's /tmp), so a
+    missing one is an XX result there, not an error here (docs/start-directory.md)."""
+    if v is None:
+        return None
+    try:
+        p = os.fsencode(v)
+    except TypeError:
+        raise TypeError(f"cwd= must be str, bytes or os.PathLike, not {type(v).__name__}") from None
+    if not p:
+        raise ValueError("cwd='': an empty path is not a directory")
+    if b"\0" in p:
+        raise ValueError(f"cwd={v!r}: the path holds a NUL byte")
+    if len(p) >= os.pathconf("/", "PC_PATH_MAX"):
+        raise ValueError(f"cwd=: the path is longer than {os.pathconf('/', 'PC_PATH_MAX') - 1} bytes")
     return p
 
 
@@ -157,7 +178,8 @@ def resolve(opts: Mapping[str, Any]) -> Dict[str, Any]:
     cpu = _seconds("time", o["time"])
     wall = _seconds("wall", o["wall"]) if o["wall"] is not None else 0.0
     r["limits"] = (cpu, wall, _size("mem", o["mem"]), _size("fsize", o["fsize"]), _size("output", o["output"]),
-                   _size("stack", o["stack"]), _count("procs", o["procs"]), _count("nofile", o["nofile"], 4))
+                   _size("stack", o["stack"]), _count("procs", o["procs"]), _count("nofile", o["nofile"], 4),
+                   _size("as_limit", o["as_limit"]) if o["as_limit"] is not None else 0)
     r["output"] = r["limits"][4]
     pol = o["policy"]
     if pol is None:
@@ -183,6 +205,7 @@ def resolve(opts: Mapping[str, Any]) -> Dict[str, Any]:
         if not os.path.isdir(d):
             raise ValueError(f"dir={os.fsdecode(d)!r}: not a directory")
         r["workdir"] = os.path.abspath(d)
+    r["cwd"] = start_directory(o["cwd"])
     r["mounts"] = _mounts(o["binds"], o["tmpfs"])
     r["env"] = environment(o["env"])
     uid = _count("uid", o["uid"], 1) if o["uid"] is not None else 0

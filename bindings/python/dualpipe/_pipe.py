@@ -45,8 +45,8 @@ class DualPipe:
     pipes; its return value (or ``SystemExit``/exception) becomes the exit
     code.  Keyword arguments named like a sandbox option (``time``, ``wall``,
     ``mem``, ``procs``, ``fsize``, ``output``, ``stack``, ``nofile``,
-    ``policy``, ``isolation``, ``net``, ``dir``, ``binds``, ``tmpfs``,
-    ``env``, ``uid``, ``gid``, ``box_uids``, ``cgroup``) configure the
+    ``policy``, ``isolation``, ``net``, ``dir``, ``cwd``, ``binds``, ``tmpfs``,
+    ``env``, ``uid``, ``gid``, ``box_uids``, ``cgroup``, ``as_limit``) configure the
     sandbox; the others go to the target (``DualPipe.call`` separates them
     explicitly).  ``DualPipe(argv=[...])`` or ``DualPipe.exec(argv)`` runs a
     program instead.
@@ -107,7 +107,7 @@ class DualPipe:
         self._report = bytearray()
         pid, fin, fout, ferr, frep, fctl = _dualpipe.spawn(
             args, envl, spec["limits"], spec["policy"], spec["isolation"], spec["net"], spec["workdir"],
-            spec["mounts"], spec["ids"], spec["no_cgroup"], c)
+            spec["mounts"], spec["ids"], spec["no_cgroup"], c, spec["cwd"])
         self._pid = pid
         os.set_blocking(frep, False)
         self._in: Optional[int] = fin

@@ -10,13 +10,15 @@ A program the box cannot show without a bind of its own (one outside the
 host trees /usr /bin /lib* /etc and the shape's binds) starts cold, as does
 every run when the pool cannot be used; stats() counts both.  run() may be
 called from many threads at once (the GIL is released for the run).
+cwd= (the start directory, a box path) is not part of the shape: Pool(cwd=)
+is every run's default and run(cwd=) changes it for one run; as_limit= is.
 """
 import os
 import threading
 from typing import Any, Dict, Mapping, Optional, Sequence, Union
 
 from . import _dualpipe
-from ._options import _ISOLATION, program_argv, resolve
+from ._options import _ISOLATION, program_argv, resolve, start_directory
 from ._result import Result, parse_report, raise_if_xx
 
 
@@ -30,6 +32,7 @@ class Pool:
         if spec["isolation"] == _ISOLATION["none"]:
             raise ValueError("isolation=\"none\": a pool keeps namespaces ready, it needs isolation")
         self._env = spec["env"]
+        self._cwd = spec["cwd"]
         self._cv = threading.Condition()
         self._running = 0
         self._closed = False
@@ -37,11 +40,14 @@ class Pool:
                                           spec["mounts"], spec["ids"], spec["no_cgroup"])
 
     def run(self, argv: Sequence[Union[str, bytes, os.PathLike]], input: Union[str, bytes] = b"",
-            env: Optional[Mapping[str, str]] = None) -> Result:
+            env: Optional[Mapping[str, str]] = None, cwd: Optional[Union[str, bytes, os.PathLike]] = None) -> Result:
         """Runs argv to its end in a ready box, input as its stdin; the Result
         has its stdout and stderr (each capped by output=).  env replaces the
-        pool's environment for this run.  An XX raises SandboxError."""
+        pool's environment for this run, cwd its start directory (a box path,
+        or relative to the box's /tmp).  An XX raises SandboxError (a cwd
+        that is not there: "chdir(...): No such file or directory")."""
         e = dict(env) if env is not None else self._env
+        where = start_directory(cwd) if cwd is not None else self._cwd
         args = program_argv(argv, e)
         envl = [os.fsencode(f"{k}={v}") for k, v in e.items()]
         data = input.encode() if isinstance(input, str) else bytes(input)
@@ -50,7 +56,7 @@ class Pool:
                 raise ValueError("the pool is closed")
             self._running += 1
         try:
-            raw, out, err = _dualpipe.pool_run(self._cap, args, envl, data)
+            raw, out, err = _dualpipe.pool_run(self._cap, args, envl, data, where)
         finally:
             with self._cv:
                 self._running -= 1

@@ -44,6 +44,7 @@ class Result:
     isolated: bool = False
     message: str = ""
     memory_method: str = ""  #: "cgroup" or "sampled" (no cgroup: every process from /proc)
+    cgroup_note: str = ""    #: no cgroup although one was wanted: why (else "")
     extra: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __repr__(self) -> str:
@@ -123,6 +124,7 @@ def parse_report(raw: bytes, stdout: bytes, stderr: bytes) -> Result:
         isolated=bool(d.get("isolated", False)),
         message=str(d.get("message", "")),
         memory_method=str(d.get("memory_method", "")),
+        cgroup_note=str(d.get("cgroup_note", "")),
         extra=d,
     )
 

@@ -95,16 +95,16 @@ fail:
 static PyObject *py_spawn(PyObject *self, PyObject *a)
 {
 	(void)self;
-	PyObject *argv, *env, *mounts, *call, *workdir;
+	PyObject *argv, *env, *mounts, *call, *workdir, *cwd;
 	const char *policy;
 	struct dp_limits lim = { 0 };
 	int isolation, net, no_cgroup;
 	unsigned int uid, gid, box_first;
 	int box_count;
-	if (!PyArg_ParseTuple(a, "OO!(ddKKKKii)ziiOO!(IIIi)pO", &argv, &PyList_Type, &env, &lim.cpu, &lim.wall,
-			      &lim.memory, &lim.fsize, &lim.output, &lim.stack, &lim.procs, &lim.nofile, &policy,
-			      &isolation, &net, &workdir, &PyList_Type, &mounts, &uid, &gid, &box_first, &box_count,
-			      &no_cgroup, &call))
+	if (!PyArg_ParseTuple(a, "OO!(ddKKKKiiK)ziiOO!(IIIi)pOO", &argv, &PyList_Type, &env, &lim.cpu,
+			      &lim.wall, &lim.memory, &lim.fsize, &lim.output, &lim.stack, &lim.procs, &lim.nofile,
+			      &lim.address_space, &policy, &isolation, &net, &workdir, &PyList_Type, &mounts, &uid, &gid,
+			      &box_first, &box_count, &no_cgroup, &call, &cwd))
 		return NULL;
 	struct sv_plan plan;
 	memset(&plan, 0, sizeof plan);
@@ -136,6 +136,9 @@ static PyObject *py_spawn(PyObject *self, PyObject *a)
 	plan.opt.net = net;
 	plan.opt.workdir = workdir == Py_None ? NULL : PyBytes_AsString(workdir);
 	if (workdir != Py_None && !plan.opt.workdir)
+		goto out;
+	plan.opt.cwd = cwd == Py_None ? NULL : PyBytes_AsString(cwd); /* the supervisor is a fork: it stays valid */
+	if (cwd != Py_None && !plan.opt.cwd)
 		goto out;
 	plan.opt.mounts = cm;
 	plan.opt.uid = uid;

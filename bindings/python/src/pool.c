@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include "dualpipe.h"
 #include "pool.h"
+#include "report.h"
 
 #define POOL_CAPSULE "dualpipe._dualpipe.pool"
 
@@ -90,9 +91,9 @@ PyObject *py_pool_create(PyObject *self, PyObject *a)
 		return PyErr_NoMemory();
 	struct dp_options *o = &pp->shape;
 	dp_options_init(o);
-	if (!PyArg_ParseTuple(a, "I(ddKKKKii)ziiO!(IIIi)p", &size, &o->limits.cpu, &o->limits.wall, &o->limits.memory,
-			      &o->limits.fsize, &o->limits.output, &o->limits.stack, &o->limits.procs,
-			      &o->limits.nofile, &policy, &isolation, &net, &PyList_Type, &mounts, &uid, &gid,
+	if (!PyArg_ParseTuple(a, "I(ddKKKKiiK)ziiO!(IIIi)p", &size, &o->limits.cpu, &o->limits.wall,
+			      &o->limits.memory, &o->limits.fsize, &o->limits.output, &o->limits.stack, &o->limits.procs,
+			      &o->limits.nofile, &o->limits.address_space, &policy, &isolation, &net, &PyList_Type, &mounts, &uid, &gid,
 			      &box_first, &box_count, &no_cgroup) ||
 	    (policy && load_policy(policy, (struct dp_policy **)&o->policy, &owned) < 0)) {
 		pool_free(pp);
@@ -150,9 +151,9 @@ static PyObject *memfd_bytes(int fd)
 PyObject *py_pool_run(PyObject *self, PyObject *a)
 {
 	(void)self;
-	PyObject *cap, *argv, *env;
+	PyObject *cap, *argv, *env, *cwd;
 	Py_buffer input;
-	if (!PyArg_ParseTuple(a, "OO!O!y*", &cap, &PyList_Type, &argv, &PyList_Type, &env, &input))
+	if (!PyArg_ParseTuple(a, "OO!O!y*O", &cap, &PyList_Type, &argv, &PyList_Type, &env, &input, &cwd))
 		return NULL;
 	struct py_pool *pp = PyCapsule_GetPointer(cap, POOL_CAPSULE);
 	PyObject *ret = NULL;
@@ -163,6 +164,9 @@ PyObject *py_pool_run(PyObject *self, PyObject *a)
 		goto out;
 	}
 	if (!(cargv = string_array(argv)) || !(cenv = string_array(env)))
+		goto out;
+	const char *ccwd = cwd == Py_None ? NULL : PyBytes_AsString(cwd); /* held by the caller through the run */
+	if (cwd != Py_None && !ccwd)
 		goto out;
 	for (int i = 0; i < 4; i++)
 		if ((fds[i] = memfd_create("dualpipe-pool", MFD_CLOEXEC)) < 0) {
@@ -181,6 +185,7 @@ PyObject *py_pool_run(PyObject *self, PyObject *a)
 	struct dp_options o = pp->shape;
 	o.argv = cargv;
 	o.envp = cenv;
+	o.cwd = ccwd;
 	for (int i = 0; i < 3; i++)
 		o.stdio[i] = (struct dp_stream_spec){ DP_RELAY, fds[i] };
 	int r;
@@ -188,7 +193,7 @@ PyObject *py_pool_run(PyObject *self, PyObject *a)
 	Py_BEGIN_ALLOW_THREADS
 	r = dp_pool_run(pp->pool, &o, &res);
 	if (r == 0)
-		r = dp_result_write_json(&res, fds[3]);
+		r = report_write(&res, fds[3]);
 	Py_END_ALLOW_THREADS
 	if (r < 0) {
 		errno = -r;

@@ -36,6 +36,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "supervisor.h"
+#include "report.h"
 
 #define REPORT_FD 3
 #define CTL_FD 4
@@ -194,7 +195,7 @@ static _Noreturn void supervisor_main(struct sv_plan *pl, const int fds[5])
 	}
 	struct dp_result res;
 	dp_close(p, &res);
-	dp_result_write_json(&res, REPORT_FD);
+	report_write(&res, REPORT_FD);
 	dp_destroy(p);
 	_exit(0);
 }
