@@ -29,7 +29,8 @@
  *                       again by init, no mount point made in a bound host
  *                       directory; as root the workdir is idmapped (its
  *                       owner's ids on disk are the box uid's in the box)
- *   the program         when its file is not inside a tree above, that file
+ *   the program         when its file is not inside a tree above (nor bound
+ *                       read-only at its own path by a mount), that file
  *                       alone, read-only, at its own path (and at the path
  *                       it was named by, when that was a symlink)
  * Nothing else of the host (/home /root /var /run /mnt /srv /opt ...) exists.
@@ -197,14 +198,15 @@ static int collect_user_mounts(const struct dp_options *opt, struct user_mount *
 	return 0;
 }
 
-/* Whether op is a checked bind of one file at its own path that still is
- * the host's file there: a bind pins the inode it was made of, so a file
- * replaced since (a ready box built before) would not be the one named. */
+/* Whether op is a checked read-only bind of one file at its own path that
+ * still is the host's file there: a bind pins the inode it was made of, so
+ * a file replaced since (a ready box built before) would not be the one
+ * named.  A writable bind does not count: the program's file is read-only. */
 static bool same_file_bind(const struct dp_ns_op *op, const char *path)
 {
 	struct stat st;
-	return op->file && op->checked && strcmp(path, op->dst) == 0 && stat(path, &st) == 0 &&
-	       st.st_dev == op->src_dev && st.st_ino == op->src_ino;
+	return op->file && op->checked && (op->attr & MOUNT_ATTR_RDONLY) && strcmp(path, op->dst) == 0 &&
+	       stat(path, &st) == 0 && st.st_dev == op->src_dev && st.st_ino == op->src_ino;
 }
 
 /* Whether host path `path` shows the same file inside the box: it lies in a
