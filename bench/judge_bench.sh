@@ -18,6 +18,7 @@ make -s "$B/dualpipe" "$B/progs/judge_ab" "$B/jury/chk_ab"
 W=$(mktemp -d /tmp/dp-judge-bench.XXXXXX)
 trap 'rm -rf "$W"' EXIT
 mkdir "$W/tests" "$W/out"
+chmod 755 "$W" # the checker row binds it: the box uid reads the tests through it
 i=1
 while [ $i -le $N ]; do
 	echo "$i $((i * 7))" > "$W/tests/$i.in"
@@ -45,6 +46,16 @@ run_loop() {
 			{ echo "judge_bench: dualpipe run loop: test $n failed" >&2; exit 1; }
 	done
 }
+# The fair baseline of the checker rows: the checker sandboxed too, as the
+# judge runs it (two sandboxed runs per test).
+run_chk_loop() {
+	for t in "$W"/tests/*.in; do
+		n=${t%.in}; n=${n##*/}
+		"$DP" run --quiet --time=2 --mem=64M --stdin="$t" --stdout="$W/out/$n" -- "$SOL" &&
+			"$DP" run --quiet --time=10 --ro-bind="$W" --stderr=/dev/null -- "$CHK" "$t" "$W/out/$n" "$W/tests/$n.out" ||
+			{ echo "judge_bench: dualpipe run + checker loop: test $n failed" >&2; exit 1; }
+	done
+}
 bwrap_loop() {
 	for t in "$W"/tests/*.in; do
 		n=${t%.in}; n=${n##*/}
@@ -55,7 +66,7 @@ bwrap_loop() {
 	done
 }
 
-ROWS="judge_cmp_j1 judge_cmp_j2 judge_chk_j1 judge_chk_j2 run_loop"
+ROWS="judge_cmp_j1 judge_cmp_j2 judge_chk_j1 judge_chk_j2 run_loop run_chk_loop"
 if command -v bwrap >/dev/null 2>&1 && bwrap --ro-bind / / true 2>/dev/null; then
 	ROWS="$ROWS bwrap_loop"
 else
@@ -68,6 +79,7 @@ row() {
 	judge_chk_j1) judge_row 1 --checker="$CHK" ;;
 	judge_chk_j2) judge_row 2 --checker="$CHK" ;;
 	run_loop) run_loop ;;
+	run_chk_loop) run_chk_loop ;;
 	bwrap_loop) bwrap_loop ;;
 	esac
 }
@@ -98,6 +110,7 @@ mkdir -p "$B/bench"
 		judge_chk_j1) what="dualpipe judge, testlib checker (C++, tests/jury/chk_ab), --jobs=1" ;;
 		judge_chk_j2) what="dualpipe judge, testlib checker (C++, tests/jury/chk_ab), --jobs=2" ;;
 		run_loop) what="shell loop: dualpipe run + cmp" ;;
+		run_chk_loop) what="shell loop: dualpipe run + the checker by dualpipe run" ;;
 		bwrap_loop) what="shell loop: bwrap + cmp (no limits)" ;;
 		esac
 		echo "| $what | $m | $(echo "$m $base" | awk '{ printf "%.2f", $1 / $2 }') |"

@@ -134,12 +134,31 @@ struct judge_helper_limits {
 };
 
 struct judge_config;
+/* Ready boxes for one worker's checker runs (judge_run.c): the shape binds
+ * the worker's directory, which holds only the test being graded, and the
+ * checker's own file. */
+struct judge_checker_pool {
+	struct dp_pool *pool;
+	struct dp_mount mounts[3];     /* the worker's directory, then the checker's file binds */
+	size_t n_mounts;
+	char real[4096];               /* the checker file's real path (the binds' source) */
+};
 /* Runs cfg->checker as `PROG input output answer` in its own sandbox with the
- * directory holding the three files bound read-only; fills *out and, when
- * not NULL, *how (its figures; its text with cfg->keep_dir). */
+ * directory holding the three files bound read-only (with cp, cp's shape
+ * instead, from its ready boxes); fills *out and, when not NULL, *how (its
+ * figures; its text with cfg->keep_dir). */
 int judge_checker_run(const struct judge_config *cfg, const char *dir, const char *input,
 		      const char *output, const char *answer, struct judge_outcome *out,
-		      struct judge_helper_run *how);
+		      struct judge_helper_run *how, struct judge_checker_pool *cp);
+/* Starts cp's pool for the checker's runs in directory wdir; 0 or -errno
+ * (then cp->pool is NULL and the checker starts cold). */
+int judge_checker_pool_start(const struct judge_config *cfg, const char *wdir, struct judge_checker_pool *cp);
+/* Read-only binds showing program arg0 where a cold start shows it (its
+ * real path, and the absolute path it was named by), for the shape of a
+ * pool whose ready boxes have no bind of their program's own file: written
+ * to m[0..2) with real (PATH_MAX) their source; the count, 0 when arg0 is
+ * searched in PATH or is not a regular file (the run's own start says why). */
+size_t judge_program_binds(const char *arg0, char *real, struct dp_mount *m);
 /* Records in *how the figures of helper run r, oc's message and (keep) its text. */
 void judge_helper_record(struct judge_helper_run *how, const struct dp_result *r,
 			 const struct judge_outcome *oc, const char *text, size_t len, int keep);
@@ -183,6 +202,10 @@ struct judge_report {
 	const struct judge_groups *groups;
 	double *group_scores;
 	double points, max_points;
+	/* how the solution's and the checker's runs started: hits are runs from
+	 * ready boxes, misses cold starts through a pool; runs with no pool at
+	 * all (interactive problems, a shape the pool refuses) count in neither */
+	struct dp_pool_stats solution_pool, checker_pool;
 };
 
 struct judge_progress {

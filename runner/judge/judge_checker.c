@@ -4,7 +4,9 @@
  * trusted more than the solution but still runs in its own sandbox: it sees
  * the three files through one read-only bind of the test's scratch
  * directory (copies made by the judge, so their permissions always let the
- * sandbox uid read them), and nothing else of the host's data.  A checker
+ * sandbox uid read them), and nothing else of the host's data.  From a
+ * worker's ready boxes the bind is of the worker's directory, which holds
+ * that one test's directory only, and of the checker's own file.   A checker
  * that crashes, times out or exits with anything else is a judge failure
  * (XX), never a wrong answer. */
 #define _GNU_SOURCE
@@ -161,11 +163,40 @@ void judge_helper_record(struct judge_helper_run *how, const struct dp_result *r
 	}
 }
 
-int judge_checker_run(const struct judge_config *cfg, const char *dir, const char *input,
-		      const char *output, const char *answer, struct judge_outcome *out,
-		      struct judge_helper_run *how)
+/* The checker's options but argv and its output fd: its limits and policy. */
+static void checker_options(const struct judge_config *cfg, struct dp_options *opt)
 {
 	const struct judge_helper_limits *hl = &cfg->checker_limits;
+
+	dp_options_init(opt);
+	opt->policy = cfg->helper_policy;
+	opt->isolation = cfg->run.isolation;
+	opt->limits.cpu = hl->cpu > 0 ? hl->cpu : HELPER_CPU;
+	opt->limits.wall = hl->cpu > 0 ? 2 * hl->cpu + 1 : HELPER_WALL;
+	opt->limits.memory = hl->memory; /* 0: the library's default */
+	opt->limits.output = HELPER_OUTPUT;
+	opt->stdio[DP_STDIN].mode = DP_NULL;
+}
+
+int judge_checker_pool_start(const struct judge_config *cfg, const char *wdir, struct judge_checker_pool *cp)
+{
+	struct dp_options opt;
+	size_t n;
+
+	cp->pool = NULL;
+	checker_options(cfg, &opt);
+	n = judge_program_binds(cfg->checker, cp->real, cp->mounts + 1);
+	cp->mounts[0] = (struct dp_mount){ .source = wdir, .target = wdir };
+	cp->n_mounts = n + 1;
+	opt.mounts = cp->mounts;
+	opt.n_mounts = cp->n_mounts;
+	return dp_pool_create(&opt, 1, &cp->pool);
+}
+
+int judge_checker_run(const struct judge_config *cfg, const char *dir, const char *input,
+		      const char *output, const char *answer, struct judge_outcome *out,
+		      struct judge_helper_run *how, struct judge_checker_pool *cp)
+{
 	struct dp_options opt;
 	struct dp_result r;
 	struct dp_mount mnt = { .source = dir, .target = dir, .writable = 0 };
@@ -182,20 +213,13 @@ int judge_checker_run(const struct judge_config *cfg, const char *dir, const cha
 		dp_fmt(out->message, sizeof(out->message), "checker: memfd_create: %s", strerror(errno));
 		return ret;
 	}
-	dp_options_init(&opt);
+	checker_options(cfg, &opt);
 	opt.argv = argv;
-	opt.policy = cfg->helper_policy;
-	opt.isolation = cfg->run.isolation;
-	opt.limits.cpu = hl->cpu > 0 ? hl->cpu : HELPER_CPU;
-	opt.limits.wall = hl->cpu > 0 ? 2 * hl->cpu + 1 : HELPER_WALL;
-	opt.limits.memory = hl->memory; /* 0: the library's default */
-	opt.limits.output = HELPER_OUTPUT;
-	opt.mounts = &mnt;
-	opt.n_mounts = 1;
-	opt.stdio[DP_STDIN].mode = DP_NULL;
+	opt.mounts = cp && cp->pool ? cp->mounts : &mnt; /* the pool's: dir lies in its worker directory */
+	opt.n_mounts = cp && cp->pool ? cp->n_mounts : 1;
 	opt.stdio[DP_STDOUT] = (struct dp_stream_spec){ DP_RELAY, fd };
 	opt.stdio[DP_STDERR] = (struct dp_stream_spec){ DP_RELAY, fd };
-	ret = dp_run(&opt, &r);
+	ret = cp && cp->pool ? dp_pool_run(cp->pool, &opt, &r) : dp_run(&opt, &r);
 	if (ret < 0) {
 		out->verdict = JV_XX;
 		dp_fmt(out->message, sizeof(out->message), "checker could not start: %s", strerror(-ret));

@@ -5,6 +5,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -59,4 +62,20 @@ int judge_remove_tree(const char *path)
 	ret = dp_remove_tree_at(dir, name);
 	close(dir);
 	return ret;
+}
+
+size_t judge_program_binds(const char *arg0, char *real, struct dp_mount *m)
+{
+	struct stat st;
+	size_t n = 0;
+
+	if (!arg0 || !strchr(arg0, '/') || !realpath(arg0, real) || stat(real, &st) < 0 || !S_ISREG(st.st_mode))
+		return 0;
+	m[n++] = (struct dp_mount){ .source = real, .target = real };
+	/* an absolute name is the path the box's execve uses (as a cold start's,
+	 * core's ns_program.c); a name with . or .. is resolved there instead */
+	if (arg0[0] == '/' && strcmp(arg0, real) != 0 && !strstr(arg0, "/./") && !strstr(arg0, "/../") &&
+	    !strstr(arg0, "//"))
+		m[n++] = (struct dp_mount){ .source = real, .target = arg0 };
+	return n;
 }

@@ -273,7 +273,7 @@ static void grade_interaction(const struct judge_config *cfg, const char *scratc
 		return;
 	case JI_CHECKER:
 		/* testlib: the interactor's output file goes to the checker. */
-		judge_checker_run(cfg, scratch, x->input, x->output, x->answer, &oc, &res->checker);
+		judge_checker_run(cfg, scratch, x->input, x->output, x->answer, &oc, &res->checker, NULL);
 		break;
 	case JI_INTERACTOR:
 		break;

@@ -3,9 +3,10 @@
  *
  * Theory of operation.  All scratch files live in one private directory
  * (made with mkdirat in the link-free $TMPDIR, mode 0711) removed at the end
- * by base/rmtree.c, whatever a compile step built in it.  Each test gets its own
- * subdirectory holding the solution's output (relayed into it by the library,
- * so limits.output caps it and overflows are OLE) and, for a checker or an
+ * by base/rmtree.c, whatever a compile step built in it.  Each worker has a
+ * directory (wK) and each test its own subdirectory of it, holding the
+ * solution's output (relayed into it by the library, so limits.output caps
+ * it and overflows are OLE) and, for a checker or an
  * interactor, readable copies of the input and answer: helpers run as the
  * sandbox uid behind a private filesystem view, so they get that one
  * directory bound read-only instead of the caller's paths and permissions.
@@ -15,10 +16,15 @@
  * the result array, which is why --jobs=N gives the same verdicts as
  * --jobs=1.  The progress callback is serialised by a mutex.  The solution's
  * stderr goes to a memfd whose first 64 KiB the report keeps; with --keep
- * a test's files are copied out (judge_keep.c) before its directory goes. */
+ * a test's files are copied out (judge_keep.c) before its directory goes.
+ * Speed: the solution runs from a pool of ready boxes (docs/pool.md) whose
+ * shape binds the solution's own file, and so does each worker's checker
+ * (a pool binding the worker's directory, which holds only its current
+ * test), so neither pays a cold start per test (docs/judge_speed.md). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -46,6 +52,8 @@ struct judge_ctx {
 	struct judge_build build;     /* with a compile step: its directory and files */
 	char **argv;                  /* with a compile step: the substituted argv */
 	struct dp_mount *mounts;
+	struct dp_mount *pool_mounts; /* ctx->run's mounts plus the solution's file, for the pool */
+	char pool_real[PATH_MAX];     /* the solution file's real path, the source of its binds */
 	struct dp_pool *pool;         /* ready boxes of ctx->run's shape, or NULL: cold starts */
 	size_t next;                  /* next test index (atomic) */
 	size_t done;
@@ -53,10 +61,18 @@ struct judge_ctx {
 	pthread_mutex_t lock;
 };
 
+/* One grading thread's own state: its directory (root/wK, holding only the
+ * test it grades, so the checker's pool can bind it once) and that pool. */
+struct judge_worker {
+	struct judge_ctx *ctx;
+	char dir[4200];
+	struct judge_checker_pool checker;
+};
+
 /* ---- grading one test ---- */
 
 /* The checker grades dir/output against readable copies of the test in dir. */
-static void check_output(const struct judge_config *cfg, const struct judge_test *t, const char *dir,
+static void check_output(struct judge_worker *w, const struct judge_test *t, const char *dir,
 			 const char *output, struct judge_test_result *res)
 {
 	char input[4400], answer[4400];
@@ -69,7 +85,7 @@ static void check_output(const struct judge_config *cfg, const struct judge_test
 		dp_fmt(res->message, sizeof(res->message), "copying the test for the checker: %s", strerror(-ret));
 		return;
 	}
-	judge_checker_run(cfg, dir, input, output, answer, &oc, &res->checker);
+	judge_checker_run(w->ctx->cfg, dir, input, output, answer, &oc, &res->checker, &w->checker);
 	res->verdict = oc.verdict;
 	res->score = oc.score;
 	memcpy(res->message, oc.message, sizeof(res->message));
@@ -126,9 +142,10 @@ static void compare_output(const struct judge_config *cfg, const struct dp_optio
 /* Runs the solution on t's input with its output in dir/output, then grades
  * it: the solution's own failure is the verdict, else the checker's or the
  * comparator's. */
-static void grade_batch(struct judge_ctx *ctx, const struct judge_test *t, const char *dir,
+static void grade_batch(struct judge_worker *w, const struct judge_test *t, const char *dir,
 			struct judge_test_result *res)
 {
+	struct judge_ctx *ctx = w->ctx;
 	const struct judge_config *cfg = ctx->cfg;
 	char output[4400];
 	struct dp_options opt = ctx->run;
@@ -161,7 +178,7 @@ static void grade_batch(struct judge_ctx *ctx, const struct judge_test *t, const
 		res->verdict = judge_verdict_of_status(r.status);
 		dp_fmt(res->message, sizeof(res->message), "%s", r.message);
 	} else if (cfg->checker) {
-		check_output(cfg, t, dir, output, res);
+		check_output(w, t, dir, output, res);
 	} else {
 		compare_output(cfg, &opt, t, out, res);
 	}
@@ -174,8 +191,9 @@ done:
 		close(err);
 }
 
-static void grade(struct judge_ctx *ctx, size_t i)
+static void grade(struct judge_worker *w, size_t i)
 {
+	struct judge_ctx *ctx = w->ctx;
 	const struct judge_test *t = &ctx->set->tests[i];
 	struct judge_test_result *res = &ctx->rep->tests[i];
 	char dir[4400];
@@ -184,7 +202,7 @@ static void grade(struct judge_ctx *ctx, size_t i)
 	res->name = t->name;
 	res->verdict = JV_XX; /* until something better is known */
 	res->exit_code = -1;
-	dp_fmt(dir, sizeof(dir), "%s/t%zu", ctx->root, i);
+	dp_fmt(dir, sizeof(dir), "%s/t%zu", w->dir, i);
 	if (mkdir(dir, 0755) < 0 || chmod(dir, 0755) < 0) {
 		dp_fmt(res->message, sizeof(res->message), "judge: mkdir '%s': %s", dir, strerror(errno));
 		return;
@@ -192,7 +210,7 @@ static void grade(struct judge_ctx *ctx, size_t i)
 	if (ctx->cfg->interactor)
 		judge_interact_run(ctx->cfg, &ctx->run, t, dir, res);
 	else
-		grade_batch(ctx, t, dir, res);
+		grade_batch(w, t, dir, res);
 	if (ctx->cfg->keep_dir) {
 		char msg[sizeof(res->message)];
 		if (judge_keep_test(ctx->cfg->keep_fd, t, dir, res, msg, sizeof(msg)) < 0) {
@@ -221,16 +239,31 @@ static bool skipped(struct judge_ctx *ctx, size_t i)
 	return skip;
 }
 
+/* The worker's directory, and with a checker its pool (when the pool
+ * cannot be had the checker starts cold, with the same verdicts).  A
+ * directory that cannot be made fails each test it would hold, as XX. */
+static void worker_start(struct judge_worker *w)
+{
+	const struct judge_config *cfg = w->ctx->cfg;
+
+	if (mkdir(w->dir, 0755) < 0 || chmod(w->dir, 0755) < 0)
+		return;
+	if (cfg->checker && !cfg->interactor)
+		judge_checker_pool_start(cfg, w->dir, &w->checker);
+}
+
 static void *worker(void *arg)
 {
-	struct judge_ctx *ctx = arg;
+	struct judge_worker *w = arg;
+	struct judge_ctx *ctx = w->ctx;
 
+	worker_start(w);
 	for (;;) {
 		size_t i = __atomic_fetch_add(&ctx->next, 1, __ATOMIC_RELAXED);
 		if (i >= ctx->set->n)
 			break;
 		if (!skipped(ctx, i))
-			grade(ctx, i);
+			grade(w, i);
 		pthread_mutex_lock(&ctx->lock);
 		ctx->finished[i] = 1;
 		ctx->done++;
@@ -240,6 +273,17 @@ static void *worker(void *arg)
 		}
 		pthread_mutex_unlock(&ctx->lock);
 	}
+	if (w->checker.pool) {
+		struct dp_pool_stats st;
+		dp_pool_stats(w->checker.pool, &st);
+		pthread_mutex_lock(&ctx->lock);
+		ctx->rep->checker_pool.size += st.size;
+		ctx->rep->checker_pool.hits += st.hits;
+		ctx->rep->checker_pool.misses += st.misses;
+		pthread_mutex_unlock(&ctx->lock);
+	}
+	dp_pool_destroy(w->checker.pool);
+	w->checker.pool = NULL;
 	return NULL;
 }
 
@@ -316,6 +360,43 @@ static int use_build(struct judge_ctx *ctx, char *err, size_t errlen)
 	return 0;
 }
 
+/* A ready box has no bind of its program's own file (docs/pool.md): a
+ * solution named by a host path would start cold every time.  The pool's
+ * shape gets read-only binds of that one file where a cold start shows it
+ * (judge_files.c); nothing more of the host is shown than a cold start shows. */
+static int show_solution(struct judge_ctx *ctx, struct dp_options *pool_run)
+{
+	struct dp_mount binds[2];
+	size_t n = pool_run->n_mounts, k;
+
+	if (!pool_run->argv || !(k = judge_program_binds(pool_run->argv[0], ctx->pool_real, binds)))
+		return 0;
+	if (!(ctx->pool_mounts = calloc(n + k, sizeof(*ctx->pool_mounts))))
+		return -ENOMEM;
+	if (n)
+		memcpy(ctx->pool_mounts, pool_run->mounts, n * sizeof(*ctx->pool_mounts));
+	memcpy(ctx->pool_mounts + n, binds, k * sizeof(*binds));
+	pool_run->mounts = ctx->pool_mounts;
+	pool_run->n_mounts = n + k;
+	return 0;
+}
+
+/* The pool of one ready box per worker: the next test's sandbox is built
+ * while this one runs (docs/pool.md).  A shape the pool refuses (a workdir,
+ * no isolation, a mount it cannot make) is graded by cold starts of
+ * ctx->run as given, which give the same verdicts. */
+static void start_pool(struct judge_ctx *ctx, int jobs)
+{
+	struct dp_options pool_run = ctx->run;
+
+	if (ctx->cfg->interactor || jobs <= 0 || show_solution(ctx, &pool_run) < 0 ||
+	    dp_pool_create(&pool_run, (unsigned)jobs, &ctx->pool) < 0) {
+		ctx->pool = NULL;
+		return;
+	}
+	ctx->run = pool_run; /* runs carry the pool's shape, or every one would start cold */
+}
+
 /* Grades every test with cfg->jobs workers, this thread being one of them. */
 static int grade_all(struct judge_ctx *ctx, char *err, size_t errlen)
 {
@@ -323,6 +404,7 @@ static int grade_all(struct judge_ctx *ctx, char *err, size_t errlen)
 	size_t n = ctx->set->n;
 	int jobs = ctx->cfg->jobs > 0 ? ctx->cfg->jobs : 1, started = 0;
 	pthread_t *threads;
+	struct judge_worker *ws;
 
 	rep->tests = calloc(n ? n : 1, sizeof(*rep->tests));
 	ctx->finished = calloc(n ? n : 1, 1);
@@ -333,20 +415,30 @@ static int grade_all(struct judge_ctx *ctx, char *err, size_t errlen)
 	rep->n_tests = n;
 	if ((size_t)jobs > n)
 		jobs = (int)n;
-	/* one ready box per worker: the next test's sandbox is built while this
-	 * one runs (docs/pool.md); a shape the pool refuses (a workdir, no
-	 * isolation) is graded by cold starts, which give the same verdicts */
-	if (!ctx->cfg->interactor && jobs > 0 && dp_pool_create(&ctx->run, (unsigned)jobs, &ctx->pool) < 0)
-		ctx->pool = NULL;
-	threads = calloc((size_t)jobs, sizeof(*threads));
-	if (threads)
-		for (; started < jobs - 1; started++)
-			if (pthread_create(&threads[started], NULL, worker, ctx) != 0)
-				break; /* fewer workers; this thread still grades */
-	worker(ctx);
+	start_pool(ctx, jobs);
+	int nw = jobs > 0 ? jobs : 1; /* this thread is a worker even with no test */
+	threads = calloc((size_t)nw, sizeof(*threads));
+	ws = calloc((size_t)nw, sizeof(*ws));
+	if (!threads || !ws) {
+		free(threads);
+		free(ws);
+		dp_pool_destroy(ctx->pool);
+		dp_fmt(err, errlen, "judge: out of memory");
+		return -ENOMEM;
+	}
+	for (int k = 0; k < nw; k++) {
+		ws[k].ctx = ctx;
+		dp_fmt(ws[k].dir, sizeof(ws[k].dir), "%s/w%d", ctx->root, k);
+	}
+	for (; started < jobs - 1; started++)
+		if (pthread_create(&threads[started], NULL, worker, &ws[started + 1]) != 0)
+			break; /* fewer workers; this thread still grades */
+	worker(&ws[0]);
 	for (int i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
 	free(threads);
+	free(ws);
+	dp_pool_stats(ctx->pool, &rep->solution_pool); /* zeros without a pool */
 	dp_pool_destroy(ctx->pool);
 	judge_groups_finish(ctx->cfg->groups, ctx->cfg->stop_on_fail, rep);
 	judge_report_summarize(rep);
@@ -381,6 +473,7 @@ int judge_run(const struct judge_config *cfg, const struct judge_testset *set,
 out:
 	judge_free_argv(ctx.argv);
 	free(ctx.mounts);
+	free(ctx.pool_mounts);
 	free(ctx.finished);
 	if (ctx.root[0])
 		judge_remove_tree(ctx.root);

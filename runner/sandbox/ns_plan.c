@@ -29,7 +29,8 @@
  *                       again by init, no mount point made in a bound host
  *                       directory; as root the workdir is idmapped (its
  *                       owner's ids on disk are the box uid's in the box)
- *   the program         when its file is not inside a tree above, that file
+ *   the program         when its file is not inside a tree above (nor bound
+ *                       read-only at its own path by a mount), that file
  *                       alone, read-only, at its own path (and at the path
  *                       it was named by, when that was a symlink)
  * Nothing else of the host (/home /root /var /run /mnt /srv /opt ...) exists.
@@ -197,15 +198,28 @@ static int collect_user_mounts(const struct dp_options *opt, struct user_mount *
 	return 0;
 }
 
+/* Whether op is a checked read-only bind of one file at its own path that
+ * still is the host's file there: a bind pins the inode it was made of, so
+ * a file replaced since (a ready box built before) would not be the one
+ * named.  A writable bind does not count: the program's file is read-only. */
+static bool same_file_bind(const struct dp_ns_op *op, const char *path)
+{
+	struct stat st;
+	return op->file && op->checked && (op->attr & MOUNT_ATTR_RDONLY) && strcmp(path, op->dst) == 0 &&
+	       stat(path, &st) == 0 && st.st_dev == op->src_dev && st.st_ino == op->src_ino;
+}
+
 /* Whether host path `path` shows the same file inside the box: it lies in a
  * tree bound at its own path (or reached through a recreated top-level
- * symlink such as /bin -> usr/bin). */
+ * symlink such as /bin -> usr/bin), or is a file bound at its own path. */
 static bool visible_in_box(const struct dp_ns_plan *p, const char *path)
 {
 	for (size_t i = 0; i < p->n_ops; i++) {
 		const struct dp_ns_op *op = &p->ops[i];
-		if (op->kind == DP_NS_BIND && !op->file &&
-		    strcmp(op->src + strlen(NS_OLDROOT), op->dst) == 0 && dp_ns_is_under(path, op->dst))
+		bool own_path = op->kind == DP_NS_BIND && strcmp(op->src + strlen(NS_OLDROOT), op->dst) == 0;
+		if (own_path && !op->file && dp_ns_is_under(path, op->dst))
+			return true;
+		if (own_path && same_file_bind(op, path))
 			return true;
 		if (op->kind == DP_NS_SYMLINK && strncmp(op->dst, "/dev/", 5) != 0 &&
 		    dp_ns_is_under(path, op->dst))
