@@ -26,11 +26,12 @@ ln -sfn /proc/self/fd/0 $R/dev/stdin
 ln -sfn /proc/self/fd/1 $R/dev/stdout
 ln -sfn /proc/self/fd/2 $R/dev/stderr
 mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts $R/dev/pts
-for d in dev/shm run tmp var/tmp; do mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs $R/$d; done
-chmod 755 $R/run
-# the working directory: a local copy at its own path
+# the working directory: a local copy at its own path, taken before the fresh
+# /tmp and /var/tmp hide a tree that lives there (a CI clone in /tmp)
 mkdir -p /wd && mount -t tmpfs -o mode=755 tmpfs /wd
 cp -a "$R$WORKDIR/." /wd/ || fail "copying $WORKDIR"
+for d in dev/shm run tmp var/tmp; do mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs $R/$d; done
+chmod 755 $R/run
 mkdir -p "$R$WORKDIR" && mount --move /wd "$R$WORKDIR" || fail "moving $WORKDIR"
 
 CG=$R/sys/fs/cgroup

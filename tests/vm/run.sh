@@ -66,7 +66,8 @@ KVER=${MODDIR##*/}
 [ -s "$MODDIR/modules.dep" ] || "$BB" depmod -b "$CACHE/$kpkg" "$KVER" || die "depmod failed"
 
 # ---- initramfs: busybox, the modules for 9p and overlayfs, init ----
-INITRD=$CACHE/initrd-$KVER.cpio.gz
+# keyed on the init script too: a changed guest-init.sh must not boot a stale one
+INITRD=$CACHE/initrd-$KVER-$(sha1sum < "$(dirname "$0")/guest-init.sh" | cut -c1-12).cpio.gz
 if [ ! -s "$INITRD" ]; then
 	st=$(mktemp -d); mkdir -p "$st"/{bin,mods,proc,sys,dev,lower,rw,newroot}
 	cp "$BB" "$st/bin/busybox"
