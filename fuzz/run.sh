@@ -35,8 +35,8 @@ OBJS=""
 GEN_OBJS=""
 pids=""
 for src in runner/*/*.c "$OUT/policies_embedded.c"; do
-  # the CLI, the job layer and the worker are programs over the library, not in it (Makefile LIB_SRC)
-  case $src in runner/cli/*|runner/job/*|runner/worker/*) continue ;; esac
+  # the CLI, the job layer, the worker and the service are programs over the library, not in it (Makefile LIB_SRC)
+  case $src in runner/cli/*|runner/job/*|runner/worker/*|runner/service/*) continue ;; esac
   obj="$OUT/obj/$(basename "$src" .c).o"
   OBJS="$OBJS $obj"
   # what the prebuilt-filter generator links (GEN_OBJ in the Makefile)
