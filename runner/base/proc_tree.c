@@ -11,18 +11,26 @@
 #include <unistd.h>
 #include "base/proc_tree.h"
 
-static uint64_t proc_cpu_ticks(pid_t pid)
+ssize_t dp_proc_read(pid_t pid, const char *file, char *buf, size_t size)
 {
-	char path[64], buf[1024];
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return 0;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
+		return -1;
+	ssize_t n = read(fd, buf, size - 1);
 	close(fd);
 	if (n <= 0)
-		return 0;
+		return -1;
 	buf[n] = 0;
+	return n;
+}
+
+static uint64_t proc_cpu_ticks(pid_t pid)
+{
+	char buf[1024];
+	if (dp_proc_read(pid, "stat", buf, sizeof buf) < 0)
+		return 0;
 	/* fields after the command name, which may hold spaces and parentheses */
 	char *p = strrchr(buf, ')');
 	if (!p)

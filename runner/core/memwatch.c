@@ -46,16 +46,9 @@ const char *dp_memory_method_name(int method)
 /* RssAnon + RssShmem of one process, bytes (0 when it is gone or a zombie). */
 static uint64_t proc_own_bytes(pid_t pid)
 {
-	char path[64], buf[4096];
-	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	char buf[4096];
+	if (dp_proc_read(pid, "status", buf, sizeof buf) < 0)
 		return 0;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
 	uint64_t kb = 0;
 	for (char *line = buf; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
 		if (strncmp(line, "RssAnon:", 8) == 0)
