@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
+#include "testutil.h"
 #include <unistd.h>
 
 #include "base/fileio.h"
@@ -59,14 +60,7 @@ static void teardown(void)
 
 static void put(const char *dir, const char *name, const char *text)
 {
-	char p[800];
-	snprintf(p, sizeof(p), "%s/%s", tmp, dir);
-	mkdir(p, 0755);
-	snprintf(p, sizeof(p), "%s/%s/%s", tmp, dir, name);
-	FILE *f = fopen(p, "w");
-	cr_assert(f, "fopen %s", p);
-	fputs(text, f);
-	fclose(f);
+	cr_assert_eq(tu_put_file(tmp, dir, name, text), 0, "writing %s/%s/%s", tmp, dir, name);
 }
 
 static char *dirp(const char *dir)

@@ -28,6 +28,21 @@ static inline const char *tu_build(void)
 	return b && *b ? b : "build";
 }
 
+/* Writes text to ROOT/DIR/NAME, making ROOT/DIR if needed (a test tree of
+ * judge problems); 0 or -1. */
+static inline int tu_put_file(const char *root, const char *dir, const char *name, const char *text)
+{
+	char p[1200];
+	snprintf(p, sizeof(p), "%s/%s", root, dir);
+	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/%s/%s", root, dir, name);
+	FILE *f = fopen(p, "w");
+	if (!f)
+		return -1;
+	int r = fputs(text, f) < 0 ? -1 : 0;
+	return fclose(f) == 0 ? r : -1;
+}
+
 /* Path of a compiled test program: $DP_BUILD/progs/NAME (or attacks/NAME). */
 static inline const char *tu_prog(const char *name)
 {
