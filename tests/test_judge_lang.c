@@ -65,7 +65,8 @@ static void need(const char *id)
  * (5 for an overflow, which must reach the limit even on a loaded machine). */
 static void judge(struct tu_run *r, const char *id, const char *kind, const char *ext)
 {
-	const char *time = strcmp(kind, "mle") ? "--time=1" : "--time=5";
+	char time[40];
+	snprintf(time, sizeof(time), "--time=%g", (strcmp(kind, "mle") ? 1 : 5) * tu_time_scale());
 	char src[300], tests[128];
 	snprintf(src, sizeof(src), "--source=tests/lang/%s/%s.%s", id, kind, ext);
 	snprintf(tests, sizeof(tests), "--tests=%s/tests", tmp);

@@ -505,7 +505,10 @@ static void guess_test(const char *dir, const char *in)
 
 static int interact(const char *dir, const char *mode, const char *extra)
 {
-	return judge(dirp(dir), "--time=1", "--wall=3", "--mem=256M", opt("interactor", "inter_guess"),
+	char t[40], w[40];
+	snprintf(t, sizeof(t), "--time=%g", tu_time_scale());
+	snprintf(w, sizeof(w), "--wall=%g", 3 * tu_time_scale());
+	return judge(dirp(dir), t, w, "--mem=256M", opt("interactor", "inter_guess"),
 		     extra ? extra : "--quiet", "--", jury("sol_guess"), mode, NULL);
 }
 

@@ -20,6 +20,17 @@
 #include <time.h>
 #include <unistd.h>
 
+/* DP_TEST_TIME_SCALE (>= 1, default 1) widens the CPU and wall limits of
+ * tests whose subject is a verdict, not timing (a JVM's A+B must be AC, a
+ * memory hog MLE before its CPU limit): an emulated guest (tests/vm/whole.sh)
+ * runs a runtime's start-up 10-50x slower.  Timing assertions never use it. */
+static inline double tu_time_scale(void)
+{
+	const char *s = getenv("DP_TEST_TIME_SCALE");
+	double v = s ? strtod(s, NULL) : 1;
+	return v >= 1 && v <= 1000 ? v : 1;
+}
+
 extern char **environ;
 
 static inline const char *tu_build(void)
