@@ -249,7 +249,7 @@ check-v2: all $(V2_SUITES) $(HELPERS) $(ATTACKS)
 	  if [ $$rc = 126 ]; then echo "check-v2: SKIPPED: qemu cannot run on this machine (see above)"; rc=0; fi; \
 	  exit $$rc
 # The whole of make check's suites in a pure-v2 (CG=v2) or v1 (CG=v1) guest on
-# Debian's 6.1 kernel: over an hour under TCG, so run by hand (docs/cgroups.md).
+# Debian's 6.1 kernel: about 80 minutes under TCG, so run by hand (docs/cgroups.md).
 # SUITES= names some of them; the CPU limits of verdict tests are widened
 # DP_TEST_TIME_SCALE (default 10) times, as emulation starts runtimes slowly.
 CG ?= v2

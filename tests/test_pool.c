@@ -29,7 +29,7 @@ static void shape(struct dp_options *o, const struct dp_policy *pol)
 	o->mounts = test_mounts;
 	o->n_mounts = 2;
 	o->policy = pol;
-	o->limits.cpu = 1 * tu_time_scale();
+	o->limits.cpu = tu_time_scale();
 	o->limits.wall = 10 * tu_time_scale(); /* the CPU limit first, even on a loaded machine */
 	o->limits.memory = 64ull << 20;
 	o->limits.output = 1 << 20;

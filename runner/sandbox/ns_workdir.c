@@ -148,10 +148,10 @@ static bool kernel_at_least(int major, int minor)
 /* Filesystems with idmapped mounts (Linux 5.12+; tmpfs 6.3+): on any other,
  * --dir is lent as a whole tree instead (the child's own fallback, when an
  * idmapped mount fails anyway, can lend only the top directory). */
-bool dp_workdir_fs_idmaps(const struct dp_workdir *wd)
+bool dp_fs_idmaps(int fd)
 {
 	struct statfs sf;
-	if (fstatfs(wd->fd, &sf) < 0)
+	if (fstatfs(fd, &sf) < 0)
 		return false;
 	switch ((unsigned long)sf.f_type) {
 	case 0xEF53:      /* ext2/3/4 */
@@ -164,6 +164,11 @@ bool dp_workdir_fs_idmaps(const struct dp_workdir *wd)
 	default:
 		return false;
 	}
+}
+
+bool dp_workdir_fs_idmaps(const struct dp_workdir *wd)
+{
+	return dp_fs_idmaps(wd->fd);
 }
 
 /* One entry lent: a directory or a regular file of the owner's (uid, or

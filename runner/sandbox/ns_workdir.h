@@ -14,7 +14,9 @@ struct dp_workdir;
  * and records its owner, mode and extended attributes (ACLs included).
  * -errno with a one-line reason in err. */
 int dp_workdir_open(const char *what, const char *path, struct dp_workdir **out, char *err, size_t errlen);
-/* Whether the directory's filesystem takes idmapped mounts (ext4, xfs, btrfs, f2fs, tmpfs). */
+/* Whether the filesystem of fd takes idmapped mounts on this kernel (ext4,
+ * xfs, btrfs, f2fs from 5.12, tmpfs from 6.3); for the workdir's own fd. */
+bool dp_fs_idmaps(int fd);
 bool dp_workdir_fs_idmaps(const struct dp_workdir *wd);
 /* The opened directory's device, inode and owner. */
 void dp_workdir_id(const struct dp_workdir *wd, dev_t *dev, ino_t *ino, uid_t *uid, gid_t *gid);

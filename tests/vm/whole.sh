@@ -4,7 +4,7 @@
 # the Python, service, worker, layer and package suites, each on its own so one
 # failure does not hide the rest (or only the SUITEs named: test_pool,
 # service-test, ...).  Prints a line per suite with its time; exit 0
-# when all pass.  Emulated (TCG) this takes hours: it is run by hand, not in CI.
+# when all pass.  Emulated (TCG) this takes about 80 minutes: run by hand, not in CI.
 set -u
 B=${1:-build}
 shift || true
